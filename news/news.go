@@ -1,0 +1,63 @@
+// Package news holds Sahafa's domain: articles, sections, authors, the
+// queries the site asks of them, and the Store interface every storage
+// backend implements. It imports no other package of this module, so that
+// storage, HTTP and importers all depend on it and never the reverse.
+package news
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Section is a desk of the newsroom ("أخبار العالم", "رياضة").
+type Section struct {
+	ID   int64
+	Slug string // URL segment; Latin for well-known desks, Arabic otherwise
+	Name string // display name, in Arabic
+}
+
+// Author is a person credited in a byline.
+type Author struct {
+	ID   int64
+	Slug string
+	Name string
+}
+
+// Article is a published story as readers see it.
+type Article struct {
+	ID          int64
+	ExternalID  string // id in the system it was imported from; unique when set
+	SourceURL   string // where it was first published, if imported
+	Source      string // outlet key from the importer ("bbc", "aawsat"); may be empty
+	Slug        string // unique within (section, URL date)
+	Title       string
+	Abstract    string
+	Body        string // sanitized HTML
+	Section     Section
+	Authors     []Author
+	Dateline    string // city the story was filed from ("القاهرة")
+	PublishedAt time.Time
+	UpdatedAt   time.Time
+}
+
+// URLDate is the calendar date used in the article's URL: the UTC date of
+// first publication, so that changing the site's time zone never moves a URL.
+func (a Article) URLDate() time.Time {
+	t := a.PublishedAt.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// Path is the article's canonical, percent-encoded URL path:
+// /<section-slug>/<yyyy>/<mm>/<dd>/<slug>.
+func (a Article) Path() string {
+	d := a.URLDate()
+	return fmt.Sprintf("/%s/%04d/%02d/%02d/%s", url.PathEscape(a.Section.Slug),
+		d.Year(), int(d.Month()), d.Day(), url.PathEscape(a.Slug))
+}
+
+// SectionPath is the URL path of a section's front page.
+func SectionPath(slug string) string { return "/" + url.PathEscape(slug) + "/" }
+
+// AuthorPath is the URL path of an author's page.
+func AuthorPath(slug string) string { return "/author/" + url.PathEscape(slug) + "/" }

@@ -1,0 +1,145 @@
+package news
+
+import (
+	"context"
+	"time"
+)
+
+// Draft is an article as a writer submits it: from an importer, the
+// newsroom or the API. The publish service validates it, gives it a slug,
+// sanitizes its body and analyzes it for search before it reaches a Store.
+type Draft struct {
+	ExternalID  string
+	SourceURL   string
+	Source      string
+	Slug        string // optional; generated from the title when empty
+	Title       string
+	Abstract    string
+	Body        string // HTML; sanitized by the publish service
+	SectionName string // display name; matched to an existing section by normalized form
+	SectionSlug string // optional; derived from the name when empty
+	Authors     []string
+	Dateline    string
+	PublishedAt time.Time
+}
+
+// ArticleRecord is what a Store writes: a validated article (section and
+// authors carry slug and name; IDs are assigned by the store) and the
+// analyzed text the search index holds, as space-separated terms.
+type ArticleRecord struct {
+	Article
+	SearchTitle string
+	SearchBody  string
+}
+
+// SaveResult tells what a SaveArticles call did, in input order.
+type SaveResult struct {
+	IDs     []int64 // the stored article's id for each record
+	Created []bool  // true where the record created a new article
+}
+
+// Cursor marks a position in a list ordered by (published_at desc, id desc).
+type Cursor struct {
+	PublishedAt time.Time
+	ID          int64
+}
+
+// ArticleFilter selects articles for lists, archives and the API.
+// Zero values mean "no filter". Lists are ordered newest first.
+type ArticleFilter struct {
+	SectionSlug string
+	AuthorSlug  string
+	From, To    time.Time // published_at in [From, To)
+	Limit       int       // the store caps it at MaxListLimit
+	Offset      int       // page-number pagination (HTML pages)
+	After       *Cursor   // cursor pagination (API); takes precedence over Offset
+}
+
+// MaxListLimit bounds every list a store returns.
+const MaxListLimit = 100
+
+// ArticleList is one page of a filtered list.
+type ArticleList struct {
+	Total    int // all articles matching the filter, ignoring Limit/Offset/After
+	Articles []Article
+	Next     *Cursor // nil on the last page
+}
+
+// SectionStats is a section with its article count.
+type SectionStats struct {
+	Section
+	Articles int
+}
+
+// SearchQuery is a parsed, analyzed search: every field holds terms as the
+// Arabic analyzer produced them, so each store matches the same tokens.
+type SearchQuery struct {
+	Terms   []string   // all must match
+	Phrases [][]string // each must match as consecutive terms
+	Exclude []string   // none may match
+	Should  []string   // optional terms that raise the score (more-like-this)
+
+	SectionSlug string
+	AuthorSlug  string
+	From, To    time.Time
+	ByDate      bool // newest first instead of by relevance
+	Limit       int
+	Offset      int
+	ExcludeID   int64 // leave this article out (related articles)
+}
+
+// SearchHit is one result with the store's relevance score (higher is better).
+type SearchHit struct {
+	Article
+	Score float64
+}
+
+// SearchResults is one page of results and the total number of matches.
+type SearchResults struct {
+	Total int
+	Hits  []SearchHit
+}
+
+// SearchDoc is the analyzed text of one stored article, for reindexing.
+type SearchDoc struct {
+	ID          int64
+	SearchTitle string
+	SearchBody  string
+}
+
+// Store is the storage every backend (SQLite, PostgreSQL) provides. All
+// methods are safe for concurrent use. Lookups of missing rows return an
+// *Error with code ENOTFOUND; a backend that cannot be reached returns
+// EUNAVAILABLE.
+type Store interface {
+	// SaveArticles writes records in one transaction: all or none. A record
+	// whose ExternalID (when set) or ID (when non-zero) matches a stored
+	// article updates it; otherwise it is created. Sections and authors are
+	// found by slug or created. A slug already used in the same section on
+	// the same URL date by another article gets a "-2", "-3"… suffix.
+	SaveArticles(ctx context.Context, records []ArticleRecord) (SaveResult, error)
+
+	Article(ctx context.Context, id int64) (Article, error)
+	ArticleByExternalID(ctx context.Context, externalID string) (Article, error)
+	// ArticleByPath finds an article by section slug, URL date and slug.
+	ArticleByPath(ctx context.Context, sectionSlug string, date time.Time, slug string) (Article, error)
+	Articles(ctx context.Context, f ArticleFilter) (ArticleList, error)
+
+	Sections(ctx context.Context) ([]SectionStats, error)
+	SectionBySlug(ctx context.Context, slug string) (Section, error)
+	AuthorBySlug(ctx context.Context, slug string) (Author, error)
+
+	// SetRelated replaces the stored "you may also read" list of an article.
+	SetRelated(ctx context.Context, id int64, related []int64) error
+	// Related returns the stored list; when none was stored it returns the
+	// articles of the same section nearest in publication time.
+	Related(ctx context.Context, id int64, limit int) ([]Article, error)
+
+	Search(ctx context.Context, q SearchQuery) (SearchResults, error)
+	// ScanArticles returns up to limit articles with id > afterID, by id.
+	ScanArticles(ctx context.Context, afterID int64, limit int) ([]Article, error)
+	// UpdateSearchText replaces the analyzed text of stored articles.
+	UpdateSearchText(ctx context.Context, docs []SearchDoc) error
+
+	Close() error
+}
