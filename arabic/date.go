@@ -1,0 +1,59 @@
+package arabic
+
+import (
+	"strconv"
+	"time"
+
+	hijri "github.com/hablullah/go-hijri"
+)
+
+// Calendar chooses how dates are shown.
+type Calendar int
+
+const (
+	// Gregorian with the month names of the Egyptian and Gulf press.
+	Gregorian Calendar = iota
+	// Hijri by the Umm al-Qura calendar (Saudi Arabia's official one),
+	// falling back to the arithmetic calendar outside its range (1937–2077).
+	Hijri
+)
+
+var gregorianMonths = [12]string{
+	"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+	"يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+}
+
+var hijriMonths = [12]string{
+	"محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
+	"رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+}
+
+// HijriDate converts the calendar date of t (in t's own location) to the
+// Umm al-Qura calendar, or the arithmetic Hijri calendar outside Umm
+// al-Qura's range; ok is false before the Hijri era.
+func HijriDate(t time.Time) (year, month, day int, ok bool) {
+	// The library converts to UTC first: hand it the wall date at noon UTC
+	// so a late-evening time in Riyadh stays on its own day.
+	d := time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC)
+	if uq, err := hijri.CreateUmmAlQuraDate(d); err == nil {
+		return int(uq.Year), int(uq.Month), int(uq.Day), true
+	}
+	if h, err := hijri.CreateHijriDate(d, hijri.Default); err == nil {
+		return int(h.Year), int(h.Month), int(h.Day), true
+	}
+	return 0, 0, 0, false
+}
+
+// FormatDate writes the calendar date of t (in t's location) in Arabic:
+// "7 أكتوبر 2024" (Gregorian) or "4 ربيع الآخر 1446 هـ" (Hijri), with the
+// digits in the given style. A date the Hijri calendar cannot show (before
+// 622) is written in the Gregorian calendar.
+func FormatDate(t time.Time, cal Calendar, digits DigitStyle) string {
+	if cal == Hijri {
+		if y, m, d, ok := HijriDate(t); ok && m >= 1 && m <= 12 {
+			return FormatDigits(strconv.Itoa(d)+" "+hijriMonths[m-1]+" "+strconv.Itoa(y)+" هـ", digits)
+		}
+	}
+	s := strconv.Itoa(t.Day()) + " " + gregorianMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	return FormatDigits(s, digits)
+}
