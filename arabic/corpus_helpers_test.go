@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const corpusPath = "/work/shared/corpus/ant-v2.1.jsonl.gz"
+const corpusPath = "../../shared/corpus/ant-v2.1.jsonl.gz"
 
 // loadCorpus returns title+"\n"+body of the first n corpus articles, or
 // skips the test when the corpus is absent.
