@@ -1,0 +1,290 @@
+// Package api owns Sahafa's read-only JSON content API, served under
+// /api/v1/: article lists with cursor pagination, single articles and
+// sections. It reads through news.Store only and maps news error codes to
+// HTTP statuses with JSON error bodies.
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"sahafa/news"
+)
+
+// Prefix is the path under which the API is served.
+const Prefix = "/api/v1/"
+
+// Default and maximum page sizes of article lists.
+const (
+	DefaultLimit = 20
+	MaxLimit     = news.MaxListLimit
+)
+
+// server holds the API's dependencies. Its routes are registered on an
+// http.ServeMux by New; more routes (search, related articles) are added by
+// registering further patterns in routes.
+type server struct {
+	store   news.Store
+	baseURL string
+	logger  *slog.Logger
+	mux     *http.ServeMux
+}
+
+// New returns the API handler. Its patterns carry the full /api/v1/ path, so
+// mount it as is: mux.Handle("/api/v1/", api.New(store, baseURL)).
+func New(store news.Store, baseURL string) http.Handler {
+	return NewWithLogger(store, baseURL, slog.Default())
+}
+
+// NewWithLogger is New with the logger that records internal errors.
+func NewWithLogger(store news.Store, baseURL string, logger *slog.Logger) http.Handler {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	s := &server{store: store, baseURL: strings.TrimRight(baseURL, "/"), logger: logger, mux: http.NewServeMux()}
+	s.routes()
+	return s.mux
+}
+
+func (s *server) routes() {
+	s.mux.HandleFunc("GET /api/v1/articles", s.handleArticles)
+	s.mux.HandleFunc("GET /api/v1/articles/{id}", s.handleArticle)
+	s.mux.HandleFunc("GET /api/v1/sections", s.handleSections)
+	// Next: "GET /api/v1/search" and "GET /api/v1/articles/{id}/related".
+	s.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, http.StatusNotFound, "no such API endpoint: "+r.URL.Path, "")
+	})
+}
+
+// Article is the JSON form of a news.Article.
+type Article struct {
+	ID          int64    `json:"id"`
+	ExternalID  string   `json:"external_id"`
+	SourceURL   string   `json:"source_url"`
+	Slug        string   `json:"slug"`
+	URL         string   `json:"url"`
+	Title       string   `json:"title"`
+	Abstract    string   `json:"abstract"`
+	Body        string   `json:"body"`
+	Section     Section  `json:"section"`
+	Authors     []Author `json:"authors"`
+	Dateline    string   `json:"dateline"`
+	PublishedAt string   `json:"published_at"`
+	UpdatedAt   string   `json:"updated_at,omitempty"`
+}
+
+// Section is the JSON form of a section inside an article.
+type Section struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+// SectionStats is one entry of GET /api/v1/sections.
+type SectionStats struct {
+	Slug  string `json:"slug"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// Author is the JSON form of a byline author.
+type Author struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+// ArticleList is the body of GET /api/v1/articles.
+type ArticleList struct {
+	Total      int       `json:"total"`
+	Articles   []Article `json:"articles"`
+	NextCursor string    `json:"next_cursor,omitempty"`
+}
+
+// Error is the body of every error response.
+type Error struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+func (s *server) article(a news.Article) Article {
+	out := Article{
+		ID:          a.ID,
+		ExternalID:  a.ExternalID,
+		SourceURL:   a.SourceURL,
+		Slug:        a.Slug,
+		URL:         s.baseURL + a.Path(),
+		Title:       a.Title,
+		Abstract:    a.Abstract,
+		Body:        a.Body,
+		Section:     Section{Slug: a.Section.Slug, Name: a.Section.Name},
+		Authors:     make([]Author, 0, len(a.Authors)),
+		Dateline:    a.Dateline,
+		PublishedAt: a.PublishedAt.UTC().Format(time.RFC3339),
+	}
+	if !a.UpdatedAt.IsZero() {
+		out.UpdatedAt = a.UpdatedAt.UTC().Format(time.RFC3339)
+	}
+	for _, au := range a.Authors {
+		out.Authors = append(out.Authors, Author{Name: au.Name, Slug: au.Slug})
+	}
+	return out
+}
+
+func (s *server) handleArticles(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := news.ArticleFilter{
+		SectionSlug: strings.TrimSpace(q.Get("section")),
+		AuthorSlug:  strings.TrimSpace(q.Get("author")),
+		Limit:       DefaultLimit,
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			s.writeError(w, r, http.StatusBadRequest, "limit must be a whole number between 1 and "+strconv.Itoa(MaxLimit), "limit")
+			return
+		}
+		if n < 1 || n > MaxLimit {
+			s.writeError(w, r, http.StatusBadRequest, "limit must be between 1 and "+strconv.Itoa(MaxLimit)+", got "+v, "limit")
+			return
+		}
+		f.Limit = n
+	}
+	if v := q.Get("cursor"); v != "" {
+		c, err := DecodeCursor(v)
+		if err != nil {
+			s.writeError(w, r, http.StatusBadRequest, "cursor is not a token this API returned as next_cursor", "cursor")
+			return
+		}
+		f.After = &c
+	}
+	list, err := s.store.Articles(r.Context(), f)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	out := ArticleList{Total: list.Total, Articles: make([]Article, 0, len(list.Articles))}
+	for _, a := range list.Articles {
+		out.Articles = append(out.Articles, s.article(a))
+	}
+	if list.Next != nil {
+		out.NextCursor = EncodeCursor(*list.Next)
+	}
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+func (s *server) handleArticle(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.writeError(w, r, http.StatusBadRequest, "article id must be a positive whole number", "id")
+		return
+	}
+	a, err := s.store.Article(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, s.article(a))
+}
+
+func (s *server) handleSections(w http.ResponseWriter, r *http.Request) {
+	stats, err := s.store.Sections(r.Context())
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	out := make([]SectionStats, 0, len(stats))
+	for _, st := range stats {
+		out = append(out, SectionStats{Slug: st.Slug, Name: st.Name, Count: st.Articles})
+	}
+	s.writeJSON(w, http.StatusOK, struct {
+		Sections []SectionStats `json:"sections"`
+	}{out})
+}
+
+// cursorVersion prefixes every cursor so the format can change later.
+const cursorVersion = "c1"
+
+// EncodeCursor returns the opaque token for a list position.
+func EncodeCursor(c news.Cursor) string {
+	raw := cursorVersion + ":" + strconv.FormatInt(c.PublishedAt.UnixNano(), 10) + ":" + strconv.FormatInt(c.ID, 10)
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// DecodeCursor parses a token made by EncodeCursor.
+func DecodeCursor(token string) (news.Cursor, error) {
+	errBad := errors.New("malformed cursor")
+	if len(token) > 128 {
+		return news.Cursor{}, errBad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(token, "="))
+	if err != nil {
+		return news.Cursor{}, errBad
+	}
+	parts := strings.Split(string(raw), ":")
+	if len(parts) != 3 || parts[0] != cursorVersion {
+		return news.Cursor{}, errBad
+	}
+	ns, err1 := strconv.ParseInt(parts[1], 10, 64)
+	id, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || id < 0 {
+		return news.Cursor{}, errBad
+	}
+	return news.Cursor{PublishedAt: time.Unix(0, ns).UTC(), ID: id}, nil
+}
+
+// storeError maps a store error to a JSON error response.
+func (s *server) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	switch news.ErrorCode(err) {
+	case news.ENOTFOUND:
+		s.writeError(w, r, http.StatusNotFound, news.ErrorMessage(err), "")
+	case news.EINVALID:
+		s.writeError(w, r, http.StatusBadRequest, news.ErrorMessage(err), "")
+	case news.EUNAVAILABLE:
+		w.Header().Set("Retry-After", "30")
+		s.writeError(w, r, http.StatusServiceUnavailable, "the service is temporarily unavailable; try again shortly", "")
+	default:
+		if errors.Is(err, context.Canceled) {
+			return // the client went away
+		}
+		s.logger.ErrorContext(r.Context(), "api: store error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.writeError(w, r, http.StatusInternalServerError, "internal error", "")
+	}
+}
+
+func (s *server) writeError(w http.ResponseWriter, _ *http.Request, status int, msg, field string) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.writeJSON(w, status, Error{Error: msg, Field: field})
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func (s *server) writeJSON(w http.ResponseWriter, status int, v any) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		s.logger.Error("api: encoding response", "err", err)
+		status = http.StatusInternalServerError
+		buf.Reset()
+		buf.WriteString(`{"error":"internal error"}` + "\n")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if status == http.StatusOK {
+		h.Set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
+	}
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}

@@ -1,0 +1,409 @@
+// Package pagecache owns Sahafa's in-process cache of rendered pages: an
+// http.Handler middleware that keeps successful GET/HEAD responses in memory,
+// bounded by total bytes with least-recently-used eviction, answers
+// conditional requests from the stored ETag, and lets writers drop every
+// entry in O(1) with Invalidate.
+package pagecache
+
+import (
+	"bytes"
+	"container/list"
+	"encoding/hex"
+	"hash/fnv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// HeaderName is the response header that tells whether a response came from
+// the cache ("hit") or was rendered for this request ("miss").
+const HeaderName = "X-Cache"
+
+// entryOverhead is a rough per-entry cost added to the body and header sizes,
+// so that many tiny entries still count against the byte budget.
+const entryOverhead = 256
+
+// Cache is a concurrency-safe cache of rendered responses. The zero value is
+// not usable; call New.
+type Cache struct {
+	maxBytes int64
+	maxEntry int64 // responses larger than this are passed through, never stored
+	gen      atomic.Uint64
+
+	mu      sync.Mutex
+	entries map[string]*list.Element // key → element whose Value is *entry
+	lru     *list.List               // front = most recently used
+	size    int64
+	flights map[flightKey]*flight
+
+	hits, misses atomic.Int64
+}
+
+type entry struct {
+	key    string
+	gen    uint64
+	size   int64
+	header http.Header // stored headers, shared read-only by every hit
+	etag   string
+	body   []byte
+}
+
+type flightKey struct {
+	key string
+	gen uint64
+}
+
+// flight is one rendering in progress; later requests for the same key wait
+// for it instead of rendering again.
+type flight struct {
+	done  chan struct{}
+	entry *entry // nil when the response could not be stored
+}
+
+// New returns a cache that holds at most maxBytes of responses (bodies plus
+// headers plus a small per-entry overhead). A maxBytes of zero or less makes
+// a cache that stores nothing.
+func New(maxBytes int64) *Cache {
+	c := &Cache{
+		maxBytes: maxBytes,
+		maxEntry: maxBytes / 4,
+		entries:  make(map[string]*list.Element),
+		lru:      list.New(),
+		flights:  make(map[flightKey]*flight),
+	}
+	if c.maxEntry < 0 {
+		c.maxEntry = 0
+	}
+	return c
+}
+
+// Invalidate drops every cached response. It only bumps a generation
+// counter; stale entries are removed when next looked up or evicted.
+func (c *Cache) Invalidate() { c.gen.Add(1) }
+
+// Stats reports the cache's current size in bytes, its number of entries
+// (including stale ones not yet removed) and its hit and miss counters.
+func (c *Cache) Stats() (bytes int64, entries int, hits, misses int64) {
+	c.mu.Lock()
+	bytes, entries = c.size, c.lru.Len()
+	c.mu.Unlock()
+	return bytes, entries, c.hits.Load(), c.misses.Load()
+}
+
+// Middleware serves GET and HEAD requests from the cache when it can and
+// stores next's response when it is cacheable: status 200, no Set-Cookie,
+// and no Cache-Control no-store or private. Other methods pass through.
+func (c *Cache) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || c.maxBytes <= 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		key := cacheKey(r.URL)
+		gen := c.gen.Load()
+
+		c.mu.Lock()
+		if e := c.lookupLocked(key, gen); e != nil {
+			c.mu.Unlock()
+			c.hits.Add(1)
+			serveEntry(w, r, e, "hit")
+			return
+		}
+		fk := flightKey{key, gen}
+		if f, ok := c.flights[fk]; ok {
+			c.mu.Unlock()
+			select {
+			case <-f.done:
+			case <-r.Context().Done():
+				return
+			}
+			if f.entry != nil {
+				c.hits.Add(1)
+				serveEntry(w, r, f.entry, "hit")
+				return
+			}
+			// The leader's response was not cacheable: render our own.
+			c.misses.Add(1)
+			w.Header().Set(HeaderName, "miss")
+			next.ServeHTTP(w, r)
+			return
+		}
+		f := &flight{done: make(chan struct{})}
+		c.flights[fk] = f
+		c.mu.Unlock()
+		c.misses.Add(1)
+
+		defer func() {
+			c.mu.Lock()
+			if c.flights[fk] == f {
+				delete(c.flights, fk)
+			}
+			c.mu.Unlock()
+			close(f.done)
+		}()
+
+		rr := r
+		if r.Method == http.MethodHead {
+			// Render a full GET so the stored body serves later GETs too.
+			rr = r.Clone(r.Context())
+			rr.Method = http.MethodGet
+		}
+		rec := &recorder{dst: w, header: make(http.Header), max: c.maxEntry, head: r.Method == http.MethodHead}
+		rec.header.Set(HeaderName, "miss")
+		next.ServeHTTP(rec, rr)
+		if rec.passthrough {
+			return
+		}
+		e := rec.entry(key, gen)
+		if e != nil {
+			c.store(e)
+			f.entry = e
+			serveEntry(w, r, e, "miss")
+			return
+		}
+		rec.flushTo(w)
+	})
+}
+
+// cacheKey is the decoded path and the raw query. A path whose encoding
+// carries meaning (an escaped "/", say) keeps its raw form, marked so it
+// cannot collide with a decoded one; this avoids re-escaping every path.
+func cacheKey(u *url.URL) string {
+	p := u.Path
+	if u.RawPath != "" {
+		p = "~" + u.RawPath
+	}
+	if u.RawQuery == "" {
+		return p
+	}
+	return p + "?" + u.RawQuery
+}
+
+// lookupLocked returns the live entry for key, removing a stale one.
+func (c *Cache) lookupLocked(key string, gen uint64) *entry {
+	el, ok := c.entries[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*entry)
+	if e.gen != gen {
+		c.removeLocked(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e
+}
+
+func (c *Cache) removeLocked(el *list.Element) {
+	e := el.Value.(*entry)
+	c.lru.Remove(el)
+	delete(c.entries, e.key)
+	c.size -= e.size
+}
+
+func (c *Cache) store(e *entry) {
+	if e.size > c.maxBytes || e.gen != c.gen.Load() {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[e.key]; ok {
+		c.removeLocked(old)
+	}
+	c.entries[e.key] = c.lru.PushFront(e)
+	c.size += e.size
+	for c.size > c.maxBytes {
+		back := c.lru.Back()
+		if back == nil {
+			break
+		}
+		c.removeLocked(back)
+	}
+}
+
+// serveEntry writes a stored response, or 304 when the request's
+// If-None-Match matches its ETag.
+func serveEntry(w http.ResponseWriter, r *http.Request, e *entry, state string) {
+	h := w.Header()
+	for k, v := range e.header {
+		h[k] = v
+	}
+	h[HeaderName] = headerValue(state)
+	if e.etag != "" && etagMatches(r.Header.Get("If-None-Match"), e.etag) {
+		delete(h, "Content-Length")
+		delete(h, "Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(e.body)
+	}
+}
+
+var (
+	hitValue  = []string{"hit"}
+	missValue = []string{"miss"}
+)
+
+func headerValue(state string) []string {
+	if state == "hit" {
+		return hitValue
+	}
+	return missValue
+}
+
+// etagMatches implements the weak comparison of If-None-Match (RFC 9110
+// 13.1.2) against one stored ETag.
+func etagMatches(inm, etag string) bool {
+	if inm == "" {
+		return false
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for part := range strings.SplitSeq(inm, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || strings.TrimPrefix(part, "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+// recorder buffers a response so it can be stored. A response that grows
+// past max is written through to dst as it comes and never stored.
+type recorder struct {
+	dst         http.ResponseWriter
+	header      http.Header
+	status      int
+	buf         bytes.Buffer
+	max         int64
+	head        bool // the client asked for HEAD: write no body to it
+	passthrough bool
+}
+
+func (r *recorder) Header() http.Header {
+	if r.passthrough {
+		return r.dst.Header()
+	}
+	return r.header
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if r.status != 0 {
+		return
+	}
+	if status >= 100 && status < 200 {
+		// Informational responses are forwarded, not recorded.
+		copyHeader(r.dst.Header(), r.header)
+		r.dst.WriteHeader(status)
+		return
+	}
+	r.status = status
+	if status != http.StatusOK {
+		r.startPassthrough()
+	}
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.WriteHeader(http.StatusOK)
+	}
+	if r.passthrough {
+		if r.head {
+			return len(p), nil
+		}
+		return r.dst.Write(p)
+	}
+	if int64(r.buf.Len()+len(p)) > r.max {
+		r.startPassthrough()
+		if r.head {
+			return len(p), nil
+		}
+		return r.dst.Write(p)
+	}
+	return r.buf.Write(p)
+}
+
+// startPassthrough sends what was recorded so far and streams the rest.
+func (r *recorder) startPassthrough() {
+	if r.passthrough {
+		return
+	}
+	r.passthrough = true
+	copyHeader(r.dst.Header(), r.header)
+	r.dst.WriteHeader(r.status)
+	if r.buf.Len() > 0 && !r.head {
+		r.dst.Write(r.buf.Bytes())
+	}
+	r.buf = bytes.Buffer{}
+}
+
+// flushTo writes a complete buffered response that is not being stored.
+func (r *recorder) flushTo(w http.ResponseWriter) {
+	copyHeader(w.Header(), r.header)
+	status := r.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	if !r.head {
+		w.Write(r.buf.Bytes())
+	}
+}
+
+// entry turns a buffered response into a cache entry, or returns nil when
+// it must not be stored.
+func (r *recorder) entry(key string, gen uint64) *entry {
+	// A handler that wrote nothing (status 0) may have given up on a
+	// cancelled request: never store that as an empty page.
+	if r.status != http.StatusOK || !storable(r.header) {
+		return nil
+	}
+	h := r.header.Clone()
+	delete(h, HeaderName)
+	body := bytes.Clone(r.buf.Bytes())
+	etag := h.Get("ETag")
+	if etag == "" {
+		sum := fnv.New64a()
+		sum.Write(body)
+		etag = `"` + hex.EncodeToString(sum.Sum(nil)) + `"`
+		h.Set("ETag", etag)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	size := int64(len(body)) + int64(len(key)) + entryOverhead
+	for k, vs := range h {
+		size += int64(len(k))
+		for _, v := range vs {
+			size += int64(len(v))
+		}
+	}
+	return &entry{key: key, gen: gen, size: size, header: h, etag: etag, body: body}
+}
+
+// storable reports whether response headers allow a shared cache to keep it.
+func storable(h http.Header) bool {
+	if len(h.Values("Set-Cookie")) > 0 {
+		return false
+	}
+	for _, v := range h.Values("Cache-Control") {
+		for d := range strings.SplitSeq(v, ",") {
+			d = strings.ToLower(strings.TrimSpace(d))
+			if d == "no-store" || d == "private" || strings.HasPrefix(d, "private=") || d == "no-cache" {
+				return false
+			}
+		}
+	}
+	if strings.TrimSpace(h.Get("Vary")) == "*" {
+		return false
+	}
+	return true
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}

@@ -1,0 +1,268 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"sahafa/news"
+)
+
+// homeLatest and homePerSection size the home page.
+const (
+	homeLatest     = 10
+	homePerSection = 4
+	relatedLimit   = 6
+	maxPage        = 10000
+)
+
+// nav returns the sections for the header navigation.
+func (s *Site) nav(r *http.Request) ([]news.SectionStats, error) {
+	return s.store.Sections(r.Context())
+}
+
+func (s *Site) canonical(path string) string { return s.opts.BaseURL + path }
+
+func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	stats, err := s.nav(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	latest, err := s.store.Articles(ctx, news.ArticleFilter{Limit: homeLatest})
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := &page{
+		Nav:         stats,
+		Title:       s.opts.SiteName,
+		Description: s.opts.SiteName + ": آخر الأخبار والتقارير من كل الأقسام",
+		Canonical:   s.canonical("/"),
+		Latest:      latest.Articles,
+	}
+	for _, st := range stats {
+		if st.Articles == 0 {
+			continue
+		}
+		list, err := s.store.Articles(ctx, news.ArticleFilter{SectionSlug: st.Slug, Limit: homePerSection})
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		if len(list.Articles) > 0 {
+			p.Groups = append(p.Groups, sectionGroup{Section: st.Section, Articles: list.Articles})
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", p)
+}
+
+// pageNumber reads ?page=N. ok is false (and a 400 page is written) when
+// it is not a whole number from 1 to maxPage.
+func (s *Site) pageNumber(w http.ResponseWriter, r *http.Request) (n int, ok bool) {
+	v := r.URL.Query().Get("page")
+	if v == "" {
+		return 1, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPage {
+		s.renderError(w, r, http.StatusBadRequest, nil)
+		return 0, false
+	}
+	return n, true
+}
+
+// list fetches one page of a filtered list and fills the page's list
+// fields. It writes the error page itself and returns false on failure,
+// including a page number past the last page (404).
+func (s *Site) list(w http.ResponseWriter, r *http.Request, p *page, f news.ArticleFilter, basePath string) bool {
+	n, ok := s.pageNumber(w, r)
+	if !ok {
+		return false
+	}
+	f.Limit = s.opts.PageSize
+	f.Offset = (n - 1) * s.opts.PageSize
+	list, err := s.store.Articles(r.Context(), f)
+	if err != nil {
+		s.storeError(w, r, err)
+		return false
+	}
+	pages := max(1, (list.Total+s.opts.PageSize-1)/s.opts.PageSize)
+	if n > pages {
+		s.renderError(w, r, http.StatusNotFound, nil)
+		return false
+	}
+	p.Articles = list.Articles
+	p.Total = list.Total
+	p.Canonical = s.canonical(pageURL(basePath, n))
+	if pages > 1 {
+		pg := &pager{Page: n, Pages: pages}
+		if n > 1 {
+			pg.PrevURL = pageURL(basePath, n-1)
+		}
+		if n < pages {
+			pg.NextURL = pageURL(basePath, n+1)
+		}
+		p.Pager = pg
+	}
+	if n > 1 {
+		p.Title += " - صفحة " + s.num(n)
+	}
+	return true
+}
+
+func pageURL(base string, n int) string {
+	if n <= 1 {
+		return base
+	}
+	return base + "?page=" + strconv.Itoa(n)
+}
+
+func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("section")
+	sec, err := s.store.SectionBySlug(r.Context(), slug)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	stats, err := s.nav(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := &page{
+		Nav:         stats,
+		Title:       sec.Name,
+		Heading:     sec.Name,
+		Description: "آخر أخبار " + sec.Name + " في " + s.opts.SiteName,
+		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {sec.Name, news.SectionPath(sec.Slug)}},
+		Empty:       "لا توجد مقالات في هذا القسم بعد.",
+	}
+	if !s.list(w, r, p, news.ArticleFilter{SectionSlug: sec.Slug}, news.SectionPath(sec.Slug)) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "list", p)
+}
+
+// handleSectionNoSlash redirects /world to /world/.
+func (s *Site) handleSectionNoSlash(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("section")
+	if _, err := s.store.SectionBySlug(r.Context(), slug); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, news.SectionPath(slug), http.StatusMovedPermanently)
+}
+
+func (s *Site) handleAuthor(w http.ResponseWriter, r *http.Request) {
+	au, err := s.store.AuthorBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	stats, err := s.nav(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := &page{
+		Nav:         stats,
+		Title:       au.Name,
+		Heading:     au.Name,
+		Description: "مقالات " + au.Name + " في " + s.opts.SiteName,
+		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {au.Name, news.AuthorPath(au.Slug)}},
+		Empty:       "لا توجد مقالات لهذا الكاتب بعد.",
+	}
+	if !s.list(w, r, p, news.ArticleFilter{AuthorSlug: au.Slug}, news.AuthorPath(au.Slug)) {
+		return
+	}
+	s.render(w, r, http.StatusOK, "list", p)
+}
+
+func (s *Site) handleArticle(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	date, ok := parseDate(r.PathValue("yyyy"), r.PathValue("mm"), r.PathValue("dd"), time.UTC)
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, nil)
+		return
+	}
+	a, err := s.store.ArticleByPath(ctx, r.PathValue("section"), date, r.PathValue("slug"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if canon, err := url.PathUnescape(a.Path()); err == nil && canon != r.URL.Path {
+		// e.g. /world/2024/1/5/x → /world/2024/01/05/x
+		http.Redirect(w, r, a.Path(), http.StatusMovedPermanently)
+		return
+	}
+	stats, err := s.nav(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := &page{
+		Nav:         stats,
+		Title:       a.Title,
+		Description: a.Abstract,
+		Canonical:   s.canonical(a.Path()),
+		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
+		Article:     &a,
+	}
+	related, err := s.store.Related(ctx, a.ID, relatedLimit)
+	if err != nil {
+		if news.ErrorCode(err) != news.ENOTFOUND {
+			// The article is worth serving without its related block, but
+			// not worth caching that way.
+			s.log.WarnContext(ctx, "web: related articles", "id", a.ID, "err", err)
+			w.Header().Set("Cache-Control", "no-store")
+		}
+	} else {
+		p.Related = related
+	}
+	s.render(w, r, http.StatusOK, "article", p)
+}
+
+// parseDate parses URL date parts: a four-digit year and one- or two-digit
+// month and day that form a real date.
+func parseDate(yyyy, mm, dd string, loc *time.Location) (time.Time, bool) {
+	y, ok1 := parseUint(yyyy, 4, 4)
+	m, ok2 := parseUint(mm, 1, 2)
+	d, ok3 := parseUint(dd, 1, 2)
+	if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+	if t.Day() != d || int(t.Month()) != m {
+		return time.Time{}, false // 31 April and the like
+	}
+	return t, true
+}
+
+// parseUint parses an ASCII decimal of minLen to maxLen digits.
+func parseUint(s string, minLen, maxLen int) (int, bool) {
+	if len(s) < minLen || len(s) > maxLen {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func (s *Site) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "الطريقة غير مسموح بها", http.StatusMethodNotAllowed)
+		return
+	}
+	s.renderError(w, r, http.StatusNotFound, nil)
+}

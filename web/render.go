@@ -1,0 +1,277 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"html/template"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"sahafa/arabic"
+	"sahafa/news"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pageTemplates are the page files; each is parsed on top of layout.html.
+var pageTemplates = []string{"home", "list", "article", "archive", "error"}
+
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func (s *Site) funcs() template.FuncMap {
+	return template.FuncMap{
+		"num":         s.num,
+		"date":        s.date,
+		"hijri":       s.hijri,
+		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"articlePath": func(a news.Article) string { return a.Path() },
+		"sectionPath": news.SectionPath,
+		"authorPath":  news.AuthorPath,
+		"asset":       s.assets.URL,
+		"monthName":   func(m time.Month) string { return monthName(m) },
+		"html":        func(s string) template.HTML { return template.HTML(s) }, // for sanitized article bodies only
+		"last":        func(i, n int) bool { return i == n-1 },
+	}
+}
+
+func (s *Site) parseTemplates() (*templates, error) {
+	base, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parsing layout: %w", err)
+	}
+	t := &templates{pages: make(map[string]*template.Template)}
+	for _, name := range pageTemplates {
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := clone.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
+			return nil, fmt.Errorf("web: parsing %s: %w", name, err)
+		}
+		t.pages[name] = clone
+	}
+	return t, nil
+}
+
+// num formats a count with the site's digits.
+func (s *Site) num(n int) string {
+	return arabic.FormatDigits(strconv.Itoa(n), s.opts.Digits)
+}
+
+// date formats a time as a Gregorian date in the display time zone.
+func (s *Site) date(t time.Time) string {
+	return arabic.FormatDate(t.In(s.opts.Location), arabic.Gregorian, s.opts.Digits)
+}
+
+// hijri formats a time as a Hijri date in the display time zone, or returns
+// "" when the site does not show Hijri dates.
+func (s *Site) hijri(t time.Time) string {
+	if !s.opts.ShowHijri {
+		return ""
+	}
+	return arabic.FormatDate(t.In(s.opts.Location), arabic.Hijri, s.opts.Digits)
+}
+
+var arabicMonths = [...]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+	"يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
+
+func monthName(m time.Month) string {
+	if m < time.January || m > time.December {
+		return ""
+	}
+	return arabicMonths[m-1]
+}
+
+// crumb is one link of a breadcrumb.
+type crumb struct {
+	Name string
+	URL  string
+}
+
+// page is what every template receives. Page-specific fields are left
+// zero when unused.
+type page struct {
+	SiteName    string
+	Nav         []news.SectionStats
+	Title       string // <title>, without the site name
+	Heading     string
+	Description string
+	Canonical   string
+	Breadcrumb  []crumb
+	NoIndex     bool
+
+	// article page
+	Article *news.Article
+	Related []news.Article
+
+	// home
+	Latest []news.Article
+	Groups []sectionGroup
+
+	// lists (section, author, archive)
+	Articles []news.Article
+	Total    int
+	Pager    *pager
+	Empty    string // message when the list is empty
+
+	// archive
+	ArchiveIndex bool
+	Periods      []period // months or days with counts
+	Years        []yearGroup
+
+	// errors
+	Status  int
+	Message string
+}
+
+type sectionGroup struct {
+	Section  news.Section
+	Articles []news.Article
+}
+
+// period is one year, month or day of the archive with its article count.
+type period struct {
+	Name  string
+	URL   string
+	Count int
+}
+
+type yearGroup struct {
+	period
+	Months []period
+}
+
+// pager is the page-number navigation of a list.
+type pager struct {
+	Page, Pages int
+	PrevURL     string
+	NextURL     string
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// htmlCacheControl lets browsers and CDNs keep pages briefly and serve them
+// stale while they refetch.
+const htmlCacheControl = "public, max-age=60, stale-while-revalidate=300"
+
+// render executes a page template into a pooled buffer and writes it with
+// Content-Length, Cache-Control and an ETag. A template error becomes the
+// 500 page.
+func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	p.SiteName = s.opts.SiteName
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bufPool.Put(buf)
+		}
+	}()
+	t := s.tmpl.pages[name]
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		s.log.ErrorContext(r.Context(), "web: rendering template", "template", name, "path", r.URL.Path, "err", err)
+		if name == "error" {
+			http.Error(w, "خطأ داخلي في الخادم", http.StatusInternalServerError)
+			return
+		}
+		s.renderError(w, r, http.StatusInternalServerError, nil)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("X-Content-Type-Options", "nosniff")
+	if status == http.StatusOK {
+		if h.Get("Cache-Control") == "" {
+			h.Set("Cache-Control", htmlCacheControl)
+		}
+		sum := fnv.New64a()
+		sum.Write(buf.Bytes())
+		var b [8]byte
+		etag := `"` + hex.EncodeToString(sum.Sum(b[:0])) + `"`
+		h.Set("ETag", etag)
+		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
+			h.Del("Content-Length")
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(buf.Bytes())
+	}
+}
+
+// Arabic messages of the error pages.
+const (
+	msgNotFound    = "عذرًا، لم نجد الصفحة التي تبحث عنها. ربما نُقلت أو حُذفت، أو أن الرابط غير صحيح."
+	msgBadRequest  = "الطلب غير صالح. تحقّق من الرابط وحاول مرة أخرى."
+	msgUnavailable = "الموقع غير متاح مؤقتًا. نرجو المحاولة بعد قليل."
+	msgInternal    = "حدث خطأ غير متوقع في الخادم. سجّلنا المشكلة وسنعمل على إصلاحها."
+)
+
+var errorTitles = map[int]string{
+	http.StatusBadRequest:          "طلب غير صالح",
+	http.StatusNotFound:            "الصفحة غير موجودة",
+	http.StatusServiceUnavailable:  "الموقع غير متاح مؤقتًا",
+	http.StatusInternalServerError: "خطأ في الخادم",
+}
+
+// renderError writes an error page in the site layout. For 500s err is
+// logged; its details are never shown.
+func (s *Site) renderError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	msg := msgInternal
+	switch status {
+	case http.StatusNotFound:
+		msg = msgNotFound
+	case http.StatusBadRequest:
+		msg = msgBadRequest
+	case http.StatusServiceUnavailable:
+		msg = msgUnavailable
+		w.Header().Set("Retry-After", "30")
+	}
+	if status >= 500 {
+		w.Header().Set("Cache-Control", "no-store")
+		if err != nil {
+			s.log.ErrorContext(r.Context(), "web: request failed", "status", status, "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=60")
+	}
+	p := &page{Title: errorTitles[status], Heading: errorTitles[status], Status: status, Message: msg, NoIndex: true}
+	if status < 500 {
+		// The nav is a nicety: leave it out if the store fails now too.
+		if stats, err := s.store.Sections(r.Context()); err == nil {
+			p.Nav = stats
+		}
+	}
+	s.render(w, r, status, "error", p)
+}
+
+// storeError answers a failed store call: ENOTFOUND → 404, EUNAVAILABLE →
+// 503 with Retry-After, anything else → 500 (logged).
+func (s *Site) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	switch news.ErrorCode(err) {
+	case news.ENOTFOUND:
+		s.renderError(w, r, http.StatusNotFound, nil)
+	case news.EINVALID:
+		s.renderError(w, r, http.StatusBadRequest, nil)
+	case news.EUNAVAILABLE:
+		s.log.WarnContext(r.Context(), "web: store unavailable", "path", r.URL.Path, "err", err)
+		s.renderError(w, r, http.StatusServiceUnavailable, nil)
+	default:
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		s.renderError(w, r, http.StatusInternalServerError, err)
+	}
+}

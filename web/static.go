@@ -1,0 +1,113 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// assets serves the embedded static files under /static/{version}/{file},
+// where version is a hash of all the files: a new build gets new URLs, so
+// the files can be cached for a year. CSS refers to fonts by relative URLs,
+// which keeps them under the same version.
+type assets struct {
+	version string
+	files   map[string]*asset
+}
+
+type asset struct {
+	data        []byte
+	contentType string
+	etag        string
+}
+
+var assetTypes = map[string]string{
+	".css":   "text/css; charset=utf-8",
+	".woff2": "font/woff2",
+	".js":    "text/javascript; charset=utf-8",
+	".svg":   "image/svg+xml",
+	".png":   "image/png",
+	".ico":   "image/x-icon",
+	".txt":   "text/plain; charset=utf-8",
+	".md":    "text/plain; charset=utf-8",
+}
+
+func loadAssets() (*assets, error) {
+	a := &assets{files: make(map[string]*asset)}
+	var names []string
+	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		names = append(names, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	all := sha256.New()
+	for _, p := range names {
+		data, err := staticFS.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		all.Write([]byte(p))
+		all.Write(sum[:])
+		ct, ok := assetTypes[path.Ext(p)]
+		if !ok {
+			ct = "text/plain; charset=utf-8" // LICENSE and other text files
+		}
+		a.files[strings.TrimPrefix(p, "static/")] = &asset{
+			data:        data,
+			contentType: ct,
+			etag:        `"` + hex.EncodeToString(sum[:8]) + `"`,
+		}
+	}
+	a.version = hex.EncodeToString(all.Sum(nil)[:5])
+	return a, nil
+}
+
+// URL returns the versioned URL of a static file ("css/site.css").
+func (a *assets) URL(name string) string { return "/static/" + a.version + "/" + name }
+
+func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	rest := strings.TrimPrefix(r.URL.Path, "/static/")
+	version, name, ok := strings.Cut(rest, "/")
+	f := a.files[name]
+	if !ok || f == nil || strings.Contains(name, "..") {
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.contentType)
+	h.Set("ETag", f.etag)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if version == a.version {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		// An old or made-up version: serve the current file, briefly.
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	if f.contentType == "font/woff2" {
+		h.Set("Access-Control-Allow-Origin", "*")
+	}
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data))
+}

@@ -1,0 +1,139 @@
+// Package web owns Sahafa's public site: server-rendered, right-to-left
+// HTML pages (home, sections, archive, articles, authors, errors), the
+// embedded static assets (CSS and self-hosted Arabic fonts), and the wiring
+// that puts the pages behind the in-process page cache and mounts the JSON
+// API under /api/v1/. It reads through news.Store only.
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"sahafa/api"
+	"sahafa/arabic"
+	"sahafa/news"
+	"sahafa/pagecache"
+)
+
+// DefaultCacheBytes is the page cache budget used when Options.CacheBytes is 0.
+const DefaultCacheBytes = 64 << 20
+
+// Options configure the public site.
+type Options struct {
+	SiteName  string            // default "صحافة"
+	BaseURL   string            // e.g. "http://127.0.0.1:8080", for canonical links
+	Location  *time.Location    // display time zone, default UTC
+	Digits    arabic.DigitStyle // digits of dates and counts
+	ShowHijri bool              // show the Hijri date beside the Gregorian one
+	Logger    *slog.Logger      // default slog.Default()
+	// CacheBytes bounds the page cache: 0 means DefaultCacheBytes, a
+	// negative value disables the cache (every page is rendered).
+	CacheBytes int64
+	// PageSize is the number of articles on list pages; default 20.
+	PageSize int
+}
+
+// Site is the public web site. It is an http.Handler for every path:
+// /static/… (embedded assets), /api/v1/… (the JSON API) and the pages.
+type Site struct {
+	store  news.Store
+	opts   Options
+	log    *slog.Logger
+	cache  *pagecache.Cache
+	tmpl   *templates
+	assets *assets
+
+	pages  http.Handler // the page routes, uncached
+	cached http.Handler // pages behind the cache
+	api    http.Handler // the JSON API behind the cache
+}
+
+// New builds the site: it parses every template and indexes the static
+// assets once, so that New fails early on a broken template.
+func New(store news.Store, opts Options) (*Site, error) {
+	if store == nil {
+		return nil, errors.New("web: nil store")
+	}
+	if opts.SiteName == "" {
+		opts.SiteName = "صحافة"
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 20
+	}
+	if opts.PageSize > news.MaxListLimit {
+		opts.PageSize = news.MaxListLimit
+	}
+	if opts.CacheBytes == 0 {
+		opts.CacheBytes = DefaultCacheBytes
+	}
+	s := &Site{store: store, opts: opts, log: opts.Logger}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.tmpl, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.cache = pagecache.New(max(opts.CacheBytes, 0))
+
+	pages := http.NewServeMux()
+	s.routes(pages)
+	s.pages = pages
+	s.cached = s.cache.Middleware(pages)
+	s.api = s.cache.Middleware(api.NewWithLogger(store, opts.BaseURL, opts.Logger))
+	return s, nil
+}
+
+// routes registers the page patterns. A search form and page come next:
+// register "GET /search/{$}" here (more specific than "/{section}/") and
+// define the "search-form" template in templates/layout.html.
+func (s *Site) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /archive/{$}", s.handleArchiveIndex)
+	mux.HandleFunc("GET /archive/{yyyy}/{$}", s.handleArchiveYear)
+	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{$}", s.handleArchiveMonth)
+	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{dd}/{$}", s.handleArchiveDay)
+	mux.HandleFunc("GET /author/{slug}/{$}", s.handleAuthor)
+	mux.HandleFunc("GET /{section}/{$}", s.handleSection)
+	mux.HandleFunc("GET /{section}", s.handleSectionNoSlash)
+	mux.HandleFunc("GET /{section}/{yyyy}/{mm}/{dd}/{slug}", s.handleArticle)
+	mux.HandleFunc("/", s.handleNotFound)
+}
+
+// ServeHTTP serves the whole site: /static/… from the embedded assets,
+// /api/v1/… from the API and everything else from the page routes, the last
+// two behind the page cache. Dispatching on the prefix here (rather than in
+// one ServeMux) keeps a cache hit free of routing work, and avoids pattern
+// conflicts between "/static/" and "/{section}/".
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	switch {
+	case strings.HasPrefix(p, "/static/"):
+		s.assets.ServeHTTP(w, r)
+	case strings.HasPrefix(p, api.Prefix):
+		s.api.ServeHTTP(w, r)
+	default:
+		s.cached.ServeHTTP(w, r)
+	}
+}
+
+// Invalidate drops every cached page and API response; call it after every
+// write to the store.
+func (s *Site) Invalidate() { s.cache.Invalidate() }
+
+// Uncached returns the page handler without the page cache (benchmarks,
+// debugging). Static assets and the API are not included.
+func (s *Site) Uncached() http.Handler { return s.pages }
+
+// Cache returns the site's page cache, for stats.
+func (s *Site) Cache() *pagecache.Cache { return s.cache }
