@@ -1,0 +1,112 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"sahafa/news"
+)
+
+// defaultRelatedLimit is the number of related articles when limit <= 0.
+const defaultRelatedLimit = 5
+
+// SetRelated replaces the stored related list of article id, in order.
+// Duplicates and id itself are dropped; an empty list removes the stored
+// list, so that Related falls back to the nearest articles of the section.
+func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error {
+	const op = "set related"
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	defer tx.Rollback()
+
+	var found int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE id = ?`, id).Scan(&found)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Errorf(news.ENOTFOUND, "article %d not found", id)
+	}
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM related WHERE article_id = ?`, id); err != nil {
+		return wrapErr(op, err)
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO related (article_id, related_id, rank)
+		SELECT ?, id, ? FROM articles WHERE id = ?`)
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	defer ins.Close()
+	seen := map[int64]bool{id: true}
+	rank := 0
+	for _, rid := range related {
+		if seen[rid] {
+			continue
+		}
+		seen[rid] = true
+		res, err := ins.ExecContext(ctx, id, rank, rid)
+		if err != nil {
+			return wrapErr(op, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return wrapErr(op, err)
+		} else if n == 0 {
+			return news.Errorf(news.ENOTFOUND, "related article %d not found", rid)
+		}
+		rank++
+	}
+	return wrapErr(op, tx.Commit())
+}
+
+// nearestSQL picks, with two index range scans on (section_id,
+// published_at, id), the articles of the section just before and just after
+// the given one (?2 = its published_at, ?3 = its id), then keeps the ?4
+// nearest in time.
+const nearestSQL = `SELECT ` + articleColumns + ` FROM (
+		SELECT id FROM (SELECT id FROM articles WHERE section_id = ?1 AND (published_at, id) < (?2, ?3)
+			ORDER BY published_at DESC, id DESC LIMIT ?4)
+		UNION ALL
+		SELECT id FROM (SELECT id FROM articles WHERE section_id = ?1 AND (published_at, id) > (?2, ?3)
+			ORDER BY published_at, id LIMIT ?4)
+	) n JOIN articles a ON a.id = n.id JOIN sections s ON s.id = a.section_id
+	ORDER BY abs(a.published_at - ?2), a.published_at DESC, a.id DESC LIMIT ?4`
+
+// Related returns the stored related list of article id or, when none was
+// stored, the articles of its section nearest in publication time. limit
+// defaults to 5 and is capped at news.MaxListLimit.
+func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Article, error) {
+	const op = "related articles"
+	if limit <= 0 {
+		limit = defaultRelatedLimit
+	}
+	limit = min(limit, news.MaxListLimit)
+
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, wrapErr(op, err)
+	}
+	defer tx.Rollback()
+
+	var sectionID, published int64
+	err = tx.QueryRowContext(ctx, `SELECT section_id, published_at FROM articles WHERE id = ?`, id).
+		Scan(&sectionID, &published)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, news.Errorf(news.ENOTFOUND, "article %d not found", id)
+	}
+	if err != nil {
+		return nil, wrapErr(op, err)
+	}
+	list, err := queryArticles(ctx, tx, `SELECT `+articleColumns+` FROM related r
+		JOIN articles a ON a.id = r.related_id JOIN sections s ON s.id = a.section_id
+		WHERE r.article_id = ? ORDER BY r.rank LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, wrapErr(op, err)
+	}
+	if len(list) > 0 {
+		return list, nil
+	}
+	list, err = queryArticles(ctx, tx, nearestSQL, sectionID, published, id, limit)
+	return list, wrapErr(op, err)
+}

@@ -1,0 +1,52 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"sahafa/news"
+)
+
+// Sections returns every section with its number of articles, by name.
+func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
+	const op = "list sections"
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id)
+		FROM sections s ORDER BY s.name, s.id`)
+	if err != nil {
+		return nil, wrapErr(op, err)
+	}
+	defer rows.Close()
+	var out []news.SectionStats
+	for rows.Next() {
+		var st news.SectionStats
+		if err := rows.Scan(&st.ID, &st.Slug, &st.Name, &st.Articles); err != nil {
+			return nil, wrapErr(op, err)
+		}
+		out = append(out, st)
+	}
+	return out, wrapErr(op, rows.Err())
+}
+
+// SectionBySlug returns the section with the given slug.
+func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, error) {
+	var sec news.Section
+	err := s.r.QueryRowContext(ctx, `SELECT id, slug, name FROM sections WHERE slug = ?`, slug).
+		Scan(&sec.ID, &sec.Slug, &sec.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Section{}, news.Errorf(news.ENOTFOUND, "section %q not found", slug)
+	}
+	return sec, wrapErr("get section", err)
+}
+
+// AuthorBySlug returns the author with the given slug.
+func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, error) {
+	var au news.Author
+	err := s.r.QueryRowContext(ctx, `SELECT id, slug, name FROM authors WHERE slug = ?`, slug).
+		Scan(&au.ID, &au.Slug, &au.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return news.Author{}, news.Errorf(news.ENOTFOUND, "author %q not found", slug)
+	}
+	return au, wrapErr("get author", err)
+}

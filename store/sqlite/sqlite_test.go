@@ -1,0 +1,307 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sahafa/news"
+	"sahafa/store/storetest"
+)
+
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "data", "sahafa.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) news.Store { return openTest(t) })
+}
+
+func TestPragmas(t *testing.T) {
+	s := openTest(t)
+	defer s.Close()
+	ctx := context.Background()
+	check := func(pool string, q querier, pragma, want string) {
+		t.Helper()
+		var got string
+		if err := q.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatalf("%s: PRAGMA %s: %v", pool, pragma, err)
+		}
+		if !strings.EqualFold(got, want) {
+			t.Errorf("%s: %s = %q, want %q", pool, pragma, got, want)
+		}
+	}
+	for pool, db := range map[string]querier{"writer": s.w, "reader": s.r} {
+		check(pool, db, "journal_mode", "wal")
+		check(pool, db, "foreign_keys", "1")
+		check(pool, db, "synchronous", "1") // NORMAL
+		check(pool, db, "temp_store", "2")  // MEMORY
+		check(pool, db, "busy_timeout", "10000")
+		check(pool, db, "cache_size", "-16384")
+	}
+	check("reader", s.r, "query_only", "1")
+	if _, err := s.r.ExecContext(ctx, `DELETE FROM sections`); err == nil {
+		t.Errorf("the reader pool accepted a write")
+	}
+	if got := s.w.Stats().MaxOpenConnections; got != 1 {
+		t.Errorf("writer pool allows %d connections, want 1", got)
+	}
+	if got := s.r.Stats().MaxOpenConnections; got < 2 {
+		t.Errorf("reader pool allows %d connections, want several", got)
+	}
+}
+
+func TestForeignKeysEnforced(t *testing.T) {
+	s := openTest(t)
+	defer s.Close()
+	_, err := s.w.ExecContext(context.Background(),
+		`INSERT INTO article_authors (article_id, author_id, position) VALUES (999, 999, 0)`)
+	if err == nil {
+		t.Fatal("a dangling article_authors row was accepted")
+	}
+}
+
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "nested", "dir", "sahafa.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := news.ArticleRecord{
+		Article: news.Article{
+			ExternalID: "keep-me", Slug: "keep", Title: "خبر يبقى بعد إعادة الفتح",
+			Section: news.Section{Slug: "local", Name: "محليات"}, PublishedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			Authors: []news.Author{{Slug: "hana", Name: "هناء"}},
+		},
+		SearchTitle: "خبر يبقى بعد اعادة الفتح",
+	}
+	res, err := s.SaveArticles(ctx, []news.ArticleRecord{rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v1 int64
+	if err := s.w.QueryRowContext(ctx, `SELECT max(version_id) FROM goose_db_version`).Scan(&v1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer s.Close()
+	a, err := s.ArticleByExternalID(ctx, "keep-me")
+	if err != nil {
+		t.Fatalf("after reopen: %v", err)
+	}
+	if a.ID != res.IDs[0] || a.Title != rec.Title || len(a.Authors) != 1 {
+		t.Errorf("after reopen: %+v", a)
+	}
+	r, err := s.Search(ctx, news.SearchQuery{Terms: []string{"اعادة"}})
+	if err != nil || r.Total != 1 {
+		t.Errorf("search after reopen: %+v, %v", r, err)
+	}
+	var v2, rows int64
+	if err := s.w.QueryRowContext(ctx, `SELECT max(version_id), count(*) FROM goose_db_version`).Scan(&v2, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if v2 != v1 {
+		t.Errorf("schema version %d after reopen, want %d", v2, v1)
+	}
+	var entries []os.DirEntry
+	if entries, err = os.ReadDir(filepath.Dir(path)); err != nil || len(entries) == 0 {
+		t.Errorf("data directory: %v %v", entries, err)
+	}
+}
+
+func TestClosed(t *testing.T) {
+	s := openTest(t)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.Article(context.Background(), 1)
+	if news.ErrorCode(err) != news.EUNAVAILABLE {
+		t.Errorf("after Close: %v (code %q), want %s", err, news.ErrorCode(err), news.EUNAVAILABLE)
+	}
+}
+
+func TestMatchExpr(t *testing.T) {
+	cases := []struct {
+		q    news.SearchQuery
+		want string
+	}{
+		{news.SearchQuery{}, ""},
+		{news.SearchQuery{Exclude: []string{"a"}}, ""},
+		{news.SearchQuery{Terms: []string{"a", "b"}}, `"a" AND "b"`},
+		{news.SearchQuery{Phrases: [][]string{{"a", "b"}}}, `"a b"`},
+		{news.SearchQuery{Terms: []string{`x"y`}, Exclude: []string{"c", "d"}}, `("x""y") NOT ("c" OR "d")`},
+		{news.SearchQuery{Should: []string{"s", "t"}}, `"s" OR "t"`},
+		{news.SearchQuery{Terms: []string{"a"}, Should: []string{"s"}}, `("a") AND ("a" OR "s")`},
+		{news.SearchQuery{Terms: []string{"", "-", "a"}}, `"a"`},
+	}
+	for _, c := range cases {
+		if got := matchExpr(c.q); got != c.want {
+			t.Errorf("matchExpr(%+v) = %s, want %s", c.q, got, c.want)
+		}
+	}
+}
+
+// vocabulary of the generated articles: common Arabic news words, so that
+// the index sees a realistic spread of frequent and rare terms.
+var vocabulary = strings.Fields(`الحكومة الوزير الرئيس البرلمان المجلس الشعب الدولة المدينة القرية
+	الاقتصاد السوق الأسعار النفط الغاز الكهرباء المياه الزراعة الصناعة التجارة البنك الفائدة التضخم
+	المدرسة الجامعة الطلاب التعليم الصحة المستشفى الطبيب الدواء المرض اللقاح المريض
+	الفريق المباراة الهدف الملعب البطولة اللاعب المدرب الجمهور الدوري الكأس
+	قال أعلن أكد أوضح أشار أضاف وصف طالب دعا رفض وافق قرر بدأ انتهى استمر ارتفع انخفض
+	اليوم أمس غدا الأسبوع الشهر العام الموسم الصباح المساء الليل
+	كبير صغير جديد قديم مهم سريع بطيء واسع ضيق قريب بعيد أول آخر
+	في من إلى على عن مع بعد قبل خلال بين حتى منذ أمام وراء تحت فوق
+	الطريق الجسر الميناء المطار القطار السيارة الشاحنة الطائرة السفينة
+	العاصمة الشمال الجنوب الشرق الغرب الحدود المنطقة المحافظة البلدية
+	المشروع الخطة الميزانية التقرير الدراسة البيانات النتائج الأرقام المؤشر
+	الثقافة الكتاب المعرض الفيلم المسرح الموسيقى الفنان الشاعر الرواية`)
+
+func randomText(rng *rand.Rand, n int) string {
+	words := make([]string, n)
+	for i := range words {
+		// A skewed pick: low indices (and so some words) are much more common.
+		words[i] = vocabulary[int(float64(len(vocabulary))*rng.Float64()*rng.Float64())]
+	}
+	return strings.Join(words, " ")
+}
+
+var benchSections = []news.Section{
+	{Slug: "politics", Name: "سياسة"}, {Slug: "economy", Name: "اقتصاد"},
+	{Slug: "sports", Name: "رياضة"}, {Slug: "culture", Name: "ثقافة"},
+}
+
+// benchBatch makes n articles of about 400 words, numbered from first.
+func benchBatch(rng *rand.Rand, first, n int) []news.ArticleRecord {
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	recs := make([]news.ArticleRecord, n)
+	for i := range recs {
+		k := first + i
+		title := randomText(rng, 8)
+		body := randomText(rng, 400)
+		recs[i] = news.ArticleRecord{
+			Article: news.Article{
+				ExternalID:  fmt.Sprintf("bench-%d", k),
+				Source:      "bench",
+				Slug:        fmt.Sprintf("story-%d", k),
+				Title:       title,
+				Abstract:    randomText(rng, 25),
+				Body:        "<p>" + body + "</p>",
+				Section:     benchSections[k%len(benchSections)],
+				Authors:     []news.Author{{Slug: fmt.Sprintf("writer-%d", k%40), Name: fmt.Sprintf("كاتب %d", k%40)}},
+				Dateline:    "القاهرة",
+				PublishedAt: start.Add(time.Duration(k) * 17 * time.Minute),
+			},
+			SearchTitle: title,
+			SearchBody:  body,
+		}
+	}
+	return recs
+}
+
+func BenchmarkSaveArticles(b *testing.B) {
+	const batch = 500
+	s := openTest(b)
+	defer s.Close()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(1, 2))
+	batches := make([][]news.ArticleRecord, b.N)
+	for i := range batches {
+		batches[i] = benchBatch(rng, i*batch, batch)
+	}
+	b.ResetTimer()
+	cpu0 := cpuTime(b)
+	for i := range b.N {
+		if _, err := s.SaveArticles(ctx, batches[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "articles/s")
+	// On a shared machine wall time depends on the neighbours; CPU time
+	// spent by this process does not (much).
+	b.ReportMetric(float64(b.N*batch)/(cpuTime(b)-cpu0).Seconds(), "articles/cpu-s")
+	if size, err := dbSize(ctx, s); err == nil {
+		b.ReportMetric(float64(size)/float64(b.N*batch)*1000/(1<<20), "MiB/1k_articles")
+	}
+}
+
+// cpuTime is the user and system CPU time this process has used.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// dbSize checkpoints the WAL and returns the database file size in bytes.
+func dbSize(ctx context.Context, s *Store) (int64, error) {
+	if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return 0, err
+	}
+	var pages, pageSize int64
+	if err := s.w.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		return 0, err
+	}
+	if err := s.w.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&pageSize); err != nil {
+		return 0, err
+	}
+	return pages * pageSize, nil
+}
+
+func BenchmarkSearch(b *testing.B) {
+	const n = 5000
+	s := openTest(b)
+	defer s.Close()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < n; i += 500 {
+		if _, err := s.SaveArticles(ctx, benchBatch(rng, i, 500)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	queries := []struct {
+		name string
+		q    news.SearchQuery
+	}{
+		{"term-in-all-docs", news.SearchQuery{Terms: []string{"الحكومة"}}},
+		{"two-common-terms", news.SearchQuery{Terms: []string{"البنك", "التضخم"}}},
+		{"phrase", news.SearchQuery{Phrases: [][]string{{"الوزير", "قال"}}}},
+		{"section-exclude", news.SearchQuery{Terms: []string{"الفريق"}, Exclude: []string{"المدرب"}, SectionSlug: "sports"}},
+		{"more-like-this", news.SearchQuery{Should: []string{"الرواية", "الشاعر", "المسرح", "الفنان"}, ExcludeID: 7}},
+		{"rare-term-by-date", news.SearchQuery{Terms: []string{"الموسيقى"}, ByDate: true, Limit: 10}},
+	}
+	for _, c := range queries {
+		b.Run(c.name, func(b *testing.B) {
+			// Warm the page cache of the reader connection first.
+			if _, err := s.Search(ctx, c.q); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := s.Search(ctx, c.q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
