@@ -143,3 +143,11 @@ type Store interface {
 
 	Close() error
 }
+
+// ChangeWatcher is implemented by stores that can tell when content was
+// changed by another process or node (an import run beside the server,
+// another server on the same database), so that page caches can be
+// dropped. WatchChanges calls onChange after such changes until ctx ends.
+type ChangeWatcher interface {
+	WatchChanges(ctx context.Context, onChange func())
+}

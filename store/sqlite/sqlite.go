@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -31,9 +32,15 @@ var migrations embed.FS
 type Store struct {
 	w *sql.DB // writes: a single connection, BEGIN IMMEDIATE
 	r *sql.DB // reads: several query-only connections
+
+	watchMu   sync.Mutex
+	watchConn *sql.Conn // held by WatchChanges: data_version is per connection
 }
 
-var _ news.Store = (*Store)(nil)
+var (
+	_ news.Store         = (*Store)(nil)
+	_ news.ChangeWatcher = (*Store)(nil)
+)
 
 // Pragmas set on every connection of both pools. busy_timeout comes first
 // (the driver runs it first anyway) so the others wait for a lock instead of
@@ -122,6 +129,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.watchMu.Lock()
+	if s.watchConn != nil {
+		s.watchConn.Close()
+		s.watchConn = nil
+	}
+	s.watchMu.Unlock()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"sahafa/importer"
+	"sahafa/importer/jsonl"
+	"sahafa/importer/page"
+	"sahafa/news"
+	"sahafa/publish"
+)
+
+// maxPageBytes bounds a scraped page read into memory.
+const maxPageBytes = 32 << 20
+
+func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs, dataDir := newFlags("import", stderr)
+	format := fs.String("format", "", "force the input format: page or jsonl (default: detected from content)")
+	batchSize := fs.Int("batch", 500, "articles per transaction")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"import: name at least one FILE"}
+	}
+	if *format != "" && *format != string(importer.FormatPage) && *format != string(importer.FormatJSONL) {
+		return usageError{fmt.Sprintf("--format: want page or jsonl, got %q", *format)}
+	}
+	if *batchSize < 1 || *batchSize > 10000 {
+		return usageError{"--batch: want 1 to 10000"}
+	}
+	a, err := openApp(ctx, *dataDir, logger, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	var total importReport
+	failed := 0
+	for _, path := range fs.Args() {
+		start := time.Now()
+		rep, err := importFile(ctx, a, path, importer.Format(*format), *batchSize)
+		rep.print(stdout, path, time.Since(start))
+		total.add(rep)
+		if err != nil {
+			failed++
+			fmt.Fprintf(stdout, "  error: %v\n", err)
+			if ctx.Err() != nil {
+				break
+			}
+		}
+	}
+	if fs.NArg() > 1 {
+		fmt.Fprintf(stdout, "total: %d created, %d updated, %d skipped\n", total.created, total.updated, len(total.skipped))
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files could not be imported completely", failed, fs.NArg())
+	}
+	return nil
+}
+
+// importReport counts what one import did.
+type importReport struct {
+	format           importer.Format
+	created, updated int
+	skipped          []string // "line 12: reason"
+}
+
+func (r *importReport) add(o importReport) {
+	r.created += o.created
+	r.updated += o.updated
+	r.skipped = append(r.skipped, o.skipped...)
+}
+
+// maxSkipLines is how many skip reasons one file prints before summarizing.
+const maxSkipLines = 20
+
+func (r importReport) print(w io.Writer, path string, took time.Duration) {
+	fmt.Fprintf(w, "%s (%s): %d created, %d updated, %d skipped in %s\n",
+		path, r.format, r.created, r.updated, len(r.skipped), took.Round(time.Millisecond))
+	for i, s := range r.skipped {
+		if i == maxSkipLines {
+			fmt.Fprintf(w, "  … and %d more skipped\n", len(r.skipped)-maxSkipLines)
+			break
+		}
+		fmt.Fprintf(w, "  skipped %s\n", s)
+	}
+}
+
+// importFile imports one file; whatever was saved before an error stays
+// saved in whole batches.
+func importFile(ctx context.Context, a *app, path string, format importer.Format, batchSize int) (importReport, error) {
+	rep := importReport{format: format}
+	f, err := os.Open(path)
+	if err != nil {
+		return rep, fmt.Errorf("open: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return rep, fmt.Errorf("%s is a folder, not a file", path)
+	}
+	br := bufio.NewReaderSize(f, 1<<20)
+	if format == "" {
+		head, err := br.Peek(4096)
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return rep, fmt.Errorf("read: %w", err)
+		}
+		format, err = importer.Detect(head)
+		if err != nil {
+			return rep, fmt.Errorf("detect format: %w", err)
+		}
+		rep.format = format
+	}
+	switch format {
+	case importer.FormatPage:
+		return importPage(ctx, a, path, br, rep)
+	case importer.FormatJSONL:
+		return importJSONL(ctx, a, br, batchSize, rep)
+	default:
+		return rep, fmt.Errorf("format %q is not supported yet (supported: page, jsonl)", format)
+	}
+}
+
+func importPage(ctx context.Context, a *app, path string, r io.Reader, rep importReport) (importReport, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxPageBytes+1))
+	if err != nil {
+		return rep, fmt.Errorf("read: %w", err)
+	}
+	if len(data) > maxPageBytes {
+		return rep, fmt.Errorf("page is larger than %d MiB", maxPageBytes>>20)
+	}
+	p, err := page.Parse(string(data), page.Options{PublishedAt: time.Now()})
+	if err != nil {
+		return rep, fmt.Errorf("parse page: %w", err)
+	}
+	// A scraped page carries no ids: derive one from its section and
+	// headline so that importing the same page again updates, never duplicates.
+	base := filepath.Base(path)
+	for i := range p.Drafts {
+		d := &p.Drafts[i]
+		if d.ExternalID == "" {
+			sum := sha256.Sum256([]byte(d.SectionName + "\x00" + d.Title))
+			d.ExternalID = "page:" + hex.EncodeToString(sum[:12])
+		}
+	}
+	res, err := a.publish.Save(ctx, p.Drafts)
+	if err != nil {
+		return rep, err
+	}
+	rep.created, rep.updated = res.Created, res.Updated
+	for _, s := range res.Skipped {
+		rep.skipped = append(rep.skipped, fmt.Sprintf("%s story %d (%s): %s", base, s.Index+1, s.Ref, s.Reason))
+	}
+	return rep, nil
+}
+
+func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep importReport) (importReport, error) {
+	batch := make([]news.Draft, 0, batchSize)
+	lines := make([]int, 0, batchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		res, err := a.publish.Save(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("lines %d-%d: %w", lines[0], lines[len(lines)-1], err)
+		}
+		rep.created += res.Created
+		rep.updated += res.Updated
+		for _, s := range res.Skipped {
+			rep.skipped = append(rep.skipped, fmt.Sprintf("line %d (%s): %s", lines[s.Index], s.Ref, s.Reason))
+		}
+		batch, lines = batch[:0], lines[:0]
+		return nil
+	}
+	stats, err := jsonl.Read(r, func(line int, d news.Draft) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch = append(batch, d)
+		lines = append(lines, line)
+		if len(batch) >= batchSize {
+			return flush()
+		}
+		return nil
+	})
+	for _, le := range stats.Skipped {
+		rep.skipped = append(rep.skipped, fmt.Sprintf("line %d: %s", le.Line, le.Reason))
+	}
+	if err != nil {
+		return rep, err
+	}
+	return rep, flush()
+}
+
+// reindex rebuilds the analyzed search text of every stored article.
+func reindex(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs, dataDir := newFlags("reindex", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, *dataDir, logger, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	start := time.Now()
+	n, err := publish.Reindex(ctx, a.store, 500)
+	if err != nil {
+		return fmt.Errorf("reindex after %d articles: %w", n, err)
+	}
+	fmt.Fprintf(stdout, "reindexed %d articles in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}

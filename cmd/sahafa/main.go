@@ -1,0 +1,94 @@
+// Command sahafa is the whole news platform in one binary: the public site,
+// the content API and the importers, on an embedded SQLite database.
+//
+//	sahafa [serve] [--data DIR] [--addr HOST:PORT]   run the site
+//	sahafa import [--data DIR] [--format F] FILE...  import articles
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `sahafa — an Arabic-first news platform
+
+usage:
+  sahafa [serve] [flags]            run the site (demo content on first run)
+  sahafa import [flags] FILE...     import articles (formats: page, jsonl[.gz])
+  sahafa reindex [flags]            rebuild the search index from stored articles
+  sahafa help                       this text
+
+common flags (environment variables in brackets):
+  --data DIR        data folder, created on first run [SAHAFA_DATA] (default ./sahafa-data)
+
+run "sahafa COMMAND -h" for the flags of one command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "sahafa:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// exitCode is 2 for usage errors and 1 for everything else.
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, flag.ErrHelp) {
+		return 2
+	}
+	return 1
+}
+
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// run dispatches a command line; it is main without the process, for tests.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, stdout, stderr, logger)
+	case "import":
+		return importFiles(ctx, args, stdout, stderr, logger)
+	case "reindex":
+		return reindex(ctx, args, stdout, stderr, logger)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return usageError{fmt.Sprintf("unknown command %q\n\n%s", cmd, usage)}
+	}
+}
+
+// envOr returns the environment variable's value, or def when unset.
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlags returns a flag set with the flags every command shares.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("sahafa "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", envOr("SAHAFA_DATA", "./sahafa-data"), "data folder [SAHAFA_DATA]")
+	return fs, data
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"sahafa/arabic"
+	"sahafa/demo"
+	"sahafa/news"
+	"sahafa/web"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs, dataDir := newFlags("serve", stderr)
+	addr := fs.String("addr", envOr("SAHAFA_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT [SAHAFA_ADDR]")
+	baseURL := fs.String("base-url", envOr("SAHAFA_BASE_URL", ""), "public URL of the site, for canonical links and the API (default http://ADDR) [SAHAFA_BASE_URL]")
+	siteName := fs.String("site-name", envOr("SAHAFA_SITE_NAME", "صحافة"), "site name [SAHAFA_SITE_NAME]")
+	digits := fs.String("digits", envOr("SAHAFA_DIGITS", "latin"), "digits on pages: latin (0123) or arabic (٠١٢٣) [SAHAFA_DIGITS]")
+	hijri := fs.Bool("hijri", envOr("SAHAFA_HIJRI", "true") == "true", "show the Hijri date beside the Gregorian one [SAHAFA_HIJRI]")
+	tz := fs.String("timezone", envOr("SAHAFA_TIMEZONE", "Asia/Riyadh"), "time zone for dates on pages and archives [SAHAFA_TIMEZONE]")
+	noDemo := fs.Bool("no-demo", false, "do not add the demo articles to an empty site")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Args())}
+	}
+	opts := web.Options{SiteName: *siteName, BaseURL: *baseURL, ShowHijri: *hijri, Logger: logger}
+	switch *digits {
+	case "latin":
+		opts.Digits = arabic.LatinDigits
+	case "arabic":
+		opts.Digits = arabic.ArabicIndicDigits
+	default:
+		return usageError{fmt.Sprintf("--digits: want latin or arabic, got %q", *digits)}
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return usageError{fmt.Sprintf("--timezone: %v", err)}
+	}
+	opts.Location = loc
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	if opts.BaseURL == "" {
+		opts.BaseURL = "http://" + ln.Addr().String()
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+
+	var site *web.Site
+	a, err := openApp(ctx, *dataDir, logger, func() {
+		if site != nil {
+			site.Invalidate()
+		}
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+	if !*noDemo {
+		if err := addDemoIfEmpty(ctx, a); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	site, err = web.New(a.store, opts)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("build site: %w", err)
+	}
+
+	// Writes by other processes on the same database (an import run beside
+	// the server, another node) drop the page cache too.
+	if w, ok := a.store.(news.ChangeWatcher); ok {
+		w.WatchChanges(ctx, site.Invalidate)
+	}
+
+	srv := &http.Server{
+		Handler:           site,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "sahafa: serving %s on %s (data in %s)\n", opts.SiteName, opts.BaseURL, *dataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	return nil
+}
+
+// addDemoIfEmpty gives a brand-new site the built-in demo articles.
+func addDemoIfEmpty(ctx context.Context, a *app) error {
+	list, err := a.store.Articles(ctx, news.ArticleFilter{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("check for content: %w", err)
+	}
+	if list.Total > 0 {
+		return nil
+	}
+	res, err := a.publish.Save(ctx, demo.Drafts(time.Now(), parseByline))
+	if err != nil {
+		return fmt.Errorf("add demo content: %w", err)
+	}
+	a.log.Info("added demo content to the new site", "articles", res.Created)
+	return nil
+}

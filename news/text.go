@@ -1,0 +1,50 @@
+package news
+
+import (
+	"html"
+	"strings"
+)
+
+// PlainText returns the plain text of sanitized article HTML: tags dropped,
+// block boundaries turned into spaces, entities decoded. It is a scanner,
+// not a parser, because its input has already been through the sanitizer
+// and it runs on every article at import speed.
+func PlainText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for len(s) > 0 {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break // an unterminated tag: drop the rest
+		}
+		b.WriteByte(' ')
+		s = s[i+j+1:]
+	}
+	out := b.String()
+	if strings.IndexByte(out, '&') >= 0 {
+		out = html.UnescapeString(out)
+	}
+	return out
+}
+
+// Paragraphs renders plain-text paragraphs as escaped HTML <p> elements,
+// skipping empty ones.
+func Paragraphs(paras []string) string {
+	var b strings.Builder
+	for _, p := range paras {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(html.EscapeString(p))
+		b.WriteString("</p>\n")
+	}
+	return b.String()
+}

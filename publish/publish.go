@@ -1,0 +1,288 @@
+// Package publish is the one write path for articles. Importers, the
+// newsroom and the API all hand it news.Draft values; it validates them,
+// matches sections by their normalized Arabic name, builds slugs, sanitizes
+// the body HTML, analyzes the text for search and stores whole batches in
+// one transaction, then tells the caches that content changed.
+package publish
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/microcosm-cc/bluemonday"
+
+	"sahafa/arabic"
+	"sahafa/news"
+)
+
+// Options configures a Service.
+type Options struct {
+	// KnownSections are desks that drafts may name in any spelling
+	// ("اخبار العالم" for "أخبار العالم"); they are matched by normalized
+	// name before the store's own sections.
+	KnownSections []news.Section
+	// OnChange is called after every successful write (page-cache
+	// invalidation, cross-node notification).
+	OnChange func()
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Service validates and stores articles.
+type Service struct {
+	store    news.Store
+	opts     Options
+	policy   *bluemonday.Policy
+	mu       sync.Mutex
+	sections map[string]news.Section // normalized name → section
+}
+
+// New returns a Service writing to store.
+func New(store news.Store, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Service{store: store, opts: opts, policy: BodyPolicy(), sections: map[string]news.Section{}}
+	for _, sec := range opts.KnownSections {
+		s.sections[arabic.Normalize(sec.Name)] = sec
+	}
+	return s
+}
+
+// BodyPolicy is the allow-list applied to every article body: the
+// formatting a news story needs (paragraphs, headings, emphasis, links,
+// quotes, lists, figures, tables) and the dir attribute for mixed-direction
+// text; scripts, styles, event handlers and unsafe URLs never pass.
+func BodyPolicy() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoFollowOnLinks(false)
+	p.RequireNoFollowOnFullyQualifiedLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
+	p.AllowElements("figure", "figcaption")
+	return p
+}
+
+// Skip is a draft that was not stored, and why.
+type Skip struct {
+	Index  int    // position in the slice given to Save
+	Ref    string // external id or title, to find it in the input
+	Reason string
+}
+
+// Result tells what a Save did.
+type Result struct {
+	Created, Updated int
+	IDs              []int64 // ids of the stored drafts, in input order of the stored ones
+	Skipped          []Skip
+}
+
+// Save validates drafts and stores the valid ones in one transaction.
+// Invalid drafts are skipped with a reason; a store error stores nothing.
+func (s *Service) Save(ctx context.Context, drafts []news.Draft) (Result, error) {
+	var res Result
+	records := make([]news.ArticleRecord, 0, len(drafts))
+	for i, d := range drafts {
+		rec, err := s.record(ctx, d)
+		if err != nil {
+			ref := d.ExternalID
+			if ref == "" {
+				ref = d.Title
+			}
+			res.Skipped = append(res.Skipped, Skip{Index: i, Ref: ref, Reason: news.ErrorMessage(err)})
+			continue
+		}
+		records = append(records, rec)
+	}
+	if len(records) == 0 {
+		return res, nil
+	}
+	saved, err := s.store.SaveArticles(ctx, records)
+	if err != nil {
+		return Result{}, fmt.Errorf("save %d articles: %w", len(records), err)
+	}
+	res.IDs = saved.IDs
+	for _, created := range saved.Created {
+		if created {
+			res.Created++
+		} else {
+			res.Updated++
+		}
+	}
+	if s.opts.OnChange != nil {
+		s.opts.OnChange()
+	}
+	return res, nil
+}
+
+// record turns a draft into what the store writes, or says why it cannot.
+func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord, error) {
+	title := collapseSpace(d.Title)
+	if title == "" {
+		return news.ArticleRecord{}, news.Errorf(news.EINVALID, "title is empty")
+	}
+	if len([]rune(title)) > 500 {
+		return news.ArticleRecord{}, news.Errorf(news.EINVALID, "title is longer than 500 characters")
+	}
+	section, err := s.section(ctx, d.SectionName, d.SectionSlug)
+	if err != nil {
+		return news.ArticleRecord{}, err
+	}
+	body := s.policy.Sanitize(d.Body)
+	abstract := collapseSpace(d.Abstract)
+	if strings.TrimSpace(body) == "" && abstract == "" {
+		return news.ArticleRecord{}, news.Errorf(news.EINVALID, "article %q has no body", title)
+	}
+	published := d.PublishedAt
+	if published.IsZero() {
+		published = s.opts.Now()
+	}
+	slug := arabic.Slug(d.Slug)
+	if slug == "" {
+		slug = arabic.Slug(title)
+	}
+	if slug == "" {
+		slug = "article"
+	}
+	var authors []news.Author
+	seen := map[string]bool{}
+	for _, name := range d.Authors {
+		name = collapseSpace(name)
+		as := arabic.Slug(name)
+		if name == "" || as == "" || seen[as] {
+			continue
+		}
+		seen[as] = true
+		authors = append(authors, news.Author{Slug: as, Name: name})
+	}
+	a := news.Article{
+		ExternalID:  strings.TrimSpace(d.ExternalID),
+		SourceURL:   strings.TrimSpace(d.SourceURL),
+		Source:      strings.TrimSpace(d.Source),
+		Slug:        slug,
+		Title:       title,
+		Abstract:    abstract,
+		Body:        body,
+		Section:     section,
+		Authors:     authors,
+		Dateline:    collapseSpace(d.Dateline),
+		PublishedAt: published.UTC().Truncate(time.Second),
+		UpdatedAt:   s.opts.Now().UTC().Truncate(time.Second),
+	}
+	return news.ArticleRecord{Article: a, SearchTitle: SearchTitle(a), SearchBody: SearchBody(a)}, nil
+}
+
+// SearchTitle and SearchBody are the analyzed text the index holds for an
+// article; reindexing calls them too, so both paths index the same terms.
+func SearchTitle(a news.Article) string { return strings.Join(arabic.Terms(a.Title), " ") }
+
+// SearchBody analyzes the abstract, dateline and body text of an article.
+func SearchBody(a news.Article) string {
+	var b strings.Builder
+	b.WriteString(a.Abstract)
+	b.WriteByte(' ')
+	b.WriteString(a.Dateline)
+	b.WriteByte(' ')
+	b.WriteString(news.PlainText(a.Body))
+	return strings.Join(arabic.Terms(b.String()), " ")
+}
+
+// section resolves a draft's section: a known or stored section whose
+// normalized name matches, or a new one.
+func (s *Service) section(ctx context.Context, name, slug string) (news.Section, error) {
+	name = collapseSpace(name)
+	slug = strings.TrimSpace(slug)
+	if name == "" && slug == "" {
+		return news.Section{}, news.Errorf(news.EINVALID, "section is empty")
+	}
+	key := arabic.Normalize(name)
+	s.mu.Lock()
+	sec, ok := s.sections[key]
+	s.mu.Unlock()
+	if ok && (slug == "" || slug == sec.Slug) {
+		return sec, nil
+	}
+	if slug != "" {
+		if stored, err := s.store.SectionBySlug(ctx, slug); err == nil {
+			return stored, nil
+		} else if news.ErrorCode(err) != news.ENOTFOUND {
+			return news.Section{}, err
+		}
+	} else if name != "" {
+		if err := s.loadSections(ctx); err != nil {
+			return news.Section{}, err
+		}
+		s.mu.Lock()
+		sec, ok = s.sections[key]
+		s.mu.Unlock()
+		if ok {
+			return sec, nil
+		}
+	}
+	if name == "" {
+		name = slug
+	}
+	if slug == "" {
+		slug = arabic.Slug(name)
+	}
+	if slug == "" {
+		return news.Section{}, news.Errorf(news.EINVALID, "section name %q has no letters", name)
+	}
+	// Remember it at once, so later drafts of the same batch that spell
+	// the name differently join this section instead of renaming it.
+	sec = news.Section{Slug: slug, Name: name}
+	s.mu.Lock()
+	if prev, ok := s.sections[key]; ok {
+		sec = prev
+	} else if key != "" {
+		s.sections[key] = sec
+	}
+	s.mu.Unlock()
+	return sec, nil
+}
+
+func (s *Service) loadSections(ctx context.Context) error {
+	stored, err := s.store.Sections(ctx)
+	if err != nil {
+		return fmt.Errorf("load sections: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sec := range stored {
+		k := arabic.Normalize(sec.Name)
+		if _, ok := s.sections[k]; !ok {
+			s.sections[k] = sec.Section
+		}
+	}
+	return nil
+}
+
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Reindex recomputes the analyzed search text of every stored article, in
+// batches, and returns how many it rewrote.
+func Reindex(ctx context.Context, store news.Store, batch int) (int, error) {
+	var after int64
+	n := 0
+	for {
+		arts, err := store.ScanArticles(ctx, after, batch)
+		if err != nil {
+			return n, err
+		}
+		if len(arts) == 0 {
+			return n, nil
+		}
+		docs := make([]news.SearchDoc, len(arts))
+		for i, a := range arts {
+			docs[i] = news.SearchDoc{ID: a.ID, SearchTitle: SearchTitle(a), SearchBody: SearchBody(a)}
+		}
+		if err := store.UpdateSearchText(ctx, docs); err != nil {
+			return n, err
+		}
+		n += len(arts)
+		after = arts[len(arts)-1].ID
+	}
+}

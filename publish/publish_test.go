@@ -1,0 +1,125 @@
+package publish_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sahafa/importer/jsonl"
+	"sahafa/news"
+	"sahafa/publish"
+	"sahafa/store/sqlite"
+)
+
+func newService(t *testing.T, onChange func()) (*publish.Service, news.Store) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "sahafa.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Date(2024, 10, 7, 9, 30, 0, 0, time.UTC)
+	return publish.New(st, publish.Options{KnownSections: jsonl.Sections, OnChange: onChange, Now: func() time.Time { return now }}), st
+}
+
+func TestSectionsMatchBySpelling(t *testing.T) {
+	svc, st := newService(t, nil)
+	ctx := context.Background()
+	drafts := []news.Draft{
+		{Title: "خبر أول", Body: "<p>نص</p>", SectionName: "اخبار العالم"},
+		{Title: "خبر ثان", Body: "<p>نص</p>", SectionName: "أخبار العالَم"},
+		{Title: "خبر ثالث", Body: "<p>نص</p>", SectionName: "منوعات"},
+		{Title: "خبر رابع", Body: "<p>نص</p>", SectionName: "مُنوّعات"},
+	}
+	res, err := svc.Save(ctx, drafts)
+	if err != nil || res.Created != 4 {
+		t.Fatalf("save: %+v %v", res, err)
+	}
+	secs, err := st.Sections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, s := range secs {
+		got[s.Slug+"="+s.Name] = s.Articles
+	}
+	if got["world=أخبار العالم"] != 2 || got["منوعات=منوعات"] != 2 || len(got) != 2 {
+		t.Errorf("sections: %v", got)
+	}
+}
+
+func TestInvalidDraftsAreSkippedWithReasons(t *testing.T) {
+	changes := 0
+	svc, _ := newService(t, func() { changes++ })
+	res, err := svc.Save(context.Background(), []news.Draft{
+		{ExternalID: "a", Title: "  ", Body: "<p>نص</p>", SectionName: "رياضة"},
+		{ExternalID: "b", Title: "عنوان", Body: "<p>نص</p>"},
+		{ExternalID: "c", Title: "عنوان بلا متن", Body: "<script>x()</script>", SectionName: "رياضة"},
+		{ExternalID: "d", Title: "عنوان سليم", Body: "<p>نص</p>", SectionName: "رياضة"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 1 || len(res.Skipped) != 3 || changes != 1 {
+		t.Fatalf("result %+v, %d change notices", res, changes)
+	}
+	for i, want := range []string{"title is empty", "section is empty", "has no body"} {
+		if s := res.Skipped[i]; s.Index != i || !strings.Contains(s.Reason, want) {
+			t.Errorf("skip %d: %+v, want reason %q", i, s, want)
+		}
+	}
+}
+
+func TestBodyIsSanitized(t *testing.T) {
+	svc, st := newService(t, nil)
+	ctx := context.Background()
+	body := `<p dir="ltr" onclick="steal()">قال <b>الوزير</b> <a href="javascript:alert(1)">هنا</a></p>` +
+		`<script>alert("x")</script><img src=x onerror=alert(1)><iframe src="https://evil.example"></iframe>` +
+		`<a href="https://example.com/تقرير">رابط</a><blockquote>اقتباس</blockquote>`
+	res, err := svc.Save(ctx, []news.Draft{{Title: "اختبار <b>العنوان</b>", Body: body, SectionName: "رياضة"}})
+	if err != nil || len(res.IDs) != 1 {
+		t.Fatalf("save: %+v %v", res, err)
+	}
+	a, err := st.Article(ctx, res.IDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"onclick", "javascript:", "<script", "onerror", "<iframe", "steal"} {
+		if strings.Contains(a.Body, bad) {
+			t.Errorf("body keeps %q: %s", bad, a.Body)
+		}
+	}
+	for _, good := range []string{`dir="ltr"`, "<b>الوزير</b>", `href="https://example.com/%D8%AA%D9%82%D8%B1%D9%8A%D8%B1"`, "<blockquote>اقتباس</blockquote>", `rel="nofollow`} {
+		if !strings.Contains(a.Body, good) {
+			t.Errorf("body lost %q: %s", good, a.Body)
+		}
+	}
+}
+
+func TestSlugsAndAuthors(t *testing.T) {
+	svc, st := newService(t, nil)
+	ctx := context.Background()
+	res, err := svc.Save(ctx, []news.Draft{
+		{Title: "«الأهلي» يفوز على الزمالك ٢-١", Body: "<p>نص</p>", SectionName: "رياضة", Authors: []string{"سامي  عادل", "سامي عادل", " ", "منى فؤاد"}},
+		{Title: "!!!", Body: "<p>نص</p>", SectionName: "رياضة"},
+	})
+	if err != nil || len(res.IDs) != 2 {
+		t.Fatalf("save: %+v %v", res, err)
+	}
+	a, _ := st.Article(ctx, res.IDs[0])
+	if a.Slug != "الأهلي-يفوز-على-الزمالك-2-1" {
+		t.Errorf("slug %q", a.Slug)
+	}
+	if len(a.Authors) != 2 || a.Authors[0].Name != "سامي عادل" || a.Authors[1].Name != "منى فؤاد" {
+		t.Errorf("authors %+v", a.Authors)
+	}
+	b, _ := st.Article(ctx, res.IDs[1])
+	if b.Slug != "article" {
+		t.Errorf("slug of a title without letters: %q", b.Slug)
+	}
+	if !a.PublishedAt.Equal(time.Date(2024, 10, 7, 9, 30, 0, 0, time.UTC)) {
+		t.Errorf("published_at defaults to now: %v", a.PublishedAt)
+	}
+}
