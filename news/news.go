@@ -39,12 +39,21 @@ type Article struct {
 	Dateline    string // city the story was filed from ("القاهرة")
 	PublishedAt time.Time
 	UpdatedAt   time.Time
+	// FirstPublished is the UTC midnight of the article's first
+	// publication, kept by the store: the date in its URL, which later
+	// changes to PublishedAt never move. Zero on articles not yet stored.
+	FirstPublished time.Time
 }
 
 // URLDate is the calendar date used in the article's URL: the UTC date of
-// first publication, so that changing the site's time zone never moves a URL.
+// first publication, so that neither a later edit of the publication time
+// nor a change of the site's time zone moves a URL.
 func (a Article) URLDate() time.Time {
-	t := a.PublishedAt.UTC()
+	t := a.FirstPublished
+	if t.IsZero() {
+		t = a.PublishedAt
+	}
+	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 

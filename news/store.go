@@ -131,9 +131,18 @@ type Store interface {
 
 	// SetRelated replaces the stored "you may also read" list of an article.
 	SetRelated(ctx context.Context, id int64, related []int64) error
-	// Related returns the stored list; when none was stored it returns the
-	// articles of the same section nearest in publication time.
-	Related(ctx context.Context, id int64, limit int) ([]Article, error)
+	// Related returns the stored list (stored = true); when none is stored
+	// it returns the articles of the same section nearest in publication
+	// time (stored = false). Saving an article over an existing one clears
+	// its stored list, since its text changed.
+	Related(ctx context.Context, id int64, limit int) (list []Article, stored bool, err error)
+	// MissingRelated returns up to limit ids of articles with no stored
+	// related list, newest first, for the background refresher.
+	MissingRelated(ctx context.Context, limit int) ([]int64, error)
+	// TermDocFreqs returns, for each analyzed term, the number of articles
+	// whose search text holds it, and the number of articles in all; the
+	// related-articles query uses them to pick an article's telling terms.
+	TermDocFreqs(ctx context.Context, terms []string) (freqs map[string]int, total int, err error)
 
 	Search(ctx context.Context, q SearchQuery) (SearchResults, error)
 	// ScanArticles returns up to limit articles with id > afterID, by id.

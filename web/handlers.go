@@ -211,7 +211,7 @@ func (s *Site) handleArticle(w http.ResponseWriter, r *http.Request) {
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
 		Article:     &a,
 	}
-	related, err := s.store.Related(ctx, a.ID, relatedLimit)
+	related, err := s.search.Related(ctx, a, relatedLimit)
 	if err != nil {
 		if news.ErrorCode(err) != news.ENOTFOUND {
 			// The article is worth serving without its related block, but

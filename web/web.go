@@ -16,6 +16,7 @@ import (
 	"sahafa/arabic"
 	"sahafa/news"
 	"sahafa/pagecache"
+	"sahafa/search"
 )
 
 // DefaultCacheBytes is the page cache budget used when Options.CacheBytes is 0.
@@ -34,12 +35,15 @@ type Options struct {
 	CacheBytes int64
 	// PageSize is the number of articles on list pages; default 20.
 	PageSize int
+	// Search runs searches and "you may also read"; default search.New(store).
+	Search *search.Engine
 }
 
 // Site is the public web site. It is an http.Handler for every path:
 // /static/… (embedded assets), /api/v1/… (the JSON API) and the pages.
 type Site struct {
 	store  news.Store
+	search *search.Engine
 	opts   Options
 	log    *slog.Logger
 	cache  *pagecache.Cache
@@ -76,7 +80,10 @@ func New(store news.Store, opts Options) (*Site, error) {
 	if opts.CacheBytes == 0 {
 		opts.CacheBytes = DefaultCacheBytes
 	}
-	s := &Site{store: store, opts: opts, log: opts.Logger}
+	if opts.Search == nil {
+		opts.Search = search.New(store)
+	}
+	s := &Site{store: store, search: opts.Search, opts: opts, log: opts.Logger}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

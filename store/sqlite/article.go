@@ -28,7 +28,7 @@ type querier interface {
 // articleColumns are read by scanArticle, in this order, from articles a
 // joined with sections s.
 const articleColumns = `a.id, COALESCE(a.external_id, ''), a.source_url, a.source, a.slug, a.title,
-	a.abstract, a.body, a.dateline, a.published_at, a.updated_at, s.id, s.slug, s.name`
+	a.abstract, a.body, a.dateline, a.published_at, a.updated_at, a.url_date, s.id, s.slug, s.name`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id `
 
@@ -38,15 +38,16 @@ type scanner interface {
 
 func scanArticle(sc scanner, extra ...any) (news.Article, error) {
 	var a news.Article
-	var published, updated int64
+	var published, updated, day int64
 	dest := []any{&a.ID, &a.ExternalID, &a.SourceURL, &a.Source, &a.Slug, &a.Title,
-		&a.Abstract, &a.Body, &a.Dateline, &published, &updated,
+		&a.Abstract, &a.Body, &a.Dateline, &published, &updated, &day,
 		&a.Section.ID, &a.Section.Slug, &a.Section.Name}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return news.Article{}, err
 	}
 	a.PublishedAt = fromUnix(published)
 	a.UpdatedAt = fromUnix(updated)
+	a.FirstPublished = fromUnix(day)
 	return a, nil
 }
 
@@ -355,6 +356,7 @@ type saver struct {
 	insertArticle, updateArticle   *sql.Stmt
 	deleteSearch, insertSearch     *sql.Stmt
 	deleteAuthors, insertAuthor    *sql.Stmt
+	deleteRelated                  *sql.Stmt
 	sections, authors              map[string]namedID
 }
 
@@ -383,6 +385,9 @@ const (
 	updateArticleSQL = `UPDATE articles SET external_id = NULLIF(?, ''), source_url = ?, source = ?,
 		section_id = ?, url_date = ?, slug = ?, title = ?, abstract = ?, body = ?, dateline = ?,
 		published_at = ?, updated_at = ? WHERE id = ?`
+	// An article's URL date is the date of its first publication: an
+	// update that moves published_at keeps its URL.
+	existingSQL = `SELECT id, url_date FROM articles WHERE `
 )
 
 func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
@@ -402,14 +407,15 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 	}{
 		{&sv.upsertSection, upsertSectionSQL},
 		{&sv.upsertAuthor, upsertAuthorSQL},
-		{&sv.byExternalID, `SELECT id FROM articles WHERE external_id = ?`},
-		{&sv.byID, `SELECT id FROM articles WHERE id = ?`},
+		{&sv.byExternalID, existingSQL + `external_id = ?`},
+		{&sv.byID, existingSQL + `id = ?`},
 		{&sv.slugsTaken, slugsTakenSQL},
 		{&sv.insertArticle, insertArticleSQL},
 		{&sv.updateArticle, updateArticleSQL},
 		{&sv.deleteSearch, `DELETE FROM article_search WHERE rowid = ?`},
 		{&sv.insertSearch, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`},
 		{&sv.deleteAuthors, `DELETE FROM article_authors WHERE article_id = ?`},
+		{&sv.deleteRelated, `DELETE FROM related WHERE article_id = ?`},
 		{&sv.insertAuthor, `INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)`},
 	} {
 		if err := prep(p.dst, p.query); err != nil {
@@ -440,28 +446,28 @@ func named(ctx context.Context, st *sql.Stmt, cache map[string]namedID, slug, na
 	return id, nil
 }
 
-// existing returns the id of the stored article r updates, or 0.
-func (sv *saver) existing(ctx context.Context, r *news.ArticleRecord) (int64, error) {
-	var id int64
+// existing returns the id and URL date of the stored article r updates,
+// or zeros.
+func (sv *saver) existing(ctx context.Context, r *news.ArticleRecord) (id, day int64, err error) {
 	if r.ExternalID != "" {
-		err := sv.byExternalID.QueryRowContext(ctx, r.ExternalID).Scan(&id)
+		err := sv.byExternalID.QueryRowContext(ctx, r.ExternalID).Scan(&id, &day)
 		if err == nil {
-			return id, nil
+			return id, day, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("find by external id: %w", err)
+			return 0, 0, fmt.Errorf("find by external id: %w", err)
 		}
 	}
 	if r.ID > 0 {
-		err := sv.byID.QueryRowContext(ctx, r.ID).Scan(&id)
+		err := sv.byID.QueryRowContext(ctx, r.ID).Scan(&id, &day)
 		if err == nil {
-			return id, nil
+			return id, day, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, fmt.Errorf("find by id: %w", err)
+			return 0, 0, fmt.Errorf("find by id: %w", err)
 		}
 	}
-	return 0, nil
+	return 0, 0, nil
 }
 
 // freeSlug returns slug, or slug-2, slug-3… when another article already
@@ -498,11 +504,13 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 	if err != nil {
 		return 0, false, fmt.Errorf("section %q: %w", r.Section.Slug, err)
 	}
-	id, err := sv.existing(ctx, r)
+	id, day, err := sv.existing(ctx, r)
 	if err != nil {
 		return 0, false, err
 	}
-	day := urlDate(r.PublishedAt)
+	if id == 0 {
+		day = urlDate(r.PublishedAt)
+	}
 	slug, err := sv.freeSlug(ctx, sectionID, day, r.Slug, id)
 	if err != nil {
 		return 0, false, err
@@ -532,6 +540,10 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 		}
 		if _, err := sv.deleteAuthors.ExecContext(ctx, id); err != nil {
 			return 0, false, fmt.Errorf("clear authors of article %d: %w", id, err)
+		}
+		// The text changed, so the "you may also read" list is recomputed.
+		if _, err := sv.deleteRelated.ExecContext(ctx, id); err != nil {
+			return 0, false, fmt.Errorf("clear related of article %d: %w", id, err)
 		}
 	}
 	if _, err := sv.insertSearch.ExecContext(ctx, id, r.SearchTitle, r.SearchBody); err != nil {

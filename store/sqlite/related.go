@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"sahafa/news"
 )
@@ -76,7 +77,7 @@ const nearestSQL = `SELECT ` + articleColumns + ` FROM (
 // Related returns the stored related list of article id or, when none was
 // stored, the articles of its section nearest in publication time. limit
 // defaults to 5 and is capped at news.MaxListLimit.
-func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Article, error) {
+func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Article, bool, error) {
 	const op = "related articles"
 	if limit <= 0 {
 		limit = defaultRelatedLimit
@@ -85,7 +86,7 @@ func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Articl
 
 	tx, err := s.readTx(ctx)
 	if err != nil {
-		return nil, wrapErr(op, err)
+		return nil, false, wrapErr(op, err)
 	}
 	defer tx.Rollback()
 
@@ -93,20 +94,73 @@ func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Articl
 	err = tx.QueryRowContext(ctx, `SELECT section_id, published_at FROM articles WHERE id = ?`, id).
 		Scan(&sectionID, &published)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, news.Errorf(news.ENOTFOUND, "article %d not found", id)
+		return nil, false, news.Errorf(news.ENOTFOUND, "article %d not found", id)
 	}
 	if err != nil {
-		return nil, wrapErr(op, err)
+		return nil, false, wrapErr(op, err)
 	}
 	list, err := queryArticles(ctx, tx, `SELECT `+articleColumns+` FROM related r
 		JOIN articles a ON a.id = r.related_id JOIN sections s ON s.id = a.section_id
 		WHERE r.article_id = ? ORDER BY r.rank LIMIT ?`, id, limit)
 	if err != nil {
-		return nil, wrapErr(op, err)
+		return nil, false, wrapErr(op, err)
 	}
 	if len(list) > 0 {
-		return list, nil
+		return list, true, nil
 	}
 	list, err = queryArticles(ctx, tx, nearestSQL, sectionID, published, id, limit)
-	return list, wrapErr(op, err)
+	return list, false, wrapErr(op, err)
+}
+
+// MissingRelated lists articles with no stored related list, newest first.
+func (s *Store) MissingRelated(ctx context.Context, limit int) ([]int64, error) {
+	limit = max(1, min(limit, 1000))
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM articles a
+		WHERE NOT EXISTS (SELECT 1 FROM related r WHERE r.article_id = a.id)
+		ORDER BY published_at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, wrapErr("missing related", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrapErr("missing related", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, wrapErr("missing related", rows.Err())
+}
+
+// TermDocFreqs reads document frequencies from the FTS5 vocabulary table.
+func (s *Store) TermDocFreqs(ctx context.Context, terms []string) (map[string]int, int, error) {
+	const op = "term frequencies"
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, 0, wrapErr(op, err)
+	}
+	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
+		return nil, 0, wrapErr(op, err)
+	}
+	st, err := tx.PrepareContext(ctx, `SELECT doc FROM article_search_vocab WHERE term = ?`)
+	if err != nil {
+		return nil, 0, wrapErr(op, err)
+	}
+	defer st.Close()
+	freqs := make(map[string]int, len(terms))
+	for _, t := range terms {
+		if _, done := freqs[t]; done {
+			continue
+		}
+		var n int
+		err := st.QueryRowContext(ctx, strings.ToLower(t)).Scan(&n)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, 0, wrapErr(op, err)
+		}
+		freqs[t] = n
+	}
+	return freqs, total, nil
 }

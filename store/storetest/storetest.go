@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"Sections", testSections},
 		{"NotFound", testNotFound},
 		{"Related", testRelated},
+		{"RelatedBookkeeping", testRelatedBookkeeping},
 		{"Search", testSearch},
 		{"SearchEdgeCases", testSearchEdgeCases},
 		{"ScanArticles", testScanArticles},
@@ -670,7 +671,7 @@ func testNotFound(t *testing.T, s news.Store) {
 	wantCode(t, "ArticleByExternalID(empty)", err, news.ENOTFOUND)
 	_, err = s.ArticleByPath(ctx, "politics", at(1, 0, 0), "no-such-slug")
 	wantCode(t, "ArticleByPath", err, news.ENOTFOUND)
-	_, err = s.Related(ctx, missing, 5)
+	_, _, err = s.Related(ctx, missing, 5)
 	wantCode(t, "Related", err, news.ENOTFOUND)
 	err = s.SetRelated(ctx, missing, []int64{ids["p1"]})
 	wantCode(t, "SetRelated(missing article)", err, news.ENOTFOUND)
@@ -683,12 +684,17 @@ func testNotFound(t *testing.T, s news.Store) {
 func testRelated(t *testing.T, s news.Store) {
 	ctx := context.Background()
 	ids := seed(t, s)
+	storedKeys := map[string]bool{}
 	related := func(key string, limit int) []string {
 		t.Helper()
-		list, err := s.Related(ctx, ids[key], limit)
+		list, stored, err := s.Related(ctx, ids[key], limit)
 		if err != nil {
 			t.Fatalf("Related(%s): %v", key, err)
 		}
+		if _, _, err := s.Related(ctx, ids[key], limit); err != nil {
+			t.Fatal(err)
+		}
+		storedKeys[key] = stored
 		for _, a := range list {
 			if a.Section.Slug == "" || a.Title == "" {
 				t.Errorf("Related(%s): article not populated: %+v", key, a)
@@ -711,8 +717,8 @@ func testRelated(t *testing.T, s news.Store) {
 	if err := s.SetRelated(ctx, ids["p2"], []int64{ids["s4"], ids["p2"], ids["e1"], ids["s4"]}); err != nil {
 		t.Fatal(err)
 	}
-	if got := related("p2", 10); !slices.Equal(got, []string{"s4", "e1"}) {
-		t.Errorf("stored Related(p2) = %v, want [s4 e1]", got)
+	if got := related("p2", 10); !slices.Equal(got, []string{"s4", "e1"}) || !storedKeys["p2"] {
+		t.Errorf("stored Related(p2) = %v (stored %v), want [s4 e1] (stored)", got, storedKeys["p2"])
 	}
 	if got := related("p2", 1); !slices.Equal(got, []string{"s4"}) {
 		t.Errorf("stored Related(p2, 1) = %v, want [s4]", got)
@@ -1003,5 +1009,72 @@ func testConcurrent(t *testing.T, s news.Store) {
 	}
 	if want := len(fixtures) + batches*perBatch; list.Total != want {
 		t.Errorf("Total %d after concurrent writes, want %d", list.Total, want)
+	}
+}
+
+// testRelatedBookkeeping checks what the related-articles refresher relies
+// on: which articles lack a stored list, that an update clears the list,
+// that an update keeps the URL, and the index's document frequencies.
+func testRelatedBookkeeping(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	ids := seed(t, s)
+	missing, err := s.MissingRelated(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(missing) != len(fixtures) {
+		t.Fatalf("MissingRelated on a new store: %d ids, want %d", len(missing), len(fixtures))
+	}
+	newest, err := s.Articles(ctx, news.ArticleFilter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if missing[0] != newest.Articles[0].ID {
+		t.Errorf("MissingRelated is not newest first: %d, want %d", missing[0], newest.Articles[0].ID)
+	}
+	if err := s.SetRelated(ctx, ids["p2"], []int64{ids["p1"]}); err != nil {
+		t.Fatal(err)
+	}
+	missing, _ = s.MissingRelated(ctx, 100)
+	if len(missing) != len(fixtures)-1 || slices.Contains(missing, ids["p2"]) {
+		t.Errorf("after SetRelated(p2): missing %v", missing)
+	}
+	if got, _ := s.MissingRelated(ctx, 3); len(got) != 3 {
+		t.Errorf("MissingRelated(limit 3) = %d ids", len(got))
+	}
+
+	before, err := s.Article(ctx, ids["p2"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := fixtureByKey("p2").record()
+	rec.PublishedAt = rec.PublishedAt.Add(72 * time.Hour)
+	rec.Title += " (محدث)"
+	if _, err := s.SaveArticles(ctx, []news.ArticleRecord{rec}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.Article(ctx, ids["p2"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Path() != before.Path() {
+		t.Errorf("update moved the URL: %s -> %s", before.Path(), after.Path())
+	}
+	if !after.PublishedAt.Equal(rec.PublishedAt) {
+		t.Errorf("published_at %v, want %v", after.PublishedAt, rec.PublishedAt)
+	}
+	if got, err := s.ArticleByPath(ctx, before.Section.Slug, before.URLDate(), before.Slug); err != nil || got.ID != before.ID {
+		t.Errorf("ArticleByPath(old path) = %d, %v", got.ID, err)
+	}
+	if _, stored, _ := s.Related(ctx, ids["p2"], 5); stored {
+		t.Error("an updated article keeps its stale related list")
+	}
+
+	freqs, total, err := s.TermDocFreqs(ctx, []string{"البنك", "النفط", "زلزال", "البنك"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != len(fixtures) || freqs["البنك"] != 2 || freqs["النفط"] != 2 || freqs["زلزال"] != 0 || len(freqs) != 3 {
+		t.Errorf("TermDocFreqs = %v, total %d", freqs, total)
 	}
 }

@@ -1,0 +1,192 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"sahafa/arabic"
+	"sahafa/news"
+)
+
+// Tuning of "you may also read". The query is the article's telling terms
+// (its headline's, and the body's most frequent ones that are not common
+// across the archive), ORed and ranked by the store's bm25; the best
+// candidates are then re-ranked with a boost for the same section and for
+// closeness in time, since readers of news want the same story's
+// neighbours, not a similar story from three years ago.
+const (
+	RelatedCount      = 6
+	relatedTerms      = 24   // terms in the more-like-this query
+	relatedCandidates = 40   // bm25 candidates re-ranked
+	maxDocShare       = 0.08 // terms in more than this share of articles say little
+	sectionBoost      = 1.3
+	recencyHalfLife   = 45 * 24 * time.Hour // a story 45 days away counts 2/3 as much
+)
+
+// Related returns the articles to suggest under a, computing and storing
+// them when the store has no list yet (the first view after publication or
+// an edit), so later views read the stored list.
+func (e *Engine) Related(ctx context.Context, a news.Article, n int) ([]news.Article, error) {
+	list, stored, err := e.store.Related(ctx, a.ID, n)
+	if err != nil || stored {
+		return list, err
+	}
+	ids, err := e.RefreshRelated(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return list, nil // nothing similar: the section's neighbours in time
+	}
+	list, _, err = e.store.Related(ctx, a.ID, n)
+	return list, err
+}
+
+// RefreshRelated computes and stores the related list of a.
+func (e *Engine) RefreshRelated(ctx context.Context, a news.Article) ([]int64, error) {
+	ids, err := e.ComputeRelated(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 {
+		if err := e.store.SetRelated(ctx, a.ID, ids); err != nil {
+			return nil, fmt.Errorf("store related of %d: %w", a.ID, err)
+		}
+	}
+	return ids, nil
+}
+
+// ComputeRelated runs the more-like-this query for a and returns the ids
+// of the best RelatedCount other articles.
+func (e *Engine) ComputeRelated(ctx context.Context, a news.Article) ([]int64, error) {
+	terms, err := e.tellingTerms(ctx, a)
+	if err != nil || len(terms) == 0 {
+		return nil, err
+	}
+	found, err := e.store.Search(ctx, news.SearchQuery{Should: terms, ExcludeID: a.ID, Limit: relatedCandidates})
+	if err != nil {
+		return nil, fmt.Errorf("related of %d: %w", a.ID, err)
+	}
+	if len(found.Hits) == 0 {
+		return nil, nil
+	}
+	type cand struct {
+		id    int64
+		score float64
+	}
+	top := found.Hits[0].Score
+	cands := make([]cand, 0, len(found.Hits))
+	for _, h := range found.Hits {
+		score := h.Score / top
+		if h.Section.ID == a.Section.ID || h.Section.Slug == a.Section.Slug {
+			score *= sectionBoost
+		}
+		gap := math.Abs(float64(h.PublishedAt.Sub(a.PublishedAt)))
+		score *= 1 / (1 + 0.5*gap/float64(recencyHalfLife))
+		// Wire copies of the same story under another outlet's headline
+		// say nothing new: skip near-duplicates of the article itself.
+		if sameHeadline(h.Title, a.Title) {
+			continue
+		}
+		cands = append(cands, cand{h.ID, score})
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	ids := make([]int64, 0, RelatedCount)
+	for _, c := range cands[:min(len(cands), RelatedCount)] {
+		ids = append(ids, c.id)
+	}
+	return ids, nil
+}
+
+// tellingTerms picks the more-like-this query terms of a: every headline
+// term, then body terms by tf·idf, leaving out terms common across the
+// archive.
+func (e *Engine) tellingTerms(ctx context.Context, a news.Article) ([]string, error) {
+	title := arabic.Terms(a.Title)
+	body := arabic.Terms(a.Abstract + " " + news.PlainText(a.Body))
+	tf := map[string]int{}
+	for _, t := range body {
+		if len([]rune(t)) > 1 {
+			tf[t]++
+		}
+	}
+	for _, t := range title {
+		tf[t] += 3 // a headline word is worth several body mentions
+	}
+	if len(tf) == 0 {
+		return nil, nil
+	}
+	all := make([]string, 0, len(tf))
+	for t := range tf {
+		all = append(all, t)
+	}
+	df, total, err := e.store.TermDocFreqs(ctx, all)
+	if err != nil {
+		return nil, fmt.Errorf("related of %d: %w", a.ID, err)
+	}
+	type scored struct {
+		term  string
+		score float64
+	}
+	var cands []scored
+	for t, n := range tf {
+		d := df[t]
+		if total > 50 && float64(d) > maxDocShare*float64(total) {
+			continue
+		}
+		idf := math.Log(1 + float64(total+1)/float64(d+1))
+		cands = append(cands, scored{t, float64(n) * idf})
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].score != cands[j].score {
+			return cands[i].score > cands[j].score
+		}
+		return cands[i].term < cands[j].term
+	})
+	out := make([]string, 0, relatedTerms)
+	for _, c := range cands[:min(len(cands), relatedTerms)] {
+		out = append(out, c.term)
+	}
+	return out, nil
+}
+
+// sameHeadline reports whether two headlines are the same after
+// normalization (the same wire story filed twice).
+func sameHeadline(a, b string) bool {
+	return strings.Join(arabic.Terms(a), " ") == strings.Join(arabic.Terms(b), " ")
+}
+
+// WarmRelated computes the related lists of up to batch articles that have
+// none, newest first, and returns how many it stored. The server runs it
+// in the background after imports; page views compute the rest on demand.
+func (e *Engine) WarmRelated(ctx context.Context, batch int) (int, error) {
+	ids, err := e.store.MissingRelated(ctx, batch)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		a, err := e.store.Article(ctx, id)
+		if err != nil {
+			if news.ErrorCode(err) == news.ENOTFOUND {
+				continue // deleted meanwhile
+			}
+			return n, err
+		}
+		got, err := e.RefreshRelated(ctx, a)
+		if err != nil {
+			return n, err
+		}
+		if len(got) > 0 {
+			n++
+		}
+	}
+	return n, nil
+}
