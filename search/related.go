@@ -40,7 +40,7 @@ func (e *Engine) Related(ctx context.Context, a news.Article, n int) ([]news.Art
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return list, nil // nothing similar: the section's neighbours in time
+		return list, nil // alone in its section and like nothing else
 	}
 	list, _, err = e.store.Related(ctx, a.ID, n)
 	return list, err
@@ -51,6 +51,17 @@ func (e *Engine) RefreshRelated(ctx context.Context, a news.Article) ([]int64, e
 	ids, err := e.ComputeRelated(ctx, a)
 	if err != nil {
 		return nil, err
+	}
+	if len(ids) == 0 {
+		// Nothing alike by content: store the section's neighbours in time,
+		// so the article counts as done and is not queried again.
+		near, _, err := e.store.Related(ctx, a.ID, RelatedCount)
+		if err != nil {
+			return nil, fmt.Errorf("related of %d: %w", a.ID, err)
+		}
+		for _, n := range near {
+			ids = append(ids, n.ID)
+		}
 	}
 	if len(ids) > 0 {
 		if err := e.store.SetRelated(ctx, a.ID, ids); err != nil {

@@ -18,6 +18,7 @@ import (
 	"sahafa/importer/page"
 	"sahafa/news"
 	"sahafa/publish"
+	"sahafa/search"
 )
 
 // maxPageBytes bounds a scraped page read into memory.
@@ -206,6 +207,7 @@ func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep im
 // reindex rebuilds the analyzed search text of every stored article.
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
 	fs, dataDir := newFlags("reindex", stderr)
+	related := fs.Bool("related", false, "also compute every missing \"you may also read\" list")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -220,5 +222,22 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer, logge
 		return fmt.Errorf("reindex after %d articles: %w", n, err)
 	}
 	fmt.Fprintf(stdout, "reindexed %d articles in %s\n", n, time.Since(start).Round(time.Millisecond))
+	if !*related {
+		return nil
+	}
+	start = time.Now()
+	engine := search.New(a.store)
+	total := 0
+	for {
+		n, err := engine.WarmRelated(ctx, 200)
+		if err != nil {
+			return fmt.Errorf("related lists after %d: %w", total, err)
+		}
+		if n == 0 {
+			break
+		}
+		total += n
+	}
+	fmt.Fprintf(stdout, "computed %d related lists in %s\n", total, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"sahafa/arabic"
 	"sahafa/demo"
 	"sahafa/news"
+	"sahafa/search"
 	"sahafa/web"
 )
 
@@ -26,6 +27,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	hijri := fs.Bool("hijri", envOr("SAHAFA_HIJRI", "true") == "true", "show the Hijri date beside the Gregorian one [SAHAFA_HIJRI]")
 	tz := fs.String("timezone", envOr("SAHAFA_TIMEZONE", "Asia/Riyadh"), "time zone for dates on pages and archives [SAHAFA_TIMEZONE]")
 	noDemo := fs.Bool("no-demo", false, "do not add the demo articles to an empty site")
+	warm := fs.Bool("warm-related", envOr("SAHAFA_WARM_RELATED", "true") == "true", "compute missing \"you may also read\" lists in the background [SAHAFA_WARM_RELATED]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,6 +75,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			return err
 		}
 	}
+	engine := search.New(a.store)
+	opts.Search = engine
 	site, err = web.New(a.store, opts)
 	if err != nil {
 		ln.Close()
@@ -83,6 +87,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	// the server, another node) drop the page cache too.
 	if w, ok := a.store.(news.ChangeWatcher); ok {
 		w.WatchChanges(ctx, site.Invalidate)
+	}
+
+	if *warm {
+		go warmRelated(ctx, engine, logger)
 	}
 
 	srv := &http.Server{
@@ -107,6 +115,36 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// warmRelated computes the related lists that are missing (new and edited
+// articles, a fresh import) in small batches, newest first, so readers
+// rarely wait for one on a page view. It paces itself to leave the CPU to
+// readers.
+func warmRelated(ctx context.Context, engine *search.Engine, logger *slog.Logger) {
+	const batch = 50
+	idle := 10 * time.Second
+	for {
+		start := time.Now()
+		n, err := engine.WarmRelated(ctx, batch)
+		wait := time.Second + time.Since(start) // at most half the time busy
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			logger.Warn("related articles refresher", "err", err)
+			wait = time.Minute
+		case n == 0:
+			wait = idle
+		default:
+			logger.Debug("related articles computed", "articles", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+	}
 }
 
 // addDemoIfEmpty gives a brand-new site the built-in demo articles.
