@@ -1,6 +1,7 @@
 // Package api owns Sahafa's read-only JSON content API, served under
 // /api/v1/: article lists with cursor pagination, single articles and
-// sections. It reads through news.Store only and maps news error codes to
+// sections, search (GET /api/v1/search) and "you may also read" lists. It
+// reads through news.Store and the search engine and maps news error codes to
 // HTTP statuses with JSON error bodies.
 package api
 
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/search"
 )
 
 // Prefix is the path under which the API is served.
@@ -30,13 +32,24 @@ const (
 )
 
 // server holds the API's dependencies. Its routes are registered on an
-// http.ServeMux by New; more routes (search, related articles) are added by
-// registering further patterns in routes.
+// http.ServeMux by New.
 type server struct {
 	store   news.Store
+	search  *search.Engine
+	loc     *time.Location
 	baseURL string
 	logger  *slog.Logger
 	mux     *http.ServeMux
+}
+
+// Options configure the API handler.
+type Options struct {
+	BaseURL string         // public URL of the site, for article URLs
+	Logger  *slog.Logger   // records internal errors; default slog.Default()
+	Search  *search.Engine // search and related articles; default search.New(store)
+	// Location is the time zone of date-only from/to search parameters
+	// (the site's display time zone); default UTC.
+	Location *time.Location
 }
 
 // New returns the API handler. Its patterns carry the full /api/v1/ path, so
@@ -47,10 +60,22 @@ func New(store news.Store, baseURL string) http.Handler {
 
 // NewWithLogger is New with the logger that records internal errors.
 func NewWithLogger(store news.Store, baseURL string, logger *slog.Logger) http.Handler {
-	if logger == nil {
-		logger = slog.Default()
+	return NewWithOptions(store, Options{BaseURL: baseURL, Logger: logger})
+}
+
+// NewWithOptions is New with every dependency spelled out.
+func NewWithOptions(store news.Store, opts Options) http.Handler {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
 	}
-	s := &server{store: store, baseURL: strings.TrimRight(baseURL, "/"), logger: logger, mux: http.NewServeMux()}
+	if opts.Search == nil {
+		opts.Search = search.New(store)
+	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	s := &server{store: store, search: opts.Search, loc: opts.Location,
+		baseURL: strings.TrimRight(opts.BaseURL, "/"), logger: opts.Logger, mux: http.NewServeMux()}
 	s.routes()
 	return s.mux
 }
@@ -59,7 +84,8 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /api/v1/articles", s.handleArticles)
 	s.mux.HandleFunc("GET /api/v1/articles/{id}", s.handleArticle)
 	s.mux.HandleFunc("GET /api/v1/sections", s.handleSections)
-	// Next: "GET /api/v1/search" and "GET /api/v1/articles/{id}/related".
+	s.mux.HandleFunc("GET /api/v1/articles/{id}/related", s.handleRelated)
+	s.mux.HandleFunc("GET /api/v1/search", s.handleSearch)
 	s.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusNotFound, "no such API endpoint: "+r.URL.Path, "")
 	})

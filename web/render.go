@@ -22,7 +22,7 @@ import (
 var templateFS embed.FS
 
 // pageTemplates are the page files; each is parsed on top of layout.html.
-var pageTemplates = []string{"home", "list", "article", "archive", "error"}
+var pageTemplates = []string{"home", "list", "article", "archive", "error", "search"}
 
 type templates struct {
 	pages map[string]*template.Template
@@ -132,6 +132,9 @@ type page struct {
 	// errors
 	Status  int
 	Message string
+
+	// search page (search.go); also fills the header's search box
+	Search *searchView
 }
 
 type sectionGroup struct {

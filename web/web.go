@@ -97,13 +97,14 @@ func New(store news.Store, opts Options) (*Site, error) {
 	s.routes(pages)
 	s.pages = pages
 	s.cached = s.cache.Middleware(pages)
-	s.api = s.cache.Middleware(api.NewWithLogger(store, opts.BaseURL, opts.Logger))
+	s.api = s.cache.Middleware(api.NewWithOptions(store, api.Options{
+		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location,
+	}))
 	return s, nil
 }
 
-// routes registers the page patterns. A search form and page come next:
-// register "GET /search/{$}" here (more specific than "/{section}/") and
-// define the "search-form" template in templates/layout.html.
+// routes registers the page patterns. "GET /search/{$}" is more specific
+// than "/{section}/", so a section can never shadow the search page.
 func (s *Site) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /archive/{$}", s.handleArchiveIndex)
@@ -111,6 +112,8 @@ func (s *Site) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{$}", s.handleArchiveMonth)
 	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{dd}/{$}", s.handleArchiveDay)
 	mux.HandleFunc("GET /author/{slug}/{$}", s.handleAuthor)
+	mux.HandleFunc("GET /search/{$}", s.handleSearch)
+	mux.HandleFunc("GET /search", s.handleSearchNoSlash)
 	mux.HandleFunc("GET /{section}/{$}", s.handleSection)
 	mux.HandleFunc("GET /{section}", s.handleSectionNoSlash)
 	mux.HandleFunc("GET /{section}/{yyyy}/{mm}/{dd}/{slug}", s.handleArticle)
