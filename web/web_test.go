@@ -40,8 +40,10 @@ func TestHomePage(t *testing.T) {
 	if strings.Index(r.body, "آخر الأخبار") > strings.Index(r.body, `<section class="section-group">`) {
 		t.Error("latest block should come before the section blocks")
 	}
-	// mixed-direction titles are isolated
-	contains(t, "home", r.body, "<bdi>"+titleApple+"</bdi>")
+	// mixed-direction titles are isolated, right to left even when they
+	// open with a Latin word
+	contains(t, "home", r.body, `<bdi dir="rtl">`+titleApple+"</bdi>")
+	notContains(t, "home", r.body, `dir="auto">`+titleApple)
 }
 
 func TestStaticAssets(t *testing.T) {
@@ -109,13 +111,13 @@ func TestArticlePage(t *testing.T) {
 		`<link rel="canonical" href="http://news.example`+a.Path()+`">`,
 		// breadcrumb: الأرشيف / أخبار العالم, each a link
 		`<nav class="breadcrumb" aria-label="مسار التصفح"><ol><li><a href="/archive/">الأرشيف</a></li><li><span class="sep" aria-hidden="true">/</span> <a href="/world/">أخبار العالم</a></li></ol></nav>`,
-		`<h1 class="headline" dir="auto">`+titleRockets+`</h1>`,
+		`<h1 class="headline">`+titleRockets+`</h1>`,
 		`<a rel="author" href="/author/yasser-rashad/">ياسر رشاد</a> - <span class="dateline">القاهرة</span>`,
 		`<time datetime="2024-03-15T10:00:00Z">`+date+`</time>`,
 		bodyRockets, // sanitized HTML from the store, unescaped
 		`<aside class="ad-slot" aria-label="إعلان"><span class="ad-label">مساحة إعلانية</span></aside>`,
 		`<h2 id="related-title">قد تقرأ أيضا</h2>`,
-		"<bdi>"+titleTalks+"</bdi>", "<bdi>"+titleApple+"</bdi>",
+		`<bdi dir="rtl">`+titleTalks+"</bdi>", `<bdi dir="rtl">`+titleApple+"</bdi>",
 	)
 	if i, j := strings.Index(b, "article-body"), strings.Index(b, "ad-slot"); i < 0 || j < i {
 		t.Error("ad slot should follow the body")
@@ -136,7 +138,7 @@ func TestArticlePage(t *testing.T) {
 
 	// mixed Latin/Arabic headline
 	apple := f.mustGet(f.byExt["t-apple"].Path(), http.StatusOK)
-	contains(t, "apple", apple.body, `<h1 class="headline" dir="auto">`+titleApple+`</h1>`, `<a href="/tech/">تقنية</a>`)
+	contains(t, "apple", apple.body, `<h1 class="headline">`+titleApple+`</h1>`, `<a href="/tech/">تقنية</a>`)
 }
 
 func TestArticleURLRoundTrip(t *testing.T) {
@@ -181,7 +183,7 @@ func TestSectionPagination(t *testing.T) {
 	f := newFixture(t, web.Options{PageSize: 10})
 	total := numberedArticles + 2 // weather reports + rockets + talks
 	seen := map[string]int{}
-	re := regexp.MustCompile(`<bdi>([^<]+)</bdi>`)
+	re := regexp.MustCompile(`<bdi dir="rtl">([^<]+)</bdi>`)
 	for page := 1; page <= 3; page++ {
 		target := "/world/"
 		if page > 1 {
