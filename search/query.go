@@ -36,12 +36,7 @@ func (q Query) Empty() bool { return len(q.Terms) == 0 && len(q.Phrases) == 0 }
 // words. An unbalanced quote is read as if it were closed at the end.
 // Words that analyze to nothing (stop words, punctuation) are dropped.
 func Parse(raw string) Query {
-	if len(raw) > MaxQueryBytes {
-		raw = raw[:MaxQueryBytes]
-		for !utf8.ValidString(raw) {
-			raw = raw[:len(raw)-1]
-		}
-	}
+	raw = capQuery(raw)
 	q := Query{Highlight: map[string]bool{}}
 	seen := map[string]bool{}
 	n := 0
@@ -111,6 +106,26 @@ func Parse(raw string) Query {
 		}
 	}
 	return q
+}
+
+// capQuery cuts raw to at most MaxQueryBytes at a character boundary and,
+// when the cut falls inside a word that is not the only one, before that
+// word, so that a fragment of it does not become a required term. Invalid
+// bytes elsewhere in raw are left to the analyzer, which skips them.
+func capQuery(raw string) string {
+	if len(raw) <= MaxQueryBytes {
+		return raw
+	}
+	cut := MaxQueryBytes
+	for i := 0; i < utf8.UTFMax && cut > 0 && !utf8.RuneStart(raw[cut]); i++ {
+		cut--
+	}
+	if r, _ := utf8.DecodeRuneInString(raw[cut:]); !unicode.IsSpace(r) {
+		if i := strings.LastIndexFunc(raw[:cut], unicode.IsSpace); i >= 0 {
+			cut = i
+		}
+	}
+	return raw[:cut]
 }
 
 // openQuote reports whether r opens a quotation and which rune closes it.

@@ -3,6 +3,7 @@ package search
 import (
 	"html"
 	"strings"
+	"unicode/utf8"
 
 	"sahafa/arabic"
 )
@@ -27,19 +28,25 @@ func Snippet(text string, terms map[string]bool, maxWords int) string {
 		return ""
 	}
 	toks := arabic.Analyze(text)
-	first := bestWindow(toks, terms, maxWords)
+	// A window near the end starts earlier so that it still holds maxWords
+	// words.
+	first := max(0, min(bestWindow(toks, terms, maxWords), len(words)-maxWords))
 	last := min(first+maxWords, len(words)) - 1
-	if first > last {
-		first = max(0, last-maxWords+1)
-	}
 	start, end := words[first].Start, words[last].End
 	if first == 0 {
 		start = 0
 	}
 	if last == len(words)-1 {
 		end = len(text)
-	} else if i := strings.IndexAny(text[end:], " \n"); i > 0 && i <= 3 {
-		end += i // keep the punctuation that closes the last word
+	} else {
+		// Keep the punctuation that closes the last word, but not the next
+		// word when it follows that punctuation without a space.
+		next := words[last+1].Start
+		if i := strings.IndexAny(text[end:next], " \n"); i > 0 && i <= 3 {
+			end += i
+		} else if i < 0 && next-end <= 3 {
+			end = next
+		}
 	}
 	var b strings.Builder
 	if first > 0 {
@@ -64,18 +71,22 @@ func bestWindow(toks []arabic.Token, terms map[string]bool, maxWords int) int {
 	if len(hits) == 0 {
 		return 0
 	}
-	bestStart, bestScore := hits[0].Pos, 0
+	bestStart, bestEnd, bestScore := hits[0].Pos, hits[0].Pos, 0
 	for i := range hits {
 		distinct := map[string]bool{}
+		end := hits[i].Pos
 		for j := i; j < len(hits) && hits[j].Pos < hits[i].Pos+maxWords; j++ {
 			distinct[hits[j].Term] = true
+			end = hits[j].Pos
 		}
 		if len(distinct) > bestScore {
-			bestScore, bestStart = len(distinct), hits[i].Pos
+			bestScore, bestStart, bestEnd = len(distinct), hits[i].Pos, end
 		}
 	}
-	// Lead in with a few words of context before the first match.
-	return max(0, bestStart-maxWords/4)
+	// Lead in with a few words of context before the first match, but never
+	// so many that the window's last match falls out of it.
+	lead := min(maxWords/4, maxWords-1-(bestEnd-bestStart))
+	return max(0, bestStart-lead)
 }
 
 // markRange escapes text[start:end] as HTML, wrapping the tokens whose
@@ -87,12 +98,21 @@ func markRange(text string, toks []arabic.Token, terms map[string]bool, start, e
 		if t.Start < start || t.End > end || !terms[t.Term] {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[pos:t.Start]))
+		b.WriteString(escape(text[pos:t.Start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[t.Start:t.End]))
+		b.WriteString(escape(text[t.Start:t.End]))
 		b.WriteString("</mark>")
 		pos = t.End
 	}
-	b.WriteString(html.EscapeString(text[pos:end]))
+	b.WriteString(escape(text[pos:end]))
 	return b.String()
+}
+
+// escape escapes s as HTML text, replacing bytes that are not UTF-8 (the
+// page is UTF-8; a stray byte in a stored text must not reach it).
+func escape(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return html.EscapeString(s)
 }
