@@ -23,6 +23,20 @@ func Snippet(text string, terms map[string]bool, maxWords int) string {
 	if maxWords < 1 {
 		maxWords = 30
 	}
+	// Only the opening of a long text is searched for the window: a match
+	// past it still shows the story's first words, and every result of a
+	// page stays cheap to draw.
+	cut := false
+	if len(text) > snippetScanBytes {
+		i := strings.LastIndexAny(text[:snippetScanBytes], " \n")
+		if i <= 0 {
+			i = snippetScanBytes
+			for i > 0 && !utf8.RuneStart(text[i]) {
+				i--
+			}
+		}
+		text, cut = text[:i], true
+	}
 	words := arabic.Tokenize(text)
 	if len(words) == 0 {
 		return ""
@@ -53,11 +67,14 @@ func Snippet(text string, terms map[string]bool, maxWords int) string {
 		b.WriteString("… ")
 	}
 	b.WriteString(strings.TrimSpace(markRange(text, toks, terms, start, end)))
-	if last < len(words)-1 {
+	if last < len(words)-1 || cut {
 		b.WriteString(" …")
 	}
 	return b.String()
 }
+
+// snippetScanBytes bounds the text Snippet analyzes (about 1,500 words).
+const snippetScanBytes = 12 << 10
 
 // bestWindow returns the word position that starts the window of maxWords
 // words holding the most distinct matched terms (the earliest on ties).

@@ -200,3 +200,23 @@ func TestSnippetEndPunctuation(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetLongTextScansOpeningOnly: a text longer than the scanned
+// prefix gives an excerpt from its opening, marked as cut, even when the
+// only match lies past the prefix; a match inside the prefix is found.
+func TestSnippetLongTextScansOpeningOnly(t *testing.T) {
+	filler := strings.Repeat("تواصل الفرق عملها في الميدان منذ الصباح ", 400) // ~16 KB
+	terms := Parse("الزلزال").Highlight
+
+	late := "افتتاحية الخبر " + filler + "وضرب الزلزال المدينة"
+	got := Snippet(late, terms, 20)
+	if !strings.HasPrefix(got, "افتتاحية الخبر") || !strings.HasSuffix(got, " …") || strings.Contains(got, "<mark>") {
+		t.Errorf("match past the scanned prefix: %q", got)
+	}
+
+	early := "افتتاحية الخبر " + strings.Repeat("تواصل الفرق عملها ", 300) + "وضرب الزلزال المدينة " + filler
+	got = Snippet(early, terms, 20)
+	if !strings.Contains(got, "<mark>الزلزال</mark>") || !strings.HasSuffix(got, " …") {
+		t.Errorf("match inside the scanned prefix: %q", got)
+	}
+}
