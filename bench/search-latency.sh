@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Latency of GET /api/v1/search with real readers' queries on a site holding
+# both corpora: median, p95, p99 and max per query length (1, 2, 3 words),
+# the share of queries with results, the database and search index sizes.
+#   bench/search-latency.sh [DATA_DIR]   (default: bench/import.sh --keep into a temporary folder)
+# Environment: PER_GROUP (queries per group, default 400), WAIT_FOR_API
+# (seconds to wait for /api/v1/search to exist, default 0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d ../shared/samples/queries ]; then echo "bench/search-latency.sh: ../shared/samples/queries is absent; nothing to measure"; exit 0; fi
+work=$(mktemp -d)
+pid=""
+cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$work"; }
+trap cleanup EXIT
+
+data=${1:-}
+if [ -z "$data" ]; then
+  if [ ! -d ../shared/corpus ]; then echo "bench/search-latency.sh: ../shared/corpus is absent; nothing to import"; exit 0; fi
+  data=$work/data
+  echo "importing both corpora into $data (bench/import.sh --keep)…"
+  bench/import.sh --keep "$data" | tail -2
+fi
+[ -f "$data/sahafa.db" ] || { echo "bench/search-latency.sh: $data/sahafa.db does not exist" >&2; exit 1; }
+
+free_port() {
+  local port
+  for _ in $(seq 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+go build -o "$work/sahafa" ./cmd/sahafa
+go build -o "$work/searchlat" ./bench/searchlat
+port=$(free_port)
+base=http://127.0.0.1:$port
+"$work/sahafa" serve --data "$data" --addr "127.0.0.1:$port" --no-demo --warm-related=false >"$work/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do curl -fs -o /dev/null "$base/" && break; sleep 0.2; done
+curl -fs -o /dev/null "$base/" || { echo "the server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+
+# /api/v1/search may not exist yet in this tree: wait for it if asked.
+deadline=$((SECONDS + ${WAIT_FOR_API:-0}))
+while :; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/search?q=x&limit=1")
+  [ "$code" != 404 ] && break
+  if [ $SECONDS -ge $deadline ]; then
+    echo "bench/search-latency.sh: GET /api/v1/search answers 404: the endpoint is not in this build yet" >&2
+    exit 1
+  fi
+  sleep 5
+done
+
+echo "data: $data ($(nproc) CPUs)"
+"$work/searchlat" --db "$data/sahafa.db"
+"$work/searchlat" --base "$base" --per-group "${PER_GROUP:-400}"
