@@ -83,6 +83,12 @@ type SearchQuery struct {
 	AuthorSlug  string
 	From, To    time.Time
 	ByDate      bool // newest first instead of by relevance
+	// RankAll ranks every match by relevance however many there are (the
+	// more-like-this query, computed in the background). Without it, a
+	// query matching more than a few thousand articles is ranked in two
+	// tiers, cheaply: the matches holding the query in their headline,
+	// by relevance, then the others, newest first.
+	RankAll bool
 	Limit       int
 	Offset      int
 	ExcludeID   int64 // leave this article out (related articles)

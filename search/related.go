@@ -78,7 +78,7 @@ func (e *Engine) ComputeRelated(ctx context.Context, a news.Article) ([]int64, e
 	if err != nil || len(terms) == 0 {
 		return nil, err
 	}
-	found, err := e.store.Search(ctx, news.SearchQuery{Should: terms, ExcludeID: a.ID, Limit: relatedCandidates})
+	found, err := e.store.Search(ctx, news.SearchQuery{Should: terms, ExcludeID: a.ID, Limit: relatedCandidates, RankAll: true})
 	if err != nil {
 		return nil, fmt.Errorf("related of %d: %w", a.ID, err)
 	}

@@ -33,8 +33,8 @@ func relatedDrafts() []news.Draft {
 			"تواصل فرق الإنقاذ إجلاء سكان قرى الوادي المتضررة من الفيضانات، ونقلت الأسر إلى المدارس."),
 		d("b-same", "محليات", "local", base.Add(-24*time.Hour), "تحذير من فيضانات جديدة في الوادي", bText),
 		d("b-other", "اقتصاد", "economy", base.Add(-24*time.Hour), "تحذير من فيضانات جديدة في الوادي", bText),
-		d("c-far", "بيئة", "environment", base.Add(90*24*time.Hour), "ترميم السد الترابي بعد الفيضانات", cText),
 		d("c-near", "بيئة", "environment", base.Add(24*time.Hour), "ترميم السد الترابي بعد الفيضانات", cText),
+		d("c-far", "بيئة", "environment", base.Add(90*24*time.Hour), "ترميم السد الترابي بعد الفيضانات", cText),
 		// The same wire story under the same headline: not worth suggesting.
 		d("dup", "منوعات", "misc", base.Add(time.Hour), "فيضانات تغمر قرى الوادي بعد انهيار سد ترابي",
 			"انهار سد ترابي فغمرت المياه القرى، وأجلت فرق الإنقاذ السكان."),

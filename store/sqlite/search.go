@@ -80,8 +80,16 @@ func matchExpr(q news.SearchQuery) string {
 	return expr
 }
 
+// rankAllMax is the number of matches up to which every match is scored
+// with bm25. Scoring costs about a microsecond per match (bm25 reads each
+// match's column sizes), so a query for a word found in a third of a
+// 60,000-article archive would take 25 ms; beyond this size the query is
+// ranked in two tiers instead (see news.SearchQuery.RankAll). A variable so
+// that tests can exercise the tiers on small data.
+var rankAllMax = 4000
+
 // Search runs q against the search index. Scores are bm25 with the sign
-// flipped, so that higher is better.
+// flipped, so that higher is better; second-tier matches score 0.
 func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResults, error) {
 	const op = "search"
 	match := matchExpr(q)
@@ -90,68 +98,185 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	}
 	limit := listLimit(q.Limit)
 	offset := max(q.Offset, 0)
-
-	where, args := filterSQL(q.SectionSlug, q.AuthorSlug, q.From, q.To)
+	where, fargs := filterSQL(q.SectionSlug, q.AuthorSlug, q.From, q.To)
 	if q.ExcludeID != 0 {
 		where += " AND a.id <> ?"
-		args = append(args, q.ExcludeID)
+		fargs = append(fargs, q.ExcludeID)
 	}
-	args = append([]any{match}, args...)
-	// bm25 cannot run in a query with a window function, so the matches and
-	// their scores are materialized first (m). The page is then chosen on ids
-	// and sort keys alone (hits), and only its rows are read in full: sorting
-	// whole articles, bodies included, for every match would be slow.
-	with := `WITH m AS MATERIALIZED (SELECT rowid AS id, ` + rankSQL + ` AS score
-		FROM article_search WHERE article_search MATCH ?) `
-	from := ` FROM m JOIN articles a ON a.id = m.id JOIN sections s ON s.id = a.section_id WHERE 1` + where
-	order := ` ORDER BY score DESC, a.published_at DESC, a.id DESC`
-	if q.ByDate {
-		order = ` ORDER BY a.published_at DESC, a.id DESC`
-	}
-	page := with + `, hits AS (SELECT m.id, m.score, count(*) OVER () AS total` + from + order + ` LIMIT ? OFFSET ?)
-		SELECT ` + articleColumns + `, hits.score, hits.total
-		FROM hits JOIN articles a ON a.id = hits.id JOIN sections s ON s.id = a.section_id` + order
 
 	tx, err := s.readTx(ctx)
 	if err != nil {
 		return news.SearchResults{}, wrapErr(op, err)
 	}
 	defer tx.Rollback()
+	sr := searchRun{ctx: ctx, tx: tx, where: where, fargs: fargs}
 
-	rows, err := tx.QueryContext(ctx, page, append(args, limit, offset)...)
+	var res news.SearchResults
+	if res.Total, err = sr.count(match); err != nil || res.Total <= offset {
+		return res, wrapErr(op, err)
+	}
+	var ids []int64
+	var scores []float64
+	core := coreExpr(q)
+	switch {
+	case q.ByDate:
+		ids, err = sr.byDate(match, limit, offset)
+	case q.RankAll || res.Total <= rankAllMax || core == "":
+		ids, scores, err = sr.ranked(match, limit, offset)
+	default:
+		// Tier one: the matches with the query in the headline, by bm25.
+		// Tier two: the rest, newest first.
+		inTitle := "(" + match + ") AND ({title} : (" + core + "))"
+		var first int
+		if first, err = sr.count(inTitle); err != nil {
+			break
+		}
+		if offset < first {
+			ids, scores, err = sr.ranked(inTitle, limit, offset)
+		}
+		if err == nil && len(ids) < limit {
+			var more []int64
+			rest := "(" + match + ") NOT ({title} : (" + core + "))"
+			more, err = sr.byDate(rest, limit-len(ids), max(0, offset-first))
+			ids = append(ids, more...)
+		}
+	}
 	if err != nil {
 		return news.SearchResults{}, wrapErr(op, err)
 	}
-	defer rows.Close()
-	var res news.SearchResults
-	var articles []news.Article
-	for rows.Next() {
-		var score float64
-		a, err := scanArticle(rows, &score, &res.Total)
-		if err != nil {
-			return news.SearchResults{}, wrapErr(op, err)
-		}
-		articles = append(articles, a)
-		res.Hits = append(res.Hits, news.SearchHit{Score: score})
-	}
-	if err := rows.Err(); err != nil {
+	articles, err := articlesByID(ctx, tx, ids)
+	if err != nil {
 		return news.SearchResults{}, wrapErr(op, err)
 	}
-	rows.Close()
-
-	if len(articles) == 0 && offset > 0 {
-		// Past the last page: the window count saw no rows.
-		if err := tx.QueryRowContext(ctx, with+`SELECT count(*)`+from, args...).Scan(&res.Total); err != nil {
-			return news.SearchResults{}, wrapErr(op, err)
+	res.Hits = make([]news.SearchHit, len(articles))
+	for i, a := range articles {
+		res.Hits[i].Article = a
+		if i < len(scores) {
+			res.Hits[i].Score = scores[i]
 		}
-	}
-	if err := loadAuthors(ctx, tx, articles); err != nil {
-		return news.SearchResults{}, wrapErr(op, err)
-	}
-	for i := range articles {
-		res.Hits[i].Article = articles[i]
 	}
 	return res, nil
+}
+
+// coreExpr is the part of q that tier one requires in the headline: the
+// required terms and phrases, or else the optional ones.
+func coreExpr(q news.SearchQuery) string {
+	must := ftsStrings(q.Terms)
+	for _, p := range q.Phrases {
+		if s := ftsString(strings.Join(p, " ")); s != "" {
+			must = append(must, s)
+		}
+	}
+	if len(must) > 0 {
+		return strings.Join(must, " AND ")
+	}
+	return strings.Join(ftsStrings(q.Should), " OR ")
+}
+
+// searchRun holds what the queries of one search share.
+type searchRun struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	where string // filter conditions on a (articles) and s (sections)
+	fargs []any
+}
+
+// matchedSQL selects the filtered articles whose index entry matches ?.
+const matchedSQL = ` FROM articles a JOIN sections s ON s.id = a.section_id
+	WHERE a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`
+
+func (r searchRun) count(match string) (int, error) {
+	var n int
+	var err error
+	if r.where == "" {
+		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM article_search WHERE article_search MATCH ?`, match).Scan(&n)
+	} else {
+		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*)`+matchedSQL+r.where, append([]any{match}, r.fargs...)...).Scan(&n)
+	}
+	return n, err
+}
+
+// byDate pages through the matches newest first: the index of
+// published_at drives the scan, so a broad query stops after one page.
+func (r searchRun) byDate(match string, limit, offset int) ([]int64, error) {
+	args := append(append([]any{match}, r.fargs...), limit, offset)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT a.id`+matchedSQL+r.where+
+		` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// ranked pages through the matches by bm25. bm25 cannot run in a query
+// with a join's filters pushed into it, so the scores are materialized
+// first and the filters joined after.
+func (r searchRun) ranked(match string, limit, offset int) ([]int64, []float64, error) {
+	args := append(append([]any{match}, r.fargs...), limit, offset)
+	query := `WITH m AS MATERIALIZED (SELECT rowid AS id, ` + rankSQL + ` AS score
+		FROM article_search WHERE article_search MATCH ?)
+		SELECT m.id, m.score FROM m JOIN articles a ON a.id = m.id JOIN sections s ON s.id = a.section_id
+		WHERE 1` + r.where + ` ORDER BY m.score DESC, a.id DESC LIMIT ? OFFSET ?`
+	if r.where == "" {
+		// Without filters the scores alone decide: no article row is read
+		// until the page is known. Ties go to the later id on both paths.
+		query = `SELECT rowid, ` + rankSQL + ` AS score FROM article_search WHERE article_search MATCH ?
+			ORDER BY score DESC, rowid DESC LIMIT ? OFFSET ?`
+	}
+	rows, err := r.tx.QueryContext(r.ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	var scores []float64
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+		scores = append(scores, score)
+	}
+	return ids, scores, rows.Err()
+}
+
+// articlesByID loads whole articles (queryArticles adds their authors), in
+// the order of ids.
+func articlesByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]news.Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	list, err := queryArticles(ctx, tx, `SELECT `+articleColumns+articleFrom+
+		`WHERE a.id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]news.Article, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	out := make([]news.Article, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // UpdateSearchText replaces the indexed text of stored articles, in one
