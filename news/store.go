@@ -88,10 +88,10 @@ type SearchQuery struct {
 	// query matching more than a few thousand articles is ranked in two
 	// tiers, cheaply: the matches holding the query in their headline,
 	// by relevance, then the others, newest first.
-	RankAll bool
-	Limit       int
-	Offset      int
-	ExcludeID   int64 // leave this article out (related articles)
+	RankAll   bool
+	Limit     int
+	Offset    int
+	ExcludeID int64 // leave this article out (related articles)
 }
 
 // SearchHit is one result with the store's relevance score (higher is better).
