@@ -122,7 +122,10 @@ type Store interface {
 	// whose ExternalID (when set) or ID (when non-zero) matches a stored
 	// article updates it; otherwise it is created. Sections and authors are
 	// found by slug or created. A slug already used in the same section on
-	// the same URL date by another article gets a "-2", "-3"… suffix.
+	// the same URL date by another article gets a "-2", "-3"… suffix. A new
+	// article's URL date is that of FirstPublished when set (a copy from
+	// another store keeps its URLs), else of PublishedAt; an update keeps
+	// the stored one.
 	SaveArticles(ctx context.Context, records []ArticleRecord) (SaveResult, error)
 
 	Article(ctx context.Context, id int64) (Article, error)

@@ -510,6 +510,9 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 	}
 	if id == 0 {
 		day = urlDate(r.PublishedAt)
+		if !r.FirstPublished.IsZero() {
+			day = urlDate(r.FirstPublished) // a copy from another store keeps its URL
+		}
 	}
 	slug, err := sv.freeSlug(ctx, sectionID, day, r.Slug, id)
 	if err != nil {

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"NotFound", testNotFound},
 		{"Related", testRelated},
 		{"RelatedBookkeeping", testRelatedBookkeeping},
+		{"CopyKeepsURLDate", testCopyKeepsURLDate},
 		{"Search", testSearch},
 		{"SearchEdgeCases", testSearchEdgeCases},
 		{"ScanArticles", testScanArticles},
@@ -1076,5 +1077,28 @@ func testRelatedBookkeeping(t *testing.T, s news.Store) {
 	}
 	if total != len(fixtures) || freqs["البنك"] != 2 || freqs["النفط"] != 2 || freqs["زلزال"] != 0 || len(freqs) != 3 {
 		t.Errorf("TermDocFreqs = %v, total %d", freqs, total)
+	}
+}
+
+// testCopyKeepsURLDate: a record carrying FirstPublished (an article copied
+// from another store, published and later re-dated) keeps its URL date.
+func testCopyKeepsURLDate(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	rec := fixtureByKey("p2").record()
+	first := rec.PublishedAt.AddDate(0, 0, -5)
+	rec.FirstPublished = first
+	res, err := s.SaveArticles(ctx, []news.ArticleRecord{rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Article(ctx, res.IDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (news.Article{PublishedAt: first}).URLDate(); !got.URLDate().Equal(want) {
+		t.Errorf("URL date %v, want %v (from FirstPublished)", got.URLDate(), want)
+	}
+	if !got.PublishedAt.Equal(rec.PublishedAt) {
+		t.Errorf("published_at %v, want %v", got.PublishedAt, rec.PublishedAt)
 	}
 }
