@@ -1,0 +1,280 @@
+// Package postgres is the news.Store on PostgreSQL (15 or later), through
+// pgx and its connection pool. It owns the schema (embedded goose
+// migrations, applied at Open under an advisory lock so that servers
+// starting together do not race), the tsvector search index, and the
+// LISTEN/NOTIFY channel that tells every node about writes.
+//
+// The DSN is any pgx connection string. A search_path runtime parameter
+// (postgres://…/db?search_path=tenant) puts every table, the goose version
+// table included, in that schema, which must exist.
+//
+// Tests: the integration tests run only when SAHAFA_TEST_POSTGRES holds
+// the DSN of a server where the role may create schemas (tools/pgtemp.sh
+// starts a throwaway one); each test works in a schema of its own and drops
+// it. SAHAFA_TEST_PG_CTL, the command prefix that runs pg_ctl for that
+// server (for instance "runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl
+// -D /tmp/pg/data"), enables the test that stops and starts the server.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"sahafa/news"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Timeouts that keep every call bounded when the server is down or
+// restarting: a connection attempt, waiting for a pooled connection, and a
+// whole call when the caller's context sets no deadline.
+const (
+	connectTimeout = 2 * time.Second
+	acquireTimeout = 3 * time.Second
+	callTimeout    = 60 * time.Second
+)
+
+// Advisory lock class ids (the first key of the two-key form); the second
+// key is a hash of the schema, so that schemas do not block each other.
+const (
+	lockMigrate = 0x5a4a01 // held while migrating
+	lockWrite   = 0x5a4a02 // held by SaveArticles transactions
+)
+
+// changesChannel is the NOTIFY channel of content changes.
+const changesChannel = "sahafa_changes"
+
+// Store is a news.Store backed by a PostgreSQL database.
+type Store struct {
+	pool     *pgxpool.Pool
+	connConf *pgx.ConnConfig // for the watchers' own connections
+
+	ctx    context.Context // ends at Close, stopping the watchers
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+var (
+	_ news.Store         = (*Store)(nil)
+	_ news.ChangeWatcher = (*Store)(nil)
+)
+
+// Open connects to the database at dsn, applies pending migrations and
+// returns the Store. Several processes may Open the same fresh database at
+// once: the migrations run under an advisory lock.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, news.Errorf(news.EINVALID, "postgres: invalid DSN: %v", err)
+	}
+	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > connectTimeout {
+		cfg.ConnConfig.ConnectTimeout = connectTimeout
+	}
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = int32(max(4, 2*runtime.NumCPU()))
+	}
+	cfg.HealthCheckPeriod = 5 * time.Second
+
+	if err := migrate(ctx, cfg.ConnConfig); err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, wrapErr(ctx, "open pool", err)
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	return &Store{pool: pool, connConf: cfg.ConnConfig.Copy(), ctx: sctx, cancel: cancel}, nil
+}
+
+// migrate applies the embedded migrations through database/sql (goose's
+// interface), holding a session advisory lock keyed by the schema for the
+// whole run: a second server waits, then finds nothing left to do.
+func migrate(ctx context.Context, conf *pgx.ConnConfig) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	db := stdlib.OpenDB(*conf.Copy())
+	defer db.Close()
+	db.SetMaxOpenConns(2)
+
+	lockCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	conn, err := db.Conn(lockCtx)
+	if err != nil {
+		return wrapErr(ctx, "migrate: connect", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(lockCtx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, lockMigrate); err != nil {
+		return wrapErr(ctx, "migrate: lock", err)
+	}
+	defer func() {
+		// A lost connection drops its session locks by itself.
+		uctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		conn.ExecContext(uctx, `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, lockMigrate)
+	}()
+
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return wrapErr(ctx, "apply migrations", err)
+	}
+	return nil
+}
+
+// Close stops the watchers and closes the pool.
+func (s *Store) Close() error {
+	s.cancel()
+	s.wg.Wait()
+	s.pool.Close()
+	return nil
+}
+
+// callCtx bounds a call whose context has no deadline.
+func callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, callTimeout)
+}
+
+// acquire takes a pooled connection, waiting at most acquireTimeout: a
+// server that is down makes every call fail fast with EUNAVAILABLE.
+func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
+	actx, cancel := context.WithTimeout(ctx, acquireTimeout)
+	defer cancel()
+	c, err := s.pool.Acquire(actx)
+	if err != nil {
+		if ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || actx.Err() != nil) {
+			return nil, fmt.Errorf("postgres: %s: %w: %w", op,
+				news.Errorf(news.EUNAVAILABLE, "the database cannot be reached"), err)
+		}
+		return nil, wrapErr(ctx, op, err)
+	}
+	return c, nil
+}
+
+// readTx runs fn in a read-only transaction (one snapshot for the queries
+// of one call).
+func (s *Store) readTx(ctx context.Context, op string, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	return s.inTx(ctx, op, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, false, fn)
+}
+
+// writeTx runs fn in a read-write transaction that notifies the other
+// nodes at commit.
+func (s *Store) writeTx(ctx context.Context, op string, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	return s.inTx(ctx, op, pgx.TxOptions{}, true, fn)
+}
+
+func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify bool, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	ctx, cancel := callCtx(ctx)
+	defer cancel()
+	c, err := s.acquire(ctx, op)
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	tx, err := c.BeginTx(ctx, opts)
+	if err != nil {
+		return wrapErr(ctx, op, err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if err := fn(ctx, tx); err != nil {
+		return wrapErr(ctx, op, err)
+	}
+	if notify {
+		// Delivered to the listeners at commit, and not at all on rollback.
+		// The payload names the schema, so that the watchers of other
+		// schemas in the same database can ignore it.
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, current_schema())`, changesChannel); err != nil {
+			return wrapErr(ctx, op, err)
+		}
+	}
+	return wrapErr(ctx, op, tx.Commit(ctx))
+}
+
+// query runs fn on a pooled connection outside an explicit transaction.
+func (s *Store) query(ctx context.Context, op string, fn func(ctx context.Context, c querier) error) error {
+	ctx, cancel := callCtx(ctx)
+	defer cancel()
+	c, err := s.acquire(ctx, op)
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	return wrapErr(ctx, op, fn(ctx, c))
+}
+
+// wrapErr adds the operation to err and, for failures a caller can act on,
+// a domain error code: EUNAVAILABLE when the server cannot be reached, is
+// shutting down or starting, ECONFLICT for a broken uniqueness constraint.
+// Domain errors pass through unchanged; so does the caller's own
+// cancellation. ctx is the call's context.
+func wrapErr(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *news.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	unavailable := func(msg string) error {
+		return fmt.Errorf("postgres: %s: %w: %w", op, news.Errorf(news.EUNAVAILABLE, "%s", msg), err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "08"):
+			return unavailable("the database connection failed")
+		case pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
+			return unavailable("the database is restarting, try again")
+		case pe.Code == "53300": // too_many_connections
+			return unavailable("the database is busy, try again")
+		case pe.Code == "40001", pe.Code == "40P01": // serialization failure, deadlock
+			return unavailable("the database is busy, try again")
+		case pe.Code == "23505":
+			return fmt.Errorf("postgres: %s: %w: %w", op, news.Errorf(news.ECONFLICT, "%s: conflicts with stored data", op), err)
+		}
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return fmt.Errorf("postgres: %s: %w", op, err)
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce):
+		return unavailable("the database cannot be reached")
+	case errors.Is(err, context.DeadlineExceeded), pgconn.Timeout(err):
+		return unavailable("the database did not answer in time")
+	case errors.As(err, &ne), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, net.ErrClosed), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, sql.ErrConnDone):
+		return unavailable("the database connection was lost")
+	}
+	if msg := err.Error(); strings.Contains(msg, "closed pool") || strings.Contains(msg, "conn closed") {
+		return unavailable("the database is closed")
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}

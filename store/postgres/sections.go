@@ -1,0 +1,59 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"sahafa/news"
+)
+
+// Sections returns every section with its number of articles, by name (in
+// code point order, as SQLite compares text, whatever the database's
+// collation).
+func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
+	var out []news.SectionStats
+	err := s.query(ctx, "list sections", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `
+			SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id)
+			FROM sections s ORDER BY s.name COLLATE "C", s.id`)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.SectionStats, error) {
+			var st news.SectionStats
+			err := row.Scan(&st.ID, &st.Slug, &st.Name, &st.Articles)
+			return st, err
+		})
+		return err
+	})
+	return out, err
+}
+
+// SectionBySlug returns the section with the given slug.
+func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, error) {
+	var sec news.Section
+	err := s.query(ctx, "get section", func(ctx context.Context, c querier) error {
+		err := c.QueryRow(ctx, `SELECT id, slug, name FROM sections WHERE slug = $1`, slug).
+			Scan(&sec.ID, &sec.Slug, &sec.Name)
+		if isNoRows(err) {
+			return news.Errorf(news.ENOTFOUND, "section %q not found", slug)
+		}
+		return err
+	})
+	return sec, err
+}
+
+// AuthorBySlug returns the author with the given slug.
+func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, error) {
+	var au news.Author
+	err := s.query(ctx, "get author", func(ctx context.Context, c querier) error {
+		err := c.QueryRow(ctx, `SELECT id, slug, name FROM authors WHERE slug = $1`, slug).
+			Scan(&au.ID, &au.Slug, &au.Name)
+		if isNoRows(err) {
+			return news.Errorf(news.ENOTFOUND, "author %q not found", slug)
+		}
+		return err
+	})
+	return au, err
+}
