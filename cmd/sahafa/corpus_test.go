@@ -33,7 +33,7 @@ func TestImportANTCorpus(t *testing.T) {
 	}
 	t.Log(strings.SplitN(out, "\n", 2)[0])
 
-	st := openStore(t, dir)
+	st := openTestStore(t, dir)
 	ctx := context.Background()
 	secs, err := st.Sections(ctx)
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 const maxPageBytes = 32 << 20
 
 func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	fs, dataDir := newFlags("import", stderr)
+	fs, where := newFlags("import", stderr)
 	format := fs.String("format", "", "force the input format: page or jsonl (default: detected from content)")
 	batchSize := fs.Int("batch", 500, "articles per transaction")
 	if err := fs.Parse(args); err != nil {
@@ -40,7 +40,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	if *batchSize < 1 || *batchSize > 10000 {
 		return usageError{"--batch: want 1 to 10000"}
 	}
-	a, err := openApp(ctx, *dataDir, logger, nil)
+	a, err := openApp(ctx, where.data, where.db, logger, nil)
 	if err != nil {
 		return err
 	}
@@ -206,12 +206,12 @@ func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep im
 
 // reindex rebuilds the analyzed search text of every stored article.
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	fs, dataDir := newFlags("reindex", stderr)
+	fs, where := newFlags("reindex", stderr)
 	related := fs.Bool("related", false, "also compute every missing \"you may also read\" list")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, *dataDir, logger, nil)
+	a, err := openApp(ctx, where.data, where.db, logger, nil)
 	if err != nil {
 		return err
 	}

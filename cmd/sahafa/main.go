@@ -23,10 +23,13 @@ usage:
   sahafa [serve] [flags]            run the site (demo content on first run)
   sahafa import [flags] FILE...     import articles (formats: page, jsonl[.gz])
   sahafa reindex [flags]            rebuild the search index from stored articles
+  sahafa migrate-store --from DATA_DIR --to postgres://…
+                                    copy a whole SQLite site into PostgreSQL
   sahafa help                       this text
 
 common flags (environment variables in brackets):
   --data DIR        data folder, created on first run [SAHAFA_DATA] (default ./sahafa-data)
+  --db URL          run on PostgreSQL: postgres://user:pass@host/db [SAHAFA_DB]
 
 run "sahafa COMMAND -h" for the flags of one command.
 `
@@ -69,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return importFiles(ctx, args, stdout, stderr, logger)
 	case "reindex":
 		return reindex(ctx, args, stdout, stderr, logger)
+	case "migrate-store":
+		return migrateStore(ctx, args, stdout, stderr, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -85,10 +90,26 @@ func envOr(name, def string) string {
 	return def
 }
 
+// storeFlags are the flags every command shares: where the site lives.
+type storeFlags struct {
+	data string // data folder (SQLite database, later media)
+	db   string // postgres:// URL; empty for SQLite in data
+}
+
 // newFlags returns a flag set with the flags every command shares.
-func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *storeFlags) {
 	fs := flag.NewFlagSet("sahafa "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	data := fs.String("data", envOr("SAHAFA_DATA", "./sahafa-data"), "data folder [SAHAFA_DATA]")
-	return fs, data
+	sf := &storeFlags{}
+	fs.StringVar(&sf.data, "data", envOr("SAHAFA_DATA", "./sahafa-data"), "data folder [SAHAFA_DATA]")
+	fs.StringVar(&sf.db, "db", envOr("SAHAFA_DB", ""), "PostgreSQL URL (postgres://user:pass@host/db); empty for SQLite in --data [SAHAFA_DB]")
+	return fs, sf
+}
+
+// String says where the site lives, for logs (passwords hidden).
+func (sf *storeFlags) String() string {
+	if sf.db != "" {
+		return "database " + redactDSN(sf.db)
+	}
+	return "data in " + sf.data
 }

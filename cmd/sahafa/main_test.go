@@ -39,7 +39,7 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 	return out.String() + errOut.String(), err
 }
 
-func openStore(t *testing.T, dir string) news.Store {
+func openTestStore(t *testing.T, dir string) news.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), filepath.Join(dir, "sahafa.db"))
 	if err != nil {
@@ -66,7 +66,7 @@ func TestImportSeedPage(t *testing.T) {
 	if err != nil || !strings.Contains(out, "0 created, 2 updated") {
 		t.Fatalf("re-import: %v\n%s", err, out)
 	}
-	st := openStore(t, dir)
+	st := openTestStore(t, dir)
 	ctx := context.Background()
 	list, err := st.Articles(ctx, news.ArticleFilter{Limit: 10})
 	if err != nil {
@@ -236,7 +236,7 @@ func checkWhole(t *testing.T, data string) int {
 	if withAuthor != articles {
 		t.Fatalf("%d articles but %d with their author", articles, withAuthor)
 	}
-	st := openStore(t, data)
+	st := openTestStore(t, data)
 	res, err := st.Search(context.Background(), news.SearchQuery{Terms: arabic.Terms("خطة"), Limit: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
-	fs, dataDir := newFlags("serve", stderr)
+	fs, where := newFlags("serve", stderr)
 	addr := fs.String("addr", envOr("SAHAFA_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT [SAHAFA_ADDR]")
 	baseURL := fs.String("base-url", envOr("SAHAFA_BASE_URL", ""), "public URL of the site, for canonical links and the API (default http://ADDR) [SAHAFA_BASE_URL]")
 	siteName := fs.String("site-name", envOr("SAHAFA_SITE_NAME", "صحافة"), "site name [SAHAFA_SITE_NAME]")
@@ -59,7 +59,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 
 	var site *web.Site
-	a, err := openApp(ctx, *dataDir, logger, func() {
+	a, err := openApp(ctx, where.data, where.db, logger, func() {
 		if site != nil {
 			site.Invalidate()
 		}
@@ -101,7 +101,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "sahafa: serving %s on %s (data in %s)\n", opts.SiteName, opts.BaseURL, *dataDir)
+	fmt.Fprintf(stdout, "sahafa: serving %s on %s (%s)\n", opts.SiteName, opts.BaseURL, where)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
