@@ -246,3 +246,29 @@ func checkWhole(t *testing.T, data string) int {
 	}
 	return articles
 }
+
+// TestReindex rebuilds the index of an imported page and finds its stories
+// by a spelling the page does not use (التهدئة for the page's التهدئه), then
+// computes their related lists.
+func TestReindex(t *testing.T) {
+	if _, err := os.Stat(seedPage); err != nil {
+		t.Skipf("shared samples absent (%v)", err)
+	}
+	dir := t.TempDir()
+	if out, err := runCLI(t, "import", "--data", dir, seedPage); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	out, err := runCLI(t, "reindex", "--data", dir, "--related")
+	if err != nil || !strings.Contains(out, "reindexed 2 articles") || !strings.Contains(out, "computed 2 related lists") {
+		t.Fatalf("reindex: %v\n%s", err, out)
+	}
+	st := openTestStore(t, dir)
+	ctx := context.Background()
+	res, err := st.Search(ctx, news.SearchQuery{Terms: arabic.Terms("التهدئة بلينكن"), Limit: 5})
+	if err != nil || res.Total != 1 || !strings.HasPrefix(res.Hits[0].Title, "بلينكن") {
+		t.Fatalf("search after reindex: %+v %v", res, err)
+	}
+	if _, stored, err := st.Related(ctx, res.Hits[0].ID, 5); err != nil || !stored {
+		t.Errorf("related list not stored after reindex --related: %v %v", stored, err)
+	}
+}
