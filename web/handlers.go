@@ -121,12 +121,18 @@ func pageURL(base string, n int) string {
 }
 
 func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
-	slug := r.PathValue("section")
-	sec, err := s.store.SectionBySlug(r.Context(), slug)
+	sec, err := s.store.SectionBySlug(r.Context(), r.PathValue("section"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
+	s.listing(w, r, sec.Name, news.SectionPath(sec.Slug), "آخر أخبار "+sec.Name+" في "+s.opts.SiteName,
+		"لا توجد مقالات في هذا القسم بعد.", news.ArticleFilter{SectionSlug: sec.Slug})
+}
+
+// listing renders the paginated list of a section's or an author's
+// articles, under the breadcrumb "الأرشيف / name".
+func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, description, empty string, f news.ArticleFilter) {
 	stats, err := s.nav(r)
 	if err != nil {
 		s.storeError(w, r, err)
@@ -134,13 +140,13 @@ func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &page{
 		Nav:         stats,
-		Title:       sec.Name,
-		Heading:     sec.Name,
-		Description: "آخر أخبار " + sec.Name + " في " + s.opts.SiteName,
-		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {sec.Name, news.SectionPath(sec.Slug)}},
-		Empty:       "لا توجد مقالات في هذا القسم بعد.",
+		Title:       name,
+		Heading:     name,
+		Description: description,
+		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {name, path}},
+		Empty:       empty,
 	}
-	if !s.list(w, r, p, news.ArticleFilter{SectionSlug: sec.Slug}, news.SectionPath(sec.Slug)) {
+	if !s.list(w, r, p, f, path) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "list", p)
@@ -162,23 +168,8 @@ func (s *Site) handleAuthor(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	stats, err := s.nav(r)
-	if err != nil {
-		s.storeError(w, r, err)
-		return
-	}
-	p := &page{
-		Nav:         stats,
-		Title:       au.Name,
-		Heading:     au.Name,
-		Description: "مقالات " + au.Name + " في " + s.opts.SiteName,
-		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {au.Name, news.AuthorPath(au.Slug)}},
-		Empty:       "لا توجد مقالات لهذا الكاتب بعد.",
-	}
-	if !s.list(w, r, p, news.ArticleFilter{AuthorSlug: au.Slug}, news.AuthorPath(au.Slug)) {
-		return
-	}
-	s.render(w, r, http.StatusOK, "list", p)
+	s.listing(w, r, au.Name, news.AuthorPath(au.Slug), "مقالات "+au.Name+" في "+s.opts.SiteName,
+		"لا توجد مقالات لهذا الكاتب بعد.", news.ArticleFilter{AuthorSlug: au.Slug})
 }
 
 func (s *Site) handleArticle(w http.ResponseWriter, r *http.Request) {
