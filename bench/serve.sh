@@ -3,10 +3,18 @@
 # run, against (a) nginx serving the same bytes as a static file and (b) a
 # bare net/http handler writing them from memory; prints requests/s, p99
 # latency and both ratios.
-#   bench/serve.sh [DATA_DIR]   (default: import both corpora first, or the demo site)
+#   bench/serve.sh [--db DSN | --both] [DATA_DIR]
+# SQLite: DATA_DIR (default: import both corpora first, or the demo site).
+# --db DSN: the PostgreSQL database at DSN, after importing both corpora
+# into it when it holds no articles. --both: SQLite, then a throwaway
+# PostgreSQL (tools/pgtemp.sh), side by side (see bench/lib.sh).
 # Environment: DURATION (default 10s), CONNECTIONS (default 50).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
+parse_db_opts "$@"
+set -- ${rest[@]+"${rest[@]}"}
+if [ "$db_mode" = both ]; then run_both bench/serve.sh "$@"; exit; fi
 duration=${DURATION:-10s}
 conns=${CONNECTIONS:-50}
 need=()
@@ -21,13 +29,20 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 data=${1:-}
-if [ -z "$data" ]; then
-  data=$work/data
-  if [ -d ../shared/corpus ]; then bench/import.sh --keep "$data" >/dev/null; fi
+if [ "$db_mode" = postgres ]; then
+  where=(--db "$dsn")
+  n=$("$(pg_bin psql)" -X -q -At "$dsn" -c "SELECT count(*) FROM articles" 2>/dev/null || echo 0)
+  if [ "${n:-0}" = 0 ] && [ -d ../shared/corpus ]; then bench/import.sh --db "$dsn" >/dev/null; fi
+else
+  if [ -z "$data" ]; then
+    data=$work/data
+    if [ -d ../shared/corpus ]; then bench/import.sh --keep "$data" >/dev/null; fi
+  fi
+  where=(--data "$data")
 fi
 go build -o "$work/sahafa" ./cmd/sahafa
 go build -o "$work/barehttp" ./bench/barehttp
-"$work/sahafa" serve --data "$data" --addr 127.0.0.1:8090 >"$work/sahafa.log" 2>&1 &
+"$work/sahafa" serve "${where[@]}" --addr 127.0.0.1:8090 >"$work/sahafa.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:8090/ && break; sleep 0.2; done
 path=$(curl -fs 'http://127.0.0.1:8090/api/v1/articles?limit=1' |
@@ -64,11 +79,12 @@ load() { # name url
   out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$2")
   rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
-  printf '%-22s %10s req/s   p99 %s\n' "$1" "$rps" "$p99" >&2
+  printf '%-22s %10s req/s   p99 %s\n' "$1" "$rps" "$p99" >&3
   echo "$rps"
 }
+exec 3>&1
 curl -fs -o /dev/null "$url" # warm the page cache
-echo "wrk -t2 -c$conns -d$duration, one article page:"
+echo "store: $db_mode; wrk -t2 -c$conns -d$duration, one article page (load average $(cut -d' ' -f1-3 /proc/loadavg)):"
 nginx_rps=$(load "nginx (static file)" http://127.0.0.1:8092/page.html)
 bare_rps=$(load "bare net/http" http://127.0.0.1:8091/)
 sahafa_rps=$(load "sahafa article page" "$url")

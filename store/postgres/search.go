@@ -178,7 +178,63 @@ func rankSQL(rank string) string {
 	return `ts_rank('{0.1, 0.2, 0.25, 1.0}', a.search_vector, ` + rank + `::tsquery, 1)::float8`
 }
 
+// rankAllMax is the number of matches up to which every match is scored
+// with ts_rank. Scoring reads each match's whole search vector (TOASTed and
+// compressed for most articles), about 7 µs a match against 1 µs for the
+// SQLite store's bm25, so the threshold is a quarter of SQLite's: the same
+// time budget. Beyond it a query is ranked in two tiers, as in the SQLite
+// store (see news.SearchQuery.RankAll). A variable so that tests can
+// exercise the tiers on small data.
+var rankAllMax = 1000
+
+// titleQuery is the tsquery, on title_vector, of what tier one requires in
+// the headline: the required terms and phrases, or else the optional ones.
+// "" when q has none.
+func titleQuery(q news.SearchQuery) string {
+	titleItem := func(ws []string) string {
+		qs := make([]string, len(ws))
+		for i, w := range ws {
+			qs[i] = quoteLexeme(w)
+		}
+		if len(qs) == 1 {
+			return qs[0]
+		}
+		return "(" + strings.Join(qs, " <-> ") + ")"
+	}
+	var must, should []string
+	for _, t := range q.Terms {
+		if ws := lexemes(t); len(ws) > 0 {
+			must = append(must, titleItem(ws))
+		}
+	}
+	for _, p := range q.Phrases {
+		var ws []string
+		for _, t := range p {
+			ws = append(ws, lexemes(t)...)
+		}
+		if len(ws) > 0 {
+			must = append(must, titleItem(ws))
+		}
+	}
+	if len(must) > 0 {
+		return strings.Join(must, " & ")
+	}
+	for _, t := range q.Should {
+		if ws := lexemes(t); len(ws) > 0 {
+			should = append(should, titleItem(ws))
+		}
+	}
+	return strings.Join(should, " | ")
+}
+
 // Search runs q against the search index. Higher scores are better.
+//
+// The matches are counted first (from the GIN index). Up to rankAllMax of
+// them, or with RankAll, all are ranked with ts_rank. Beyond it the results
+// come in two tiers, as in the SQLite store: the matches holding the query
+// in their headline (title_vector), by ts_rank, then the others newest
+// first, read along the published_at index so that a page costs about a
+// page of rows. Tier-two hits score 0, as do ByDate hits.
 func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResults, error) {
 	match, rank := tsQueries(q)
 	if match == "" {
@@ -192,58 +248,66 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	if q.ExcludeID != 0 {
 		where += " AND a.id <> " + p.add(q.ExcludeID)
 	}
-	from := articleFrom + `WHERE a.search_vector @@ $1::tsquery` + where
-	// The page is chosen on ids and sort keys (hits), and only its rows
-	// are read in full. Ordered by date, only the page's rows are scored.
-	var page string
-	pp := append(params(nil), p...)
-	score := rankSQL(pp.add(rank))
-	pageArgs := ` LIMIT ` + pp.add(limit) + ` OFFSET ` + pp.add(offset)
-	if q.ByDate {
-		page = `WITH hits AS (SELECT a.id, count(*) OVER () AS total` + from +
-			` ORDER BY a.published_at DESC, a.id DESC` + pageArgs + `)
-			SELECT ` + articleColumns + `, ` + score + `, hits.total
-			FROM hits JOIN articles a ON a.id = hits.id JOIN sections s ON s.id = a.section_id
-			ORDER BY a.published_at DESC, a.id DESC`
-	} else {
-		page = `WITH hits AS (SELECT a.id, ` + score + ` AS score, count(*) OVER () AS total` + from +
-			` ORDER BY score DESC, a.published_at DESC, a.id DESC` + pageArgs + `)
-			SELECT ` + articleColumns + `, hits.score, hits.total
-			FROM hits JOIN articles a ON a.id = hits.id JOIN sections s ON s.id = a.section_id
-			ORDER BY hits.score DESC, a.published_at DESC, a.id DESC`
-	}
+	sr := searchRun{where: where, args: p, rank: rank}
+	core := titleQuery(q)
 
 	var res news.SearchResults
 	err := s.readTx(ctx, "search", func(ctx context.Context, tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, page, pp...)
+		// The planner does not count the cost of reading a TOASTed
+		// search_vector, so it would rather test every row of the table than
+		// read the few heap pages the GIN index points to; nor is JIT
+		// compilation worth it for these short queries.
+		if _, err := tx.Exec(ctx, `SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`); err != nil {
+			return err
+		}
+		sr.ctx, sr.tx = ctx, tx
+		var err error
+		if res.Total, err = sr.count(""); err != nil || res.Total <= offset {
+			return err
+		}
+		var ids []int64
+		var scores []float64
+		switch {
+		case q.ByDate:
+			ids, err = sr.byDate("", limit, offset)
+		case q.RankAll || res.Total <= rankAllMax || core == "":
+			ids, scores, err = sr.ranked("", limit, offset)
+		default:
+			title := sr.add(core)
+			inTitle := ` AND a.title_vector @@ ` + title + `::tsquery`
+			var first int
+			if first, err = sr.count(inTitle); err != nil {
+				return err
+			}
+			if offset < first {
+				// A tier one too large to score in full (a word found in
+				// thousands of headlines) is ranked on the headlines alone,
+				// whose small vectors are stored inline.
+				sr.titleRank = first > rankAllMax
+				if ids, scores, err = sr.ranked(inTitle, limit, offset); err != nil {
+					return err
+				}
+			}
+			if len(ids) < limit {
+				var more []int64
+				rest := ` AND NOT a.title_vector @@ ` + title + `::tsquery`
+				more, err = sr.byDate(rest, limit-len(ids), max(0, offset-first))
+				ids = append(ids, more...)
+			}
+		}
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		var articles []news.Article
-		for rows.Next() {
-			var score float64
-			a, err := scanArticle(rows, &score, &res.Total)
-			if err != nil {
-				return err
-			}
-			articles = append(articles, a)
-			res.Hits = append(res.Hits, news.SearchHit{Score: score})
-		}
-		if err := rows.Err(); err != nil {
+		articles, err := articlesByID(ctx, tx, ids)
+		if err != nil {
 			return err
 		}
-		if len(articles) == 0 && offset > 0 {
-			// Past the last page: the window count saw no rows.
-			if err := tx.QueryRow(ctx, `SELECT count(*)`+from, p...).Scan(&res.Total); err != nil {
-				return err
+		res.Hits = make([]news.SearchHit, len(articles))
+		for i, a := range articles {
+			res.Hits[i].Article = a
+			if i < len(scores) {
+				res.Hits[i].Score = scores[i]
 			}
-		}
-		if err := loadAuthors(ctx, tx, articles); err != nil {
-			return err
-		}
-		for i := range articles {
-			res.Hits[i].Article = articles[i]
 		}
 		return nil
 	})
@@ -251,6 +315,100 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 		return news.SearchResults{}, err
 	}
 	return res, nil
+}
+
+// searchRun holds what the queries of one search share: $1 is the match
+// tsquery, then the filters' arguments.
+type searchRun struct {
+	ctx   context.Context
+	tx    pgx.Tx
+	where string // filter conditions on a (articles) and s (sections)
+	args  params
+	rank  string // the ranking tsquery
+
+	titleRank bool // rank on title_vector rather than search_vector
+}
+
+// add appends an argument shared by the later queries of the run.
+func (r *searchRun) add(v any) string { return r.args.add(v) }
+
+// from selects the matches that pass the filters and the extra condition.
+// Without filters the sections are not joined, so that a count reads
+// nothing but the index and the heap pages it points to.
+func (r searchRun) from(extra string) string {
+	cond := `a.search_vector @@ $1::tsquery` + r.where + extra
+	if r.where == "" {
+		return ` FROM articles a WHERE ` + cond
+	}
+	return articleFrom + `WHERE ` + cond
+}
+
+func (r searchRun) count(extra string) (int, error) {
+	var n int
+	err := r.tx.QueryRow(r.ctx, `SELECT count(*)`+r.from(extra), r.args...).Scan(&n)
+	return n, err
+}
+
+// byDate pages through the matches newest first.
+func (r searchRun) byDate(extra string, limit, offset int) ([]int64, error) {
+	p := append(params(nil), r.args...)
+	rows, err := r.tx.Query(r.ctx, `SELECT a.id`+r.from(extra)+
+		` ORDER BY a.published_at DESC, a.id DESC LIMIT `+p.add(limit)+` OFFSET `+p.add(offset), p...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// ranked pages through the matches by ts_rank (ties: newest first).
+func (r searchRun) ranked(extra string, limit, offset int) ([]int64, []float64, error) {
+	p := append(params(nil), r.args...)
+	var score string
+	if r.titleRank {
+		score = `ts_rank(a.title_vector, ` + p.add(r.rank) + `::tsquery)::float8`
+	} else {
+		score = rankSQL(p.add(r.rank))
+	}
+	rows, err := r.tx.Query(r.ctx, `SELECT a.id, `+score+` AS score`+r.from(extra)+
+		` ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT `+p.add(limit)+` OFFSET `+p.add(offset), p...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	var scores []float64
+	for rows.Next() {
+		var id int64
+		var score float64
+		if err := rows.Scan(&id, &score); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+		scores = append(scores, score)
+	}
+	return ids, scores, rows.Err()
+}
+
+// articlesByID loads whole articles with their authors, in the order of ids.
+func articlesByID(ctx context.Context, tx pgx.Tx, ids []int64) ([]news.Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	list, err := queryArticles(ctx, tx, `SELECT `+articleColumns+articleFrom+`WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]news.Article, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	out := make([]news.Article, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // UpdateSearchText replaces the indexed text of stored articles, in one
