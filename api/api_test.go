@@ -16,7 +16,7 @@ import (
 
 	"sahafa/api"
 	"sahafa/news"
-	"sahafa/store/sqlite"
+	"sahafa/store/teststores"
 )
 
 const base = "http://news.example"
@@ -69,14 +69,10 @@ var authors = []news.Author{
 
 const total = 30
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, open teststores.OpenFunc) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/api.db")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
 	var recs []news.ArticleRecord
 	start := time.Date(2024, time.May, 1, 7, 0, 0, 0, time.UTC)
 	for i := range total {
@@ -121,8 +117,10 @@ func (f *fixture) get(target string, into any) (int, http.Header, string) {
 	return rec.Code, rec.Header(), string(body)
 }
 
-func TestListDefaultsAndFields(t *testing.T) {
-	f := newFixture(t)
+func TestListDefaultsAndFields(t *testing.T) { teststores.Each(t, testListDefaultsAndFields) }
+
+func testListDefaultsAndFields(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
 	var list api.ArticleList
 	code, _, raw := f.get("/api/v1/articles", &list)
 	if code != 200 || list.Total != total || len(list.Articles) != api.DefaultLimit || list.NextCursor == "" {
@@ -157,8 +155,10 @@ func TestListDefaultsAndFields(t *testing.T) {
 	}
 }
 
-func TestPaginationWalk(t *testing.T) {
-	f := newFixture(t)
+func TestPaginationWalk(t *testing.T) { teststores.Each(t, testPaginationWalk) }
+
+func testPaginationWalk(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
 	for _, limit := range []int{1, 7, 10, 30, 100} {
 		seen := map[int64]int{}
 		cursor := ""
@@ -201,8 +201,10 @@ func TestPaginationWalk(t *testing.T) {
 	}
 }
 
-func TestFilters(t *testing.T) {
-	f := newFixture(t)
+func TestFilters(t *testing.T) { teststores.Each(t, testFilters) }
+
+func testFilters(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
 	var list api.ArticleList
 	f.get("/api/v1/articles?section=sport&limit=100", &list)
 	if list.Total != total/3 || len(list.Articles) != total/3 {
@@ -225,8 +227,10 @@ func TestFilters(t *testing.T) {
 	}
 }
 
-func TestGetArticle(t *testing.T) {
-	f := newFixture(t)
+func TestGetArticle(t *testing.T) { teststores.Each(t, testGetArticle) }
+
+func testGetArticle(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
 	var a api.Article
 	code, _, raw := f.get(fmt.Sprintf("/api/v1/articles/%d", f.ids[0]), &a)
 	if code != 200 || a.ID != f.ids[0] || a.Title != "شركة Apple تطلق iPhone 16 في المنطقة" || a.ExternalID != "api-00" {
@@ -240,8 +244,10 @@ func TestGetArticle(t *testing.T) {
 	}
 }
 
-func TestErrors(t *testing.T) {
-	f := newFixture(t)
+func TestErrors(t *testing.T) { teststores.Each(t, testErrors) }
+
+func testErrors(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
 	cases := []struct {
 		target string
 		status int
@@ -288,8 +294,10 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func TestSections(t *testing.T) {
-	f := newFixture(t)
+func TestSections(t *testing.T) { teststores.Each(t, testSections) }
+
+func testSections(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
 	var out struct {
 		Sections []api.SectionStats `json:"sections"`
 	}

@@ -14,7 +14,7 @@ import (
 	"sahafa/news"
 	"sahafa/publish"
 	"sahafa/search"
-	"sahafa/store/sqlite"
+	"sahafa/store/teststores"
 )
 
 // searchFixture is an API over a store whose records carry search text.
@@ -26,14 +26,10 @@ type searchFixture struct {
 
 var riyadh = time.FixedZone("UTC+3", 3*3600)
 
-func newSearchFixture(t *testing.T) *searchFixture {
+func newSearchFixture(t *testing.T, open teststores.OpenFunc) *searchFixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/search.db")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
 	world, economy := sections[0], news.Section{Slug: "economy", Name: "اقتصاد"}
 	start := time.Date(2024, time.March, 1, 9, 0, 0, 0, time.UTC)
 	var recs []news.ArticleRecord
@@ -92,8 +88,10 @@ func ids(res api.SearchResults) []int64 {
 	return out
 }
 
-func TestSearchFields(t *testing.T) {
-	f := newSearchFixture(t)
+func TestSearchFields(t *testing.T) { teststores.Each(t, testSearchFields) }
+
+func testSearchFields(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open)
 	var res api.SearchResults
 	code, _, raw := f.get(searchURL("q", "التهدئة"), &res)
 	if code != 200 || res.Total != 3 || len(res.Results) != 3 || res.NextCursor != "" || res.Partial {
@@ -135,8 +133,10 @@ func TestSearchFields(t *testing.T) {
 	}
 }
 
-func TestSearchPartialAndEmpty(t *testing.T) {
-	f := newSearchFixture(t)
+func TestSearchPartialAndEmpty(t *testing.T) { teststores.Each(t, testSearchPartialAndEmpty) }
+
+func testSearchPartialAndEmpty(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open)
 	var res api.SearchResults
 	code, _, raw := f.get(searchURL("q", "التهدئة زلزال"), &res)
 	if code != 200 || !res.Partial || res.Total != 3 || !strings.Contains(raw, `"partial":true`) {
@@ -150,8 +150,10 @@ func TestSearchPartialAndEmpty(t *testing.T) {
 	}
 }
 
-func TestSearchFiltersAndSort(t *testing.T) {
-	f := newSearchFixture(t)
+func TestSearchFiltersAndSort(t *testing.T) { teststores.Each(t, testSearchFiltersAndSort) }
+
+func testSearchFiltersAndSort(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open)
 	var res api.SearchResults
 	check := func(target string, want ...string) {
 		t.Helper()
@@ -183,8 +185,10 @@ func TestSearchFiltersAndSort(t *testing.T) {
 	check(searchURL("q", `"اتفاق التهدئة"`), "late-night")
 }
 
-func TestSearchCursorWalk(t *testing.T) {
-	f := newSearchFixture(t)
+func TestSearchCursorWalk(t *testing.T) { teststores.Each(t, testSearchCursorWalk) }
+
+func testSearchCursorWalk(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open)
 	for _, sort := range []string{"relevance", "date"} {
 		for _, limit := range []int{1, 4, 10, 50} {
 			seen := map[int64]int{}
@@ -233,8 +237,10 @@ func TestSearchCursorWalk(t *testing.T) {
 	}
 }
 
-func TestSearchBadParameters(t *testing.T) {
-	f := newSearchFixture(t)
+func TestSearchBadParameters(t *testing.T) { teststores.Each(t, testSearchBadParameters) }
+
+func testSearchBadParameters(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open)
 	var first api.SearchResults
 	f.get(searchURL("q", "الميناء", "limit", "5"), &first)
 	if first.NextCursor == "" {
@@ -282,8 +288,10 @@ func TestSearchBadParameters(t *testing.T) {
 	}
 }
 
-func TestRelatedEndpoint(t *testing.T) {
-	f := newSearchFixture(t)
+func TestRelatedEndpoint(t *testing.T) { teststores.Each(t, testRelatedEndpoint) }
+
+func testRelatedEndpoint(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open)
 	id := f.byExt["truce"]
 	var list api.RelatedList
 	code, _, raw := f.get(fmt.Sprintf("/api/v1/articles/%d/related", id), &list)
@@ -321,8 +329,10 @@ func TestRelatedEndpoint(t *testing.T) {
 
 // TestNewKeepsWorking checks that handlers built without Options still
 // serve search (with an engine of their own).
-func TestNewKeepsWorking(t *testing.T) {
-	f := newSearchFixture(t)
+func TestNewKeepsWorking(t *testing.T) { teststores.Each(t, testNewKeepsWorking) }
+
+func testNewKeepsWorking(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open)
 	h := api.New(f.store, base)
 	f.h = h
 	var res api.SearchResults

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/store/teststores"
 )
 
 // relatedDrafts: a story about floods (a1) and its neighbours. Pairs with
@@ -52,8 +53,10 @@ func relatedDrafts() []news.Draft {
 
 func indexOf(list []string, s string) int { return slices.Index(list, s) }
 
-func TestRelated(t *testing.T) {
-	f := newFixture(t, relatedDrafts())
+func TestRelated(t *testing.T) { teststores.Each(t, testRelated) }
+
+func testRelated(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, relatedDrafts())
 	ctx := context.Background()
 	a1 := f.article(t, "a1")
 
@@ -110,7 +113,11 @@ func TestRelated(t *testing.T) {
 }
 
 func TestRelatedIsStoredAndRecomputedAfterEdit(t *testing.T) {
-	f := newFixture(t, relatedDrafts())
+	teststores.Each(t, testRelatedIsStoredAndRecomputedAfterEdit)
+}
+
+func testRelatedIsStoredAndRecomputedAfterEdit(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, relatedDrafts())
 	ctx := context.Background()
 	a1 := f.article(t, "a1")
 
@@ -174,13 +181,15 @@ func TestRelatedIsStoredAndRecomputedAfterEdit(t *testing.T) {
 	}
 }
 
-func TestRelatedNothingSimilar(t *testing.T) {
+func TestRelatedNothingSimilar(t *testing.T) { teststores.Each(t, testRelatedNothingSimilar) }
+
+func testRelatedNothingSimilar(t *testing.T, open teststores.OpenFunc) {
 	ctx := context.Background()
 
 	// u4 shares no word with any other story but has section neighbours:
 	// they are what it suggests, and they are stored so that the article
 	// is not queried again.
-	f := newFixture(t, relatedDrafts())
+	f := newFixture(t, open, relatedDrafts())
 	u4 := f.article(t, "u4")
 	if ids, err := f.engine.ComputeRelated(ctx, u4); err != nil || len(ids) != 0 {
 		t.Fatalf("test setup: ComputeRelated(u4) = %q, %v; want nothing alike", f.exts(ids), err)
@@ -202,7 +211,7 @@ func TestRelatedNothingSimilar(t *testing.T) {
 	}
 
 	// Alone in its section and like nothing else: no list, nothing stored.
-	f = newFixture(t, relatedDrafts()[7:]) // the unrelated stories only
+	f = newFixture(t, open, relatedDrafts()[7:]) // the unrelated stories only
 	u4 = f.article(t, "u4")
 	list, err = f.engine.Related(ctx, u4, RelatedCount)
 	if err != nil {
@@ -216,8 +225,10 @@ func TestRelatedNothingSimilar(t *testing.T) {
 	}
 }
 
-func TestWarmRelated(t *testing.T) {
-	f := newFixture(t, relatedDrafts())
+func TestWarmRelated(t *testing.T) { teststores.Each(t, testWarmRelated) }
+
+func testWarmRelated(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, relatedDrafts())
 	ctx := context.Background()
 	all, err := f.store.MissingRelated(ctx, 100)
 	if err != nil {

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,25 +10,20 @@ import (
 	"sahafa/arabic"
 	"sahafa/news"
 	"sahafa/publish"
-	"sahafa/store/sqlite"
+	"sahafa/store/teststores"
 )
 
 // fixture is a store filled through the publish service, as the site fills it.
 type fixture struct {
-	store  *sqlite.Store
+	store  news.Store
 	pub    *publish.Service
 	engine *Engine
 	ids    map[string]int64 // external id → article id
 }
 
-func newFixture(t *testing.T, drafts []news.Draft) *fixture {
+func newFixture(t *testing.T, open teststores.OpenFunc, drafts []news.Draft) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
 	now := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	f := &fixture{
 		store:  st,
@@ -135,8 +129,10 @@ func newsDrafts() []news.Draft {
 	}
 }
 
-func TestSearch(t *testing.T) {
-	f := newFixture(t, newsDrafts())
+func TestSearch(t *testing.T) { teststores.Each(t, testSearch) }
+
+func testSearch(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, newsDrafts())
 	ctx := context.Background()
 	search := func(t *testing.T, req Request) Results {
 		t.Helper()

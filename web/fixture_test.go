@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"sahafa/news"
-	"sahafa/store/sqlite"
+	"sahafa/store/teststores"
 	"sahafa/web"
 )
 
@@ -140,7 +140,7 @@ func (f *failingStore) SectionBySlug(ctx context.Context, slug string) (news.Sec
 	return f.Store.SectionBySlug(ctx, slug)
 }
 
-// fixture is a site over a freshly filled SQLite store.
+// fixture is a site over a freshly filled store.
 type fixture struct {
 	t      testing.TB
 	store  *failingStore
@@ -168,14 +168,11 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-func newFixture(t testing.TB, opts web.Options) *fixture {
+// newFixture fills a store that open makes with the test newsroom.
+func newFixture(t testing.TB, open teststores.OpenFunc, opts web.Options) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/sahafa.db")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
 	recs := fixtureRecords()
 	res, err := st.SaveArticles(ctx, recs)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 	"sahafa/arabic"
 	"sahafa/news"
 	"sahafa/publish"
-	"sahafa/store/sqlite"
+	"sahafa/store/teststores"
 	"sahafa/web"
 )
 
@@ -63,14 +63,10 @@ func searchRecords() []news.ArticleRecord {
 
 // newSearchFixture is newFixture with the search index filled: the records
 // carry the analyzed text the publish service would give them.
-func newSearchFixture(t testing.TB, opts web.Options) *fixture {
+func newSearchFixture(t testing.TB, open teststores.OpenFunc, opts web.Options) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir()+"/search.db")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := open(t)
 	recs := append(fixtureRecords(), searchRecords()...)
 	for i := range recs {
 		recs[i].SearchTitle = publish.SearchTitle(recs[i].Article)
@@ -141,8 +137,10 @@ func (f *fixture) wantResults(target string, ext ...string) response {
 	return r
 }
 
-func TestSearchFormOnEveryPage(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchFormOnEveryPage(t *testing.T) { teststores.Each(t, testSearchFormOnEveryPage) }
+
+func testSearchFormOnEveryPage(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	for _, target := range []string{"/", "/world/", "/archive/", "/author/yasser-rashad/", f.byExt["t-rockets"].Path(), "/no-such-section/", "/search/"} {
 		r := f.get(target)
 		contains(t, target, r.body, `<form class="site-search" role="search" action="/search/" method="get">`,
@@ -153,8 +151,10 @@ func TestSearchFormOnEveryPage(t *testing.T) {
 	contains(t, "results", r.body, `id="site-q" type="search" name="q" value="الطقس"`)
 }
 
-func TestSearchEmptyQueryHint(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchEmptyQueryHint(t *testing.T) { teststores.Each(t, testSearchEmptyQueryHint) }
+
+func testSearchEmptyQueryHint(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	for _, target := range []string{"/search/", "/search/?q=", "/search/?q=%20%20", "/search/?section=world"} {
 		r := f.mustGet(target, http.StatusOK)
 		contains(t, target, r.body, `class="search-hint"`, `<meta name="robots" content="noindex">`,
@@ -170,8 +170,10 @@ func TestSearchEmptyQueryHint(t *testing.T) {
 	}
 }
 
-func TestSearchSpellingVariants(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchSpellingVariants(t *testing.T) { teststores.Each(t, testSearchSpellingVariants) }
+
+func testSearchSpellingVariants(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	cases := []struct {
 		query, ext, mark string
 	}{
@@ -200,8 +202,10 @@ func TestSearchSpellingVariants(t *testing.T) {
 	contains(t, "title", r.body, "<title>بحث: اخبار - صحافة</title>", `<meta name="robots" content="noindex">`)
 }
 
-func TestSearchPhraseAndExclusion(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchPhraseAndExclusion(t *testing.T) { teststores.Each(t, testSearchPhraseAndExclusion) }
+
+func testSearchPhraseAndExclusion(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	// All three words: both stories; as a phrase: only the ceasefire.
 	f.wantResults(searchPath("q", "وقف إطلاق النار"), "s-cease", "s-fire")
 	f.wantResults(searchPath("q", `"وقف إطلاق النار"`), "s-cease")
@@ -211,8 +215,10 @@ func TestSearchPhraseAndExclusion(t *testing.T) {
 	f.wantResults(searchPath("q", "التهدئة -الحدود"), "s-markets")
 }
 
-func TestSearchFilters(t *testing.T) {
-	f := newSearchFixture(t, web.Options{Location: utc3})
+func TestSearchFilters(t *testing.T) { teststores.Each(t, testSearchFilters) }
+
+func testSearchFilters(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{Location: utc3})
 	f.wantResults(searchPath("q", "التهدئة", "section", "اقتصاد"), "s-markets")
 	f.wantResults(searchPath("q", "التهدئة", "section", "world"), "s-truce")
 	f.wantResults(searchPath("q", "التهدئة", "author", "yasser-rashad"), "s-truce")
@@ -233,8 +239,10 @@ func TestSearchFilters(t *testing.T) {
 	contains(t, "date inputs", r.body, `name="from" value="2024-02-01"`, `name="to" value="2024-02-01"`)
 }
 
-func TestSearchSortByDate(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchSortByDate(t *testing.T) { teststores.Each(t, testSearchSortByDate) }
+
+func testSearchSortByDate(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	truce, markets := f.byExt["s-truce"].Path(), f.byExt["s-markets"].Path()
 	// By relevance the headline match comes first; by date the newer story.
 	got := resultPaths(f.mustGet(searchPath("q", "التهدئة"), http.StatusOK).body)
@@ -254,8 +262,10 @@ func TestSearchSortByDate(t *testing.T) {
 	}
 }
 
-func TestSearchPagination(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchPagination(t *testing.T) { teststores.Each(t, testSearchPagination) }
+
+func testSearchPagination(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	seen := map[string]int{}
 	var pages [][]string
 	for page := 1; page <= 3; page++ {
@@ -299,15 +309,17 @@ func TestSearchPagination(t *testing.T) {
 		}
 	}
 	// Arabic digits in the count and pager.
-	f = newSearchFixture(t, web.Options{Digits: arabic.ArabicIndicDigits})
+	f = newSearchFixture(t, open, web.Options{Digits: arabic.ArabicIndicDigits})
 	r := f.mustGet(searchPath("q", "الطقس"), http.StatusOK)
 	contains(t, "arabic digits", r.body, "٢٣ نتيجة", `aria-current="page">١<`)
 	r = f.mustGet(searchPath("q", "التهدئة"), http.StatusOK)
 	contains(t, "two results", r.body, "نتيجتان")
 }
 
-func TestSearchBadInput(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchBadInput(t *testing.T) { teststores.Each(t, testSearchBadInput) }
+
+func testSearchBadInput(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	long := strings.Repeat("الطقس ", 500) // 3,000+ bytes
 	cases := []struct {
 		target string
@@ -350,8 +362,10 @@ func TestSearchBadInput(t *testing.T) {
 	}
 }
 
-func TestSearchEscapesQuery(t *testing.T) {
-	f := newSearchFixture(t, web.Options{})
+func TestSearchEscapesQuery(t *testing.T) { teststores.Each(t, testSearchEscapesQuery) }
+
+func testSearchEscapesQuery(t *testing.T, open teststores.OpenFunc) {
+	f := newSearchFixture(t, open, web.Options{})
 	r := f.mustGet(searchPath("q", `<script>alert(1)</script> "الطقس`), http.StatusOK)
 	notContains(t, "escaped query", r.body, "<script>alert")
 	contains(t, "escaped query", r.body, "&lt;script&gt;alert(1)&lt;/script&gt;")

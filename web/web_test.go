@@ -14,6 +14,7 @@ import (
 
 	"sahafa/arabic"
 	"sahafa/news"
+	"sahafa/store/teststores"
 	"sahafa/web"
 )
 
@@ -25,8 +26,10 @@ func checkLayout(t *testing.T, what, body string) {
 		`<link rel="stylesheet" href="/static/`, "صحافة", `<footer`)
 }
 
-func TestHomePage(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestHomePage(t *testing.T) { teststores.Each(t, testHomePage) }
+
+func testHomePage(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	r := f.mustGet("/", http.StatusOK)
 	checkLayout(t, "home", r.body)
 	if ct := r.header.Get("Content-Type"); ct != "text/html; charset=utf-8" {
@@ -46,8 +49,9 @@ func TestHomePage(t *testing.T) {
 	notContains(t, "home", r.body, `dir="auto">`+titleApple)
 }
 
+// TestStaticAssets serves no store content: SQLite is enough.
 func TestStaticAssets(t *testing.T) {
-	f := newFixture(t, web.Options{})
+	f := newFixture(t, teststores.SQLite, web.Options{})
 	home := f.mustGet("/", http.StatusOK)
 	m := regexp.MustCompile(`<link rel="stylesheet" href="(/static/[^"]+\.css)">`).FindStringSubmatch(home.body)
 	if m == nil {
@@ -95,8 +99,10 @@ func TestStaticAssets(t *testing.T) {
 	}
 }
 
-func TestArticlePage(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestArticlePage(t *testing.T) { teststores.Each(t, testArticlePage) }
+
+func testArticlePage(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	a := f.byExt["t-rockets"]
 	if !strings.Contains(a.Path(), "%D8") {
 		t.Fatalf("fixture path %q should be percent-encoded Arabic", a.Path())
@@ -141,8 +147,10 @@ func TestArticlePage(t *testing.T) {
 	contains(t, "apple", apple.body, `<h1 class="headline">`+titleApple+`</h1>`, `<a href="/tech/">تقنية</a>`)
 }
 
-func TestArticleURLRoundTrip(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestArticleURLRoundTrip(t *testing.T) { teststores.Each(t, testArticleURLRoundTrip) }
+
+func testArticleURLRoundTrip(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	for ext, a := range f.byExt {
 		r := f.get(a.Path())
 		if r.status != http.StatusOK {
@@ -179,8 +187,10 @@ func TestArticleURLRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSectionPagination(t *testing.T) {
-	f := newFixture(t, web.Options{PageSize: 10})
+func TestSectionPagination(t *testing.T) { teststores.Each(t, testSectionPagination) }
+
+func testSectionPagination(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{PageSize: 10})
 	total := numberedArticles + 2 // weather reports + rockets + talks
 	seen := map[string]int{}
 	re := regexp.MustCompile(`<bdi dir="rtl">([^<]+)</bdi>`)
@@ -229,8 +239,10 @@ func TestSectionPagination(t *testing.T) {
 	}
 }
 
-func TestArchive(t *testing.T) {
-	f := newFixture(t, web.Options{Location: utc3, PageSize: 10})
+func TestArchive(t *testing.T) { teststores.Each(t, testArchive) }
+
+func testArchive(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{Location: utc3, PageSize: 10})
 
 	idx := f.mustGet("/archive/", http.StatusOK)
 	checkLayout(t, "archive", idx.body)
@@ -276,8 +288,10 @@ func TestArchive(t *testing.T) {
 	}
 }
 
-func TestAuthorPage(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestAuthorPage(t *testing.T) { teststores.Each(t, testAuthorPage) }
+
+func testAuthorPage(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	r := f.mustGet("/author/yasser-rashad/", http.StatusOK)
 	checkLayout(t, "author", r.body)
 	contains(t, "author", r.body, "<h1>ياسر رشاد</h1>", titleRockets, titleTalks, "عدد المقالات: 2")
@@ -288,8 +302,10 @@ func TestAuthorPage(t *testing.T) {
 	f.mustGet("/author/nobody/", http.StatusNotFound)
 }
 
-func TestNotFound(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestNotFound(t *testing.T) { teststores.Each(t, testNotFound) }
+
+func testNotFound(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	rockets := f.byExt["t-rockets"]
 	for _, target := range []string{
 		"/no-such-section/",
@@ -322,8 +338,10 @@ func TestNotFound(t *testing.T) {
 	}
 }
 
-func TestStoreErrors(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestStoreErrors(t *testing.T) { teststores.Each(t, testStoreErrors) }
+
+func testStoreErrors(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	a := f.byExt["t-talks"]
 
 	f.store.setFail(news.Errorf(news.EUNAVAILABLE, "database is locked"))
@@ -361,8 +379,10 @@ func TestStoreErrors(t *testing.T) {
 	f.mustGet(a.Path(), http.StatusOK)
 }
 
-func TestDigitsAndHijri(t *testing.T) {
-	f := newFixture(t, web.Options{Digits: arabic.ArabicIndicDigits, ShowHijri: true, PageSize: 10})
+func TestDigitsAndHijri(t *testing.T) { teststores.Each(t, testDigitsAndHijri) }
+
+func testDigitsAndHijri(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{Digits: arabic.ArabicIndicDigits, ShowHijri: true, PageSize: 10})
 	a := f.byExt["t-rockets"]
 	r := f.mustGet(a.Path(), http.StatusOK)
 	greg := arabic.FormatDate(a.PublishedAt, arabic.Gregorian, arabic.ArabicIndicDigits)
@@ -380,8 +400,10 @@ func TestDigitsAndHijri(t *testing.T) {
 	contains(t, "archive", idx.body, `<a href="/archive/2024/">٢٠٢٤</a>`)
 }
 
-func TestPageCache(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestPageCache(t *testing.T) { teststores.Each(t, testPageCache) }
+
+func testPageCache(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	a := f.byExt["t-apple"]
 	first := f.mustGet(a.Path(), http.StatusOK)
 	if got := first.header.Get("X-Cache"); got != "miss" {
@@ -420,15 +442,17 @@ func TestPageCache(t *testing.T) {
 	}
 
 	// With the cache disabled every request renders.
-	g := newFixture(t, web.Options{CacheBytes: -1})
+	g := newFixture(t, open, web.Options{CacheBytes: -1})
 	g.mustGet("/", http.StatusOK)
 	if r := g.mustGet("/", http.StatusOK); r.header.Get("X-Cache") == "hit" {
 		t.Error("disabled cache served a hit")
 	}
 }
 
-func TestAPIMounted(t *testing.T) {
-	f := newFixture(t, web.Options{})
+func TestAPIMounted(t *testing.T) { teststores.Each(t, testAPIMounted) }
+
+func testAPIMounted(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
 	r := f.mustGet("/api/v1/articles?limit=2", http.StatusOK)
 	if ct := r.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
 		t.Errorf("API Content-Type = %q", ct)
@@ -437,7 +461,7 @@ func TestAPIMounted(t *testing.T) {
 }
 
 func benchmarkArticle(b *testing.B, cached bool) {
-	f := newFixture(b, web.Options{CacheBytes: map[bool]int64{true: 0, false: -1}[cached]})
+	f := newFixture(b, teststores.SQLite, web.Options{CacheBytes: map[bool]int64{true: 0, false: -1}[cached]})
 	var h http.Handler = f.site
 	if !cached {
 		h = f.site.Uncached()

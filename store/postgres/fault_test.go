@@ -3,70 +3,12 @@ package postgres
 import (
 	"context"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"sahafa/news"
+	"sahafa/store/teststores/pgtest"
 )
-
-// pgCtl runs pg_ctl for the test server: SAHAFA_TEST_PG_CTL is the command
-// prefix up to and including "-D DATADIR".
-type pgCtl struct {
-	prefix  []string
-	dataDir string
-	opts    string // the server's command-line options, for start
-}
-
-func newPgCtl(t *testing.T) *pgCtl {
-	t.Helper()
-	env := os.Getenv("SAHAFA_TEST_PG_CTL")
-	if env == "" {
-		t.Skip("SAHAFA_TEST_PG_CTL not set (the pg_ctl command prefix with -D DATADIR): restart test skipped")
-	}
-	c := &pgCtl{prefix: strings.Fields(env)}
-	for i, f := range c.prefix {
-		if f == "-D" && i+1 < len(c.prefix) {
-			c.dataDir = c.prefix[i+1]
-		} else if v, ok := strings.CutPrefix(f, "--pgdata="); ok {
-			c.dataDir = v
-		}
-	}
-	if c.dataDir == "" {
-		t.Fatalf("SAHAFA_TEST_PG_CTL=%q names no data directory (-D DIR)", env)
-	}
-	// pg_ctl start does not reuse the options of the last start (only
-	// restart does), and the server's port and socket directory are among
-	// them: read them from postmaster.opts, written by the running server.
-	b, err := os.ReadFile(filepath.Join(c.dataDir, "postmaster.opts"))
-	if err != nil {
-		t.Skipf("cannot read the server's options: %v", err)
-	}
-	line := strings.TrimSpace(string(b))
-	if _, rest, ok := strings.Cut(line, " "); ok {
-		c.opts = rest
-	}
-	return c
-}
-
-func (c *pgCtl) run(t *testing.T, args ...string) {
-	t.Helper()
-	cmd := exec.Command(c.prefix[0], append(c.prefix[1:], args...)...)
-	cmd.Dir = "/"
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("pg_ctl %s: %v\n%s", args[0], err, out)
-	}
-}
-
-func (c *pgCtl) stop(t *testing.T) { c.run(t, "stop", "-m", "fast", "-w", "-t", "60") }
-
-func (c *pgCtl) start(t *testing.T) {
-	c.run(t, "start", "-w", "-t", "60", "-l", filepath.Join(filepath.Dir(c.dataDir), "server.log"), "-o", c.opts)
-}
 
 // TestServerRestart stops the server under a Store and starts it again:
 // calls fail fast with EUNAVAILABLE meanwhile, a batch cut off by the stop
@@ -74,7 +16,7 @@ func (c *pgCtl) start(t *testing.T) {
 // themselves.
 func TestServerRestart(t *testing.T) {
 	testDSN(t)
-	ctl := newPgCtl(t)
+	ctl := pgtest.NewPgCtl(t) // waits until other test processes are done with the server
 	s := openTest(t)
 	defer s.Close()
 	ctx := context.Background()
@@ -113,11 +55,11 @@ func TestServerRestart(t *testing.T) {
 
 	stopped := true
 	t0 := time.Now()
-	ctl.stop(t)
+	ctl.Stop(t)
 	t.Logf("pg_ctl stop took %v", time.Since(t0))
 	defer func() {
 		if stopped {
-			ctl.start(t)
+			ctl.Start(t)
 		}
 	}()
 	select {
@@ -156,7 +98,7 @@ func TestServerRestart(t *testing.T) {
 		}
 	}
 
-	ctl.start(t)
+	ctl.Start(t)
 	stopped = false
 	restarted := time.Now()
 

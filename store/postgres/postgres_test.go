@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"net/url"
@@ -17,6 +16,7 @@ import (
 
 	"sahafa/news"
 	"sahafa/store/storetest"
+	"sahafa/store/teststores/pgtest"
 )
 
 // testDSN is the server the tests use; they are skipped without one.
@@ -46,35 +46,9 @@ func withSearchPath(t testing.TB, dsn, schema string) string {
 }
 
 // newSchema creates an empty schema with a unique name, dropped when the
-// test ends, and returns it and a DSN that works in it.
-func newSchema(t testing.TB) (schema, dsn string) {
-	t.Helper()
-	base := testDSN(t)
-	schema = fmt.Sprintf("sahafa_test_%016x", rand.Uint64())
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize()); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return schema, withSearchPath(t, base, schema)
-}
+// test ends, and returns it and a DSN that works in it; it holds the test
+// server's shared lock so that restart tests elsewhere wait for it.
+func newSchema(t testing.TB) (schema, dsn string) { return pgtest.NewSchema(t) }
 
 func openTest(t testing.TB) *Store {
 	t.Helper()
