@@ -83,26 +83,54 @@ type Result struct {
 // Save validates drafts and stores the valid ones in one transaction.
 // Invalid drafts are skipped with a reason; a store error stores nothing.
 func (s *Service) Save(ctx context.Context, drafts []news.Draft) (Result, error) {
-	var res Result
-	records := make([]news.ArticleRecord, 0, len(drafts))
+	p, err := s.Prepare(ctx, drafts)
+	if err != nil {
+		return Result{}, err
+	}
+	return s.Commit(ctx, p)
+}
+
+// Prepared is a batch of drafts validated, sanitized and analyzed: the
+// CPU-heavy half of Save, which an importer runs beside Commit so that the
+// next batch is prepared while the last one is written.
+type Prepared struct {
+	records []news.ArticleRecord
+	Skipped []Skip
+}
+
+// Prepare validates and analyzes drafts. Drafts that cannot be stored are
+// in Skipped with the reason; an error means the store could not be read.
+func (s *Service) Prepare(ctx context.Context, drafts []news.Draft) (Prepared, error) {
+	var p Prepared
+	p.records = make([]news.ArticleRecord, 0, len(drafts))
 	for i, d := range drafts {
 		rec, err := s.record(ctx, d)
 		if err != nil {
+			if news.ErrorCode(err) != news.EINVALID {
+				return Prepared{}, err
+			}
 			ref := d.ExternalID
 			if ref == "" {
 				ref = d.Title
 			}
-			res.Skipped = append(res.Skipped, Skip{Index: i, Ref: ref, Reason: news.ErrorMessage(err)})
+			p.Skipped = append(p.Skipped, Skip{Index: i, Ref: ref, Reason: news.ErrorMessage(err)})
 			continue
 		}
-		records = append(records, rec)
+		p.records = append(p.records, rec)
 	}
-	if len(records) == 0 {
+	return p, nil
+}
+
+// Commit stores a prepared batch in one transaction: all of it or, on
+// error, nothing.
+func (s *Service) Commit(ctx context.Context, p Prepared) (Result, error) {
+	res := Result{Skipped: p.Skipped}
+	if len(p.records) == 0 {
 		return res, nil
 	}
-	saved, err := s.store.SaveArticles(ctx, records)
+	saved, err := s.store.SaveArticles(ctx, p.records)
 	if err != nil {
-		return Result{}, fmt.Errorf("save %d articles: %w", len(records), err)
+		return Result{}, fmt.Errorf("save %d articles: %w", len(p.records), err)
 	}
 	res.IDs = saved.IDs
 	for _, created := range saved.Created {

@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"sahafa/importer"
@@ -165,43 +167,99 @@ func importPage(ctx context.Context, a *app, path string, r io.Reader, rep impor
 	return rep, nil
 }
 
+// importJSONL reads, prepares and writes in a pipeline: while one batch
+// is written in its transaction, the next ones are parsed and analyzed on
+// the other cores. Batches stay whole: each is one transaction.
 func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep importReport) (importReport, error) {
-	batch := make([]news.Draft, 0, batchSize)
-	lines := make([]int, 0, batchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type batch struct {
+		drafts []news.Draft
+		lines  []int
+		prep   publish.Prepared
+		err    error
+	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	raw := make(chan *batch, workers)
+	ready := make(chan *batch, workers)
+
+	var readStats jsonl.Stats
+	var readErr error
+	readerDone := make(chan struct{})
+	go func() { // reader
+		defer close(readerDone)
+		defer close(raw)
+		cur := &batch{}
+		readStats, readErr = jsonl.Read(r, func(line int, d news.Draft) error {
+			cur.drafts = append(cur.drafts, d)
+			cur.lines = append(cur.lines, line)
+			if len(cur.drafts) < batchSize {
+				return nil
+			}
+			select {
+			case raw <- cur:
+				cur = &batch{}
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		if len(cur.drafts) > 0 && readErr == nil {
+			select {
+			case raw <- cur:
+			case <-ctx.Done():
+			}
 		}
-		res, err := a.publish.Save(ctx, batch)
+	}()
+	var wg sync.WaitGroup
+	for range workers { // preparers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range raw {
+				b.prep, b.err = a.publish.Prepare(ctx, b.drafts)
+				select {
+				case ready <- b:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(ready) }()
+
+	var writeErr error
+	for b := range ready { // the writer: this goroutine
+		if writeErr != nil {
+			continue // drain after a failure
+		}
+		err := b.err
+		var res publish.Result
+		if err == nil {
+			res, err = a.publish.Commit(ctx, b.prep)
+		}
 		if err != nil {
-			return fmt.Errorf("lines %d-%d: %w", lines[0], lines[len(lines)-1], err)
+			writeErr = fmt.Errorf("lines %d-%d: %w", b.lines[0], b.lines[len(b.lines)-1], err)
+			cancel()
+			continue
 		}
 		rep.created += res.Created
 		rep.updated += res.Updated
 		for _, s := range res.Skipped {
-			rep.skipped = append(rep.skipped, fmt.Sprintf("line %d (%s): %s", lines[s.Index], s.Ref, s.Reason))
+			rep.skipped = append(rep.skipped, fmt.Sprintf("line %d (%s): %s", b.lines[s.Index], s.Ref, s.Reason))
 		}
-		batch, lines = batch[:0], lines[:0]
-		return nil
 	}
-	stats, err := jsonl.Read(r, func(line int, d news.Draft) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		batch = append(batch, d)
-		lines = append(lines, line)
-		if len(batch) >= batchSize {
-			return flush()
-		}
-		return nil
-	})
-	for _, le := range stats.Skipped {
+	<-readerDone
+	for _, le := range readStats.Skipped {
 		rep.skipped = append(rep.skipped, fmt.Sprintf("line %d: %s", le.Line, le.Reason))
 	}
-	if err != nil {
-		return rep, err
+	switch {
+	case writeErr != nil:
+		return rep, writeErr
+	case readErr != nil:
+		return rep, readErr
 	}
-	return rep, flush()
+	return rep, nil
 }
 
 // reindex rebuilds the analyzed search text of every stored article.
