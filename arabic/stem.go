@@ -183,12 +183,20 @@ func stem(w []byte) (lo, hi int) {
 			} else {
 				lo += 4
 			}
-		case letters-1 >= minAfterClitic && isClitic(rest[0], rest[1]):
+		case letters-1 >= minAfterClitic && isClitic(rest[0], rest[1]) && !kafBeforeName(rest):
 			lo += 2
 		default:
 			return lo, lo + n
 		}
 	}
+}
+
+// kafBeforeName reports whether w starts with ك not followed by the
+// article. ك "as, like" attaches mostly to definite nouns (كالعادة), while
+// many names begin with ك (كافانو, كوشنر, كيري): stripping it there would
+// merge unrelated words, so only كال… loses its ك.
+func kafBeforeName(w []byte) bool {
+	return w[0] == 0xD9 && w[1] == 0x83 && !bytes.HasPrefix(w[2:], alLam)
 }
 
 func isKeepInitial(b []byte) bool {
