@@ -42,7 +42,10 @@ else
 fi
 go build -o "$work/sahafa" ./cmd/sahafa
 go build -o "$work/barehttp" ./bench/barehttp
-"$work/sahafa" serve "${where[@]}" --addr 127.0.0.1:8090 >"$work/sahafa.log" 2>&1 &
+# The related-articles refresher is off: it would be computing lists for a
+# freshly imported archive in the background, which is not the steady state
+# a reader meets (a site warms them once; "sahafa reindex --related").
+"$work/sahafa" serve "${where[@]}" --addr 127.0.0.1:8090 --warm-related=false >"$work/sahafa.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:8090/ && break; sleep 0.2; done
 path=$(curl -fs 'http://127.0.0.1:8090/api/v1/articles?limit=1' |
