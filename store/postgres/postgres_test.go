@@ -288,3 +288,52 @@ func TestOpenUnreachable(t *testing.T) {
 		t.Errorf("Open(bad DSN): %v, want %s", err, news.EINVALID)
 	}
 }
+
+// TestVectorLiteral checks that the tsvector built in Go equals the one
+// PostgreSQL's parser builds from the same analyzed text.
+func TestVectorLiteral(t *testing.T) {
+	s := openTest(t)
+	defer s.Close()
+	ctx := context.Background()
+	long := strings.Repeat("سوق نفط ", 300) // a lexeme past 255 positions
+	cases := [][2]string{
+		{"البنك الدولي", "قال البنك الدولي ان النمو تباطا في البنك"},
+		{"", "نص بلا عنوان"},
+		{"عنوان بلا نص", ""},
+		{"covid 19 it's a\\b", "covid 19 و 5g abc١٢ 日本語"},
+		{"نفط", long},
+	}
+	for _, c := range cases {
+		var same, sameLexemes bool
+		var got, want string
+		err := s.pool.QueryRow(ctx, `SELECT $1::tsvector = v, strip($1::tsvector) = strip(v), $1::tsvector::text, v::text
+			FROM (SELECT setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B') AS v) x`,
+			vectorLiteral(c[0], c[1]), indexText(c[0]), indexText(c[1])).Scan(&same, &sameLexemes, &got, &want)
+		if err != nil {
+			t.Fatalf("%q: %v", c[0], err)
+		}
+		if !same && c[1] != long {
+			t.Errorf("title %q body %q:\n go  %.300s\n sql %.300s", c[0], c[1], got, want)
+		}
+		if !sameLexemes {
+			t.Errorf("title %q: the lexemes differ:\n go  %.300s\n sql %.300s", c[0], got, want)
+		}
+		if !same && c[1] == long {
+			t.Logf("a lexeme past 255 positions differs from to_tsvector's (accepted):\n go  %.200s\n sql %.200s", got, want)
+		}
+	}
+}
+
+// indexText is the words of s, one space apart: the text whose
+// to_tsvector('simple', …) vectorLiteral reproduces (the tests compare them).
+func indexText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	words(s, func(w string) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	})
+	return b.String()
+}

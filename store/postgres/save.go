@@ -235,7 +235,7 @@ func saveArticles(ctx context.Context, tx pgx.Tx, records []news.ArticleRecord) 
 		}
 		args := []any{id, r.ExternalID, r.SourceURL, r.Source, sectionID, st.day, slug,
 			r.Title, r.Abstract, r.Body, r.Dateline, second(r.PublishedAt), updated,
-			indexText(r.SearchTitle), indexText(r.SearchBody)}
+			vectorLiteral(r.SearchTitle, r.SearchBody)}
 		if fresh {
 			b.Queue(insertArticleSQL, args...)
 		} else {
@@ -264,10 +264,10 @@ func saveArticles(ctx context.Context, tx pgx.Tx, records []news.ArticleRecord) 
 	return res, nil
 }
 
-// Both write every column; $1 is the id and the last two are the analyzed
-// title and body, already split into words by indexText.
+// Both write every column; $1 is the id and $14 the search vector of the
+// analyzed title and body, built by vectorLiteral.
 const (
-	searchVectorSQL  = `setweight(to_tsvector('simple', $14), 'A') || setweight(to_tsvector('simple', $15), 'B')`
+	searchVectorSQL  = `$14::tsvector`
 	insertArticleSQL = `INSERT INTO articles (id, external_id, source_url, source, section_id, url_date, slug,
 		title, abstract, body, dateline, published_at, updated_at, search_vector)
 		VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ` + searchVectorSQL + `)`

@@ -53,20 +53,6 @@ func lexemes(term string) []string {
 	return out
 }
 
-// indexText is the text to_tsvector indexes: the words of s, one space
-// apart.
-func indexText(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	words(s, func(w string) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(w)
-	})
-	return b.String()
-}
-
 // quoteLexeme quotes w as a tsquery lexeme: the query syntax never sees its
 // characters, whatever they are.
 func quoteLexeme(w string) string {
@@ -420,9 +406,8 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 	return s.writeTx(ctx, "update search text", func(ctx context.Context, tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		for _, d := range docs {
-			b.Queue(`UPDATE articles SET search_vector =
-				setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B')
-				WHERE id = $1`, d.ID, indexText(d.SearchTitle), indexText(d.SearchBody))
+			b.Queue(`UPDATE articles SET search_vector = $2::tsvector WHERE id = $1`,
+				d.ID, vectorLiteral(d.SearchTitle, d.SearchBody))
 		}
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()
