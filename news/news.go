@@ -70,3 +70,19 @@ func SectionPath(slug string) string { return "/" + url.PathEscape(slug) + "/" }
 
 // AuthorPath is the URL path of an author's page.
 func AuthorPath(slug string) string { return "/author/" + url.PathEscape(slug) + "/" }
+
+// InOrder returns the articles of list whose ids are in ids, in the order
+// of ids (stores load a page of ids in one query, in no set order).
+func InOrder(list []Article, ids []int64) []Article {
+	byID := make(map[int64]Article, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	out := make([]Article, 0, len(ids))
+	for _, id := range ids {
+		if a, ok := byID[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}

@@ -266,17 +266,7 @@ func articlesByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]news.Article,
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[int64]news.Article, len(list))
-	for _, a := range list {
-		byID[a.ID] = a
-	}
-	out := make([]news.Article, 0, len(ids))
-	for _, id := range ids {
-		if a, ok := byID[id]; ok {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return news.InOrder(list, ids), nil
 }
 
 // UpdateSearchText replaces the indexed text of stored articles, in one
