@@ -12,7 +12,8 @@ import (
 const (
 	DefaultLimit = 10
 	MaxLimit     = 50
-	// MaxOffset keeps deep paging cheap; nobody reads result 1,000.
+	// MaxOffset keeps deep paging cheap; nobody reads result 1,000. A
+	// request past it gets the total and no results.
 	MaxOffset = 1000
 	// snippetWords is the length of a result's excerpt.
 	snippetWords = 32
@@ -72,7 +73,11 @@ func (e *Engine) Search(ctx context.Context, req Request) (Results, error) {
 	sq := news.SearchQuery{
 		Terms: q.Terms, Phrases: q.Phrases, Exclude: q.Exclude,
 		SectionSlug: req.Section, AuthorSlug: req.Author, From: req.From, To: req.To,
-		ByDate: req.ByDate, Limit: limit, Offset: min(max(req.Offset, 0), MaxOffset),
+		ByDate: req.ByDate, Limit: limit, Offset: max(req.Offset, 0),
+	}
+	beyond := sq.Offset > MaxOffset
+	if beyond {
+		sq.Offset, sq.Limit = 0, 1 // only the total is wanted
 	}
 	found, err := e.store.Search(ctx, sq)
 	if err != nil {
@@ -89,6 +94,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (Results, error) {
 		res.Partial = found.Total > 0
 	}
 	res.Total = found.Total
+	if beyond {
+		return res, nil
+	}
 	res.Hits = make([]Hit, len(found.Hits))
 	for i, h := range found.Hits {
 		text := h.Abstract + "\n" + news.PlainText(h.Body)

@@ -249,6 +249,10 @@ func testSearch(t *testing.T, open teststores.OpenFunc) {
 		if res.Total != 3 || len(res.Hits) != 0 {
 			t.Errorf("past the end: Total %d, %d hits; want 3, 0", res.Total, len(res.Hits))
 		}
+		res = search(t, Request{Query: "أمريكي", Offset: MaxOffset + 1})
+		if res.Total != 3 || len(res.Hits) != 0 {
+			t.Errorf("past the paging depth: Total %d, %d hits; want 3, 0", res.Total, len(res.Hits))
+		}
 		res = search(t, Request{Query: "أمريكي", Offset: -5, Limit: 1})
 		if res.Total != 3 || len(res.Hits) != 1 {
 			t.Errorf("negative offset: Total %d, %d hits; want 3, 1", res.Total, len(res.Hits))
