@@ -65,6 +65,16 @@ type ArticleList struct {
 	Next     *Cursor // nil on the last page
 }
 
+// TimeCount is the number of articles published in the bucket that starts
+// at Start.
+type TimeCount struct {
+	Start time.Time
+	Count int
+}
+
+// CountBucket is the width of a PublicationCounts bucket.
+const CountBucket = 15 * time.Minute
+
 // SectionStats is a section with its article count.
 type SectionStats struct {
 	Section
@@ -135,6 +145,12 @@ type Store interface {
 	Articles(ctx context.Context, f ArticleFilter) (ArticleList, error)
 
 	Sections(ctx context.Context) ([]SectionStats, error)
+	// PublicationCounts counts the articles published in [from, to) (zero
+	// times leave that end open) in 15-minute UTC buckets, in time order,
+	// leaving out empty ones. Every UTC offset in use is a whole number of
+	// quarter hours, so callers can sum the buckets into days, months and
+	// years of any time zone: the archive's counts in one query.
+	PublicationCounts(ctx context.Context, from, to time.Time) ([]TimeCount, error)
 	SectionBySlug(ctx context.Context, slug string) (Section, error)
 	AuthorBySlug(ctx context.Context, slug string) (Author, error)
 

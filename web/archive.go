@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"sahafa/news"
@@ -13,12 +14,27 @@ import (
 // time zone: /archive/ lists years and months with counts; each year, month
 // and day page lists its articles, newest first, by page number.
 
-// maxArchiveYears bounds the years the archive index counts month by month.
-const maxArchiveYears = 200
+// localCounts sums the store's quarter-hour publication counts of
+// [from, to) into periods of the display time zone: trunc maps a local time
+// to the start of its period (year, month or day). One query, however many
+// periods.
+func (s *Site) localCounts(ctx context.Context, from, to time.Time, trunc func(time.Time) time.Time) (map[time.Time]int, error) {
+	buckets, err := s.store.PublicationCounts(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := map[time.Time]int{}
+	for _, b := range buckets {
+		out[trunc(b.Start.In(s.opts.Location))] += b.Count
+	}
+	return out, nil
+}
 
-func (s *Site) count(ctx context.Context, from, to time.Time) (int, error) {
-	list, err := s.store.Articles(ctx, news.ArticleFilter{From: from, To: to, Limit: 1})
-	return list.Total, err
+func monthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+}
+func dayStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
 }
 
 func yearPath(y int) string                { return fmt.Sprintf("/archive/%04d/", y) }
@@ -29,7 +45,6 @@ func dayPath(y int, m time.Month, d int) string {
 
 func (s *Site) handleArchiveIndex(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	loc := s.opts.Location
 	stats, err := s.nav(r)
 	if err != nil {
 		s.storeError(w, r, err)
@@ -45,47 +60,24 @@ func (s *Site) handleArchiveIndex(w http.ResponseWriter, r *http.Request) {
 		Empty:        "لا توجد مقالات في الأرشيف بعد.",
 		ArchiveIndex: true,
 	}
-	newest, err := s.store.Articles(ctx, news.ArticleFilter{Limit: 1})
+	months, err := s.localCounts(ctx, time.Time{}, time.Time{}, monthStart)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	if newest.Total > 0 && len(newest.Articles) > 0 {
-		oldest, err := s.store.Articles(ctx, news.ArticleFilter{Limit: 1, Offset: newest.Total - 1})
-		if err != nil {
-			s.storeError(w, r, err)
-			return
+	starts := make([]time.Time, 0, len(months))
+	for m := range months {
+		starts = append(starts, m)
+	}
+	slices.SortFunc(starts, func(a, b time.Time) int { return b.Compare(a) }) // newest first
+	for _, m := range starts {
+		y := m.Year()
+		if len(p.Years) == 0 || p.Years[len(p.Years)-1].year != y {
+			p.Years = append(p.Years, yearGroup{year: y, period: period{Name: s.num(y), URL: yearPath(y)}})
 		}
-		last := newest.Articles[0].PublishedAt.In(loc).Year()
-		first := last
-		if len(oldest.Articles) > 0 {
-			first = oldest.Articles[0].PublishedAt.In(loc).Year()
-		}
-		first = max(first, last-maxArchiveYears)
-		for y := last; y >= first; y-- {
-			from := time.Date(y, time.January, 1, 0, 0, 0, 0, loc)
-			n, err := s.count(ctx, from, from.AddDate(1, 0, 0))
-			if err != nil {
-				s.storeError(w, r, err)
-				return
-			}
-			if n == 0 {
-				continue
-			}
-			yg := yearGroup{period: period{Name: s.num(y), URL: yearPath(y), Count: n}}
-			for m := time.December; m >= time.January; m-- {
-				from := time.Date(y, m, 1, 0, 0, 0, 0, loc)
-				n, err := s.count(ctx, from, from.AddDate(0, 1, 0))
-				if err != nil {
-					s.storeError(w, r, err)
-					return
-				}
-				if n > 0 {
-					yg.Months = append(yg.Months, period{Name: monthName(m), URL: monthPath(y, m), Count: n})
-				}
-			}
-			p.Years = append(p.Years, yg)
-		}
+		yg := &p.Years[len(p.Years)-1]
+		yg.Count += months[m]
+		yg.Months = append(yg.Months, period{Name: monthName(m.Month()), URL: monthPath(y, m.Month()), Count: months[m]})
 	}
 	s.render(w, r, http.StatusOK, "archive", p)
 }
@@ -103,14 +95,13 @@ func (s *Site) handleArchiveYear(w http.ResponseWriter, r *http.Request) {
 		Heading:    "أرشيف سنة " + name,
 		Breadcrumb: []crumb{{"الأرشيف", "/archive/"}, {name, yearPath(y)}},
 	}
+	months, err := s.localCounts(r.Context(), from, from.AddDate(1, 0, 0), monthStart)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
 	for m := time.January; m <= time.December; m++ {
-		mf := time.Date(y, m, 1, 0, 0, 0, 0, s.opts.Location)
-		n, err := s.count(r.Context(), mf, mf.AddDate(0, 1, 0))
-		if err != nil {
-			s.storeError(w, r, err)
-			return
-		}
-		if n > 0 {
+		if n := months[time.Date(y, m, 1, 0, 0, 0, 0, s.opts.Location)]; n > 0 {
 			p.Periods = append(p.Periods, period{Name: monthName(m), URL: monthPath(y, m), Count: n})
 		}
 	}
@@ -134,13 +125,13 @@ func (s *Site) handleArchiveMonth(w http.ResponseWriter, r *http.Request) {
 		Breadcrumb: []crumb{{"الأرشيف", "/archive/"}, {s.num(y), yearPath(y)},
 			{monthName(month), monthPath(y, month)}},
 	}
+	days, err := s.localCounts(r.Context(), from, to, dayStart)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-		n, err := s.count(r.Context(), d, d.AddDate(0, 0, 1))
-		if err != nil {
-			s.storeError(w, r, err)
-			return
-		}
-		if n > 0 {
+		if n := days[d]; n > 0 {
 			p.Periods = append(p.Periods, period{Name: s.num(d.Day()), URL: dayPath(y, month, d.Day()), Count: n})
 		}
 	}

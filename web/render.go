@@ -151,6 +151,7 @@ type period struct {
 
 type yearGroup struct {
 	period
+	year   int
 	Months []period
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -56,4 +57,37 @@ func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, err
 		return err
 	})
 	return au, err
+}
+
+// PublicationCounts counts articles per 15-minute bucket of published_at,
+// along the published_at index.
+func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]news.TimeCount, error) {
+	var out []news.TimeCount
+	const width = int64(news.CountBucket / time.Second)
+	err := s.query(ctx, "publication counts", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT b, count(*) FROM (
+				SELECT floor(extract(epoch FROM published_at) / $1)::bigint * $1 AS b FROM articles
+				WHERE ($2::timestamptz IS NULL OR published_at >= $2) AND ($3::timestamptz IS NULL OR published_at < $3)) x
+			GROUP BY b ORDER BY b`, width, optTime(from), optTime(to))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.TimeCount, error) {
+			var start int64
+			var tc news.TimeCount
+			err := row.Scan(&start, &tc.Count)
+			tc.Start = time.Unix(start, 0).UTC()
+			return tc, err
+		})
+		return err
+	})
+	return out, err
+}
+
+// optTime is t as a query parameter, or NULL when t is zero.
+func optTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }

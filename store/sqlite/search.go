@@ -177,12 +177,12 @@ func coreExpr(q news.SearchQuery) string {
 type searchRun struct {
 	ctx   context.Context
 	tx    *sql.Tx
-	where string // filter conditions on a (articles) and s (sections)
+	where string // filter conditions on a (articles)
 	fargs []any
 }
 
 // matchedSQL selects the filtered articles whose index entry matches ?.
-const matchedSQL = ` FROM articles a JOIN sections s ON s.id = a.section_id
+const matchedSQL = ` FROM articles a
 	WHERE a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`
 
 func (r searchRun) count(match string) (int, error) {
@@ -224,7 +224,7 @@ func (r searchRun) ranked(match string, limit, offset int) ([]int64, []float64, 
 	args := append(append([]any{match}, r.fargs...), limit, offset)
 	query := `WITH m AS MATERIALIZED (SELECT rowid AS id, ` + rankSQL + ` AS score
 		FROM article_search WHERE article_search MATCH ?)
-		SELECT m.id, m.score FROM m JOIN articles a ON a.id = m.id JOIN sections s ON s.id = a.section_id
+		SELECT m.id, m.score FROM m JOIN articles a ON a.id = m.id
 		WHERE 1` + r.where + ` ORDER BY m.score DESC, a.id DESC LIMIT ? OFFSET ?`
 	if r.where == "" {
 		// Without filters the scores alone decide: no article row is read

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math"
+	"time"
 
 	"sahafa/news"
 )
@@ -49,4 +51,34 @@ func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, err
 		return news.Author{}, news.Errorf(news.ENOTFOUND, "author %q not found", slug)
 	}
 	return au, wrapErr("get author", err)
+}
+
+// PublicationCounts counts articles per 15-minute bucket of published_at,
+// along the published_at index.
+func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]news.TimeCount, error) {
+	const op = "publication counts"
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if !from.IsZero() {
+		lo = ceilUnix(from)
+	}
+	if !to.IsZero() {
+		hi = ceilUnix(to)
+	}
+	const width = int64(news.CountBucket / time.Second)
+	rows, err := s.r.QueryContext(ctx, `SELECT published_at - (published_at % ?1) - (CASE WHEN published_at % ?1 < 0 THEN ?1 ELSE 0 END) AS b,
+		count(*) FROM articles WHERE published_at >= ?2 AND published_at < ?3 GROUP BY b ORDER BY b`, width, lo, hi)
+	if err != nil {
+		return nil, wrapErr(op, err)
+	}
+	defer rows.Close()
+	var out []news.TimeCount
+	for rows.Next() {
+		var start int64
+		var n int
+		if err := rows.Scan(&start, &n); err != nil {
+			return nil, wrapErr(op, err)
+		}
+		out = append(out, news.TimeCount{Start: fromUnix(start), Count: n})
+	}
+	return out, wrapErr(op, rows.Err())
 }

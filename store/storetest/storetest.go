@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"Related", testRelated},
 		{"RelatedBookkeeping", testRelatedBookkeeping},
 		{"CopyKeepsURLDate", testCopyKeepsURLDate},
+		{"PublicationCounts", testPublicationCounts},
 		{"Search", testSearch},
 		{"SearchEdgeCases", testSearchEdgeCases},
 		{"ScanArticles", testScanArticles},
@@ -1100,5 +1101,51 @@ func testCopyKeepsURLDate(t *testing.T, s news.Store) {
 	}
 	if !got.PublishedAt.Equal(rec.PublishedAt) {
 		t.Errorf("published_at %v, want %v", got.PublishedAt, rec.PublishedAt)
+	}
+}
+
+// testPublicationCounts checks the archive's histogram against the lists.
+func testPublicationCounts(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	seed(t, s)
+	all, err := s.Articles(ctx, news.ArticleFilter{Limit: news.MaxListLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct{ from, to time.Time }{
+		{},
+		{at(3, 0, 0), at(6, 12, 0)},
+		{at(5, 0, 0), time.Time{}},
+		{time.Time{}, at(2, 0, 0)},
+	} {
+		counts, err := s.PublicationCounts(ctx, r.from, r.to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.Articles(ctx, news.ArticleFilter{From: r.from, To: r.to, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0
+		for i, c := range counts {
+			sum += c.Count
+			if c.Count <= 0 || c.Start.Unix()%int64(news.CountBucket/time.Second) != 0 ||
+				i > 0 && !c.Start.After(counts[i-1].Start) {
+				t.Errorf("[%v, %v): bad bucket %d: %+v", r.from, r.to, i, c)
+			}
+		}
+		if sum != want.Total {
+			t.Errorf("[%v, %v): buckets sum to %d, the list holds %d", r.from, r.to, sum, want.Total)
+		}
+	}
+	counts, _ := s.PublicationCounts(ctx, time.Time{}, time.Time{})
+	for _, a := range all.Articles {
+		found := false
+		for _, c := range counts {
+			found = found || !a.PublishedAt.Before(c.Start) && a.PublishedAt.Before(c.Start.Add(news.CountBucket))
+		}
+		if !found {
+			t.Errorf("%s (%v) is in no bucket", a.ExternalID, a.PublishedAt)
+		}
 	}
 }
