@@ -197,7 +197,9 @@ func listLimit(n int) int {
 func filterSQL(p *params, sectionSlug, authorSlug string, from, to time.Time) string {
 	var b strings.Builder
 	if sectionSlug != "" {
-		b.WriteString(" AND s.slug = " + p.add(sectionSlug))
+		// A subquery, not s.slug: the conditions then name only articles
+		// columns, so counts need no join.
+		b.WriteString(" AND a.section_id = (SELECT id FROM sections WHERE slug = " + p.add(sectionSlug) + ")")
 	}
 	if authorSlug != "" {
 		b.WriteString(` AND a.id IN (SELECT aa.article_id FROM article_authors aa
@@ -220,7 +222,7 @@ func (s *Store) Articles(ctx context.Context, f news.ArticleFilter) (news.Articl
 
 	var list news.ArticleList
 	err := s.readTx(ctx, "list articles", func(ctx context.Context, tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*)`+articleFrom+`WHERE true`+where, p...).Scan(&list.Total); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles a WHERE true`+where, p...).Scan(&list.Total); err != nil {
 			return err
 		}
 		page := where

@@ -322,11 +322,8 @@ func (r *searchRun) add(v any) string { return r.args.add(v) }
 // Without filters the sections are not joined, so that a count reads
 // nothing but the index and the heap pages it points to.
 func (r searchRun) from(extra string) string {
-	cond := `a.search_vector @@ $1::tsquery` + r.where + extra
-	if r.where == "" {
-		return ` FROM articles a WHERE ` + cond
-	}
-	return articleFrom + `WHERE ` + cond
+	// The filters name only articles columns (see filterSQL): no join.
+	return ` FROM articles a WHERE a.search_vector @@ $1::tsquery` + r.where + extra
 }
 
 func (r searchRun) count(extra string) (int, error) {
