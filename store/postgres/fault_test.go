@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/store/storetest"
 	"sahafa/store/teststores/pgtest"
 )
 
@@ -21,7 +22,7 @@ func TestServerRestart(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(5, 6))
-	seedRes, err := s.SaveArticles(ctx, benchBatch(rng, 0, 10))
+	seedRes, err := s.SaveArticles(ctx, storetest.GeneratedBatch(rng, 0, 10))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestServerRestart(t *testing.T) {
 
 	// A large batch, in flight when the server stops.
 	const inflight = 3000
-	big := benchBatch(rng, 100000, inflight)
+	big := storetest.GeneratedBatch(rng, 100000, inflight)
 	saved := make(chan error, 1)
 	go func() {
 		_, err := s.SaveArticles(ctx, big)
@@ -84,7 +85,7 @@ func TestServerRestart(t *testing.T) {
 			_, err := s.Search(ctx, news.SearchQuery{Terms: []string{"الحكومة"}})
 			return err
 		},
-		"SaveArticles": func() error { _, err := s.SaveArticles(ctx, benchBatch(rng, 200000, 2)); return err },
+		"SaveArticles": func() error { _, err := s.SaveArticles(ctx, storetest.GeneratedBatch(rng, 200000, 2)); return err },
 		"Sections":     func() error { _, err := s.Sections(ctx); return err },
 	}
 	for name, call := range calls {
@@ -132,7 +133,7 @@ func TestServerRestart(t *testing.T) {
 	case <-time.After(10*time.Second - time.Since(restarted)):
 		t.Fatal("the watcher did not report after the restart")
 	}
-	if _, err := s.SaveArticles(ctx, benchBatch(rng, 300000, 1)); err != nil {
+	if _, err := s.SaveArticles(ctx, storetest.GeneratedBatch(rng, 300000, 1)); err != nil {
 		t.Fatal(err)
 	}
 	select {

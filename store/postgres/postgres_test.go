@@ -122,7 +122,7 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 	// Every store works.
 	for i, st := range stores {
-		if _, err := st.SaveArticles(ctx, benchBatch(rand.New(rand.NewPCG(uint64(i), 1)), i*10, 2)); err != nil {
+		if _, err := st.SaveArticles(ctx, storetest.GeneratedBatch(rand.New(rand.NewPCG(uint64(i), 1)), i*10, 2)); err != nil {
 			t.Errorf("store %d: %v", i, err)
 		}
 	}
@@ -158,7 +158,7 @@ func TestWatchChanges(t *testing.T) {
 	server.WatchChanges(ctx, func() { changed <- struct{}{} })
 
 	rng := rand.New(rand.NewPCG(1, 2))
-	if _, err := other.SaveArticles(ctx, benchBatch(rng, 0, 1)); err != nil {
+	if _, err := other.SaveArticles(ctx, storetest.GeneratedBatch(rng, 0, 1)); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -167,7 +167,7 @@ func TestWatchChanges(t *testing.T) {
 	case <-time.After(300 * time.Millisecond):
 	}
 
-	if _, err := importer.SaveArticles(ctx, benchBatch(rng, 0, 3)); err != nil {
+	if _, err := importer.SaveArticles(ctx, storetest.GeneratedBatch(rng, 0, 3)); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"path/filepath"
+	"sahafa/store/storetest"
 	"testing"
 	"time"
 )
@@ -35,7 +36,7 @@ func TestWatchChangesAcrossConnections(t *testing.T) {
 	default:
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	if _, err := importer.SaveArticles(ctx, benchBatch(rng, 0, 3)); err != nil {
+	if _, err := importer.SaveArticles(ctx, storetest.GeneratedBatch(rng, 0, 3)); err != nil {
 		t.Fatal(err)
 	}
 	select {
