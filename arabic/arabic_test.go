@@ -116,6 +116,8 @@ func TestNotConflated(t *testing.T) {
 		{"كافانو", "افانو"},     // a name beginning with ك
 		{"كوشنر", "وشنر"},       //
 		{"كيري", "يري"},         //
+		{"الجولان", "جولة"},     // the Golan / a tour
+		{"سلمان", "سلم"},        // Salman / peace
 	}
 	for _, p := range pairs {
 		a, _ := AnalyzeTerm(p[0])
