@@ -175,15 +175,28 @@ func sameHeadline(a, b string) bool {
 // none, newest first, and returns how many it stored. The server runs it
 // in the background after imports; page views compute the rest on demand.
 func (e *Engine) WarmRelated(ctx context.Context, batch int) (int, error) {
-	ids, err := e.store.MissingRelated(ctx, batch)
+	e.mu.Lock()
+	skip := len(e.lonely)
+	e.mu.Unlock()
+	ids, err := e.store.MissingRelated(ctx, batch+skip)
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	n, tried := 0, 0
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
+		e.mu.Lock()
+		lonely := e.lonely[id]
+		e.mu.Unlock()
+		if lonely {
+			continue
+		}
+		if tried == batch {
+			break
+		}
+		tried++
 		a, err := e.store.Article(ctx, id)
 		if err != nil {
 			if news.ErrorCode(err) == news.ENOTFOUND {
@@ -197,7 +210,17 @@ func (e *Engine) WarmRelated(ctx context.Context, batch int) (int, error) {
 		}
 		if len(got) > 0 {
 			n++
+			continue
 		}
+		e.mu.Lock()
+		if len(e.lonely) < maxLonely {
+			e.lonely[id] = true
+		}
+		e.mu.Unlock()
 	}
 	return n, nil
 }
+
+// maxLonely bounds the memory the refresher spends remembering articles
+// with nothing to suggest.
+const maxLonely = 10000

@@ -315,6 +315,32 @@ func testWarmRelated(t *testing.T, open teststores.OpenFunc) {
 	if n, err := f.engine.WarmRelated(ctx, 100); err != nil || n != 1 {
 		t.Errorf("WarmRelated after a new article = %d, %v; want 1", n, err)
 	}
+
+	// A refresher remembers the articles with nothing to suggest and does
+	// not read them again on its next rounds.
+	cs := &countingStore{Store: f.store, reads: map[int64]int{}}
+	fresh := New(cs)
+	for range 3 {
+		if _, err := fresh.WarmRelated(ctx, 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, ext := range []string{"u1", "u3"} {
+		if n := cs.reads[f.ids[ext]]; n != 1 {
+			t.Errorf("%s read %d times by three rounds, want once", ext, n)
+		}
+	}
+}
+
+// countingStore counts the articles read by id.
+type countingStore struct {
+	news.Store
+	reads map[int64]int
+}
+
+func (c *countingStore) Article(ctx context.Context, id int64) (news.Article, error) {
+	c.reads[id]++
+	return c.Store.Article(ctx, id)
 }
 
 func articleIDs(list []news.Article) []int64 {

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"sahafa/news"
@@ -22,10 +23,16 @@ const (
 // Engine runs searches and related-article queries over a store.
 type Engine struct {
 	store news.Store
+
+	mu sync.Mutex
+	// lonely holds the articles for which the refresher found nothing to
+	// suggest (alone in their section and like no other), so that it does
+	// not query them again on every round; a page view still tries.
+	lonely map[int64]bool
 }
 
 // New returns an Engine reading from store.
-func New(store news.Store) *Engine { return &Engine{store: store} }
+func New(store news.Store) *Engine { return &Engine{store: store, lonely: map[int64]bool{}} }
 
 // Request is a reader's search.
 type Request struct {
