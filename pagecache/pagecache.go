@@ -27,6 +27,11 @@ const HeaderName = "X-Cache"
 // so that many tiny entries still count against the byte budget.
 const entryOverhead = 256
 
+// maxKeyBytes bounds the URL (path and query) of a stored response; longer
+// ones are served uncached. The longest real URL — a search for 2,000 bytes
+// of Arabic, percent-encoded, with its filters — is about 6 KB.
+const maxKeyBytes = 8 << 10
+
 // Cache is a concurrency-safe cache of rendered responses. The zero value is
 // not usable; call New.
 type Cache struct {
@@ -110,6 +115,12 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			return
 		}
 		key := cacheKey(r.URL)
+		if len(key) > maxKeyBytes {
+			// No page of the site has such a URL: storing it would let a
+			// few huge made-up query strings evict every real page.
+			next.ServeHTTP(w, r)
+			return
+		}
 		gen := c.gen.Load()
 
 		c.mu.Lock()

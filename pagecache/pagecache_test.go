@@ -314,3 +314,19 @@ type nopWriter struct{ h http.Header }
 func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) WriteHeader(int)             {}
 func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// A response to an overlong URL is served but not stored: made-up query
+// strings of hundreds of kilobytes must not evict the real pages.
+func TestLongKeyNotStored(t *testing.T) {
+	c := pagecache.New(1 << 20)
+	next := &counter{}
+	h := c.Middleware(next)
+	target := "/search/?q=" + strings.Repeat("x", 10<<10)
+	a, b := get(h, "GET", target), get(h, "GET", target)
+	if a.status != 200 || b.status != 200 || a.cache != "" || b.cache != "" || next.calls.Load() != 2 {
+		t.Errorf("long URL: %d/%q then %d/%q, %d calls", a.status, a.cache, b.status, b.cache, next.calls.Load())
+	}
+	if _, entries, _, _ := c.Stats(); entries != 0 {
+		t.Errorf("%d entries stored", entries)
+	}
+}

@@ -222,7 +222,13 @@ func SearchBody(a news.Article) string {
 // normalized name matches, or a new one.
 func (s *Service) section(ctx context.Context, name, slug string) (news.Section, error) {
 	name = collapseSpace(name)
-	slug = strings.TrimSpace(slug)
+	if slug = strings.TrimSpace(slug); slug != "" {
+		// A given slug becomes a URL path segment as it is: keep it to what
+		// arabic.Slug makes ("..", "a/b" or "<b>" must not reach a link).
+		if slug = sectionSlug(slug); slug == "" && name == "" {
+			return news.Section{}, news.Errorf(news.EINVALID, "section slug has no letters")
+		}
+	}
 	if name == "" && slug == "" {
 		return news.Section{}, news.Errorf(news.EINVALID, "section is empty")
 	}
@@ -254,7 +260,7 @@ func (s *Service) section(ctx context.Context, name, slug string) (news.Section,
 		name = slug
 	}
 	if slug == "" {
-		slug = arabic.Slug(name)
+		slug = sectionSlug(name)
 	}
 	if slug == "" {
 		return news.Section{}, news.Errorf(news.EINVALID, "section name %q has no letters", name)
@@ -288,7 +294,43 @@ func (s *Service) loadSections(ctx context.Context) error {
 	return nil
 }
 
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+// reservedSlugs are the first path segments the site routes itself: a
+// section there would be shadowed (/search/, /archive/) or unreachable
+// (/static/…).
+var reservedSlugs = map[string]bool{"api": true, "archive": true, "author": true, "search": true, "static": true}
+
+// sectionSlug makes the slug of a section from a given slug or a name:
+// arabic.Slug's form, kept off the site's own paths. "" when s has no
+// letter or digit.
+func sectionSlug(s string) string {
+	slug := arabic.Slug(s)
+	if reservedSlugs[slug] {
+		slug += "-section"
+	}
+	return slug
+}
+
+// collapseSpace trims s, turns runs of white space into one space and drops
+// the bidi embeddings, overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069): in a one-line field (a title, a name) an unclosed U+202E
+// would reverse the text after it on the page — the site name in <title>,
+// the dateline after a byline — so such fields never keep them. The marks
+// LRM, RLM and ALM, which have no scope, are kept.
+func collapseSpace(s string) string {
+	if strings.ContainsFunc(s, isBidiControl) {
+		s = strings.Map(func(r rune) rune {
+			if isBidiControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+}
 
 // Reindex recomputes the analyzed search text of every stored article, in
 // batches, and returns how many it rewrote.

@@ -123,3 +123,66 @@ func TestSlugsAndAuthors(t *testing.T) {
 		t.Errorf("published_at defaults to now: %v", a.PublishedAt)
 	}
 }
+
+// A section slug becomes a URL path segment: whatever a draft gives, the
+// stored slug is arabic.Slug's form and never one of the site's own paths.
+func TestSectionSlugsAreSafePathSegments(t *testing.T) {
+	svc, st := newService(t, nil)
+	ctx := context.Background()
+	res, err := svc.Save(ctx, []news.Draft{
+		{ExternalID: "a", Title: "خبر أول", Body: "<p>نص</p>", SectionName: "Foo Bar/baz", SectionSlug: "Foo Bar/baz"},
+		{ExternalID: "b", Title: "خبر ثان", Body: "<p>نص</p>", SectionName: "search", SectionSlug: "search"},
+		{ExternalID: "c", Title: "خبر ثالث", Body: "<p>نص</p>", SectionName: "Static"},
+		{ExternalID: "d", Title: "خبر رابع", Body: "<p>نص</p>", SectionName: "..", SectionSlug: ".."},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 3 || len(res.Skipped) != 1 || res.Skipped[0].Ref != "d" {
+		t.Errorf("save: %+v", res)
+	}
+	secs, err := st.Sections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, s := range secs {
+		got[s.Slug] = true
+	}
+	for _, want := range []string{"foo-bar-baz", "search-section", "static-section"} {
+		if !got[want] {
+			t.Errorf("no section %q in %v", want, got)
+		}
+	}
+}
+
+// Bidi embeddings, overrides and isolates never stay in one-line fields:
+// an unclosed U+202E in a title would reverse the site name after it in
+// <title>. The scopeless marks (RLM) stay.
+func TestBidiControlsDroppedFromOneLineFields(t *testing.T) {
+	svc, st := newService(t, nil)
+	ctx := context.Background()
+	res, err := svc.Save(ctx, []news.Draft{{
+		ExternalID: "a", Title: "عنوان \u202eمقلوب\u2066 x\u200f", Abstract: "ملخص\u202b", Body: "<p>نص</p>",
+		SectionName: "\u202eرياضة", Authors: []string{"علي\u202e"}, Dateline: "\u2067القاهرة",
+	}})
+	if err != nil || len(res.IDs) != 1 {
+		t.Fatalf("save: %+v %v", res, err)
+	}
+	a, err := st.Article(ctx, res.IDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := []string{a.Title, a.Abstract, a.Section.Name, a.Dateline}
+	for _, au := range a.Authors {
+		fields = append(fields, au.Name)
+	}
+	for _, f := range fields {
+		if strings.ContainsAny(f, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") {
+			t.Errorf("bidi control kept in %q", f)
+		}
+	}
+	if a.Title != "عنوان مقلوب x\u200f" {
+		t.Errorf("title %q", a.Title)
+	}
+}

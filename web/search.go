@@ -313,8 +313,11 @@ func (s *Site) resultCount(n int) string {
 }
 
 // cutQuery cuts a query to the length the engine reads, at a character
-// boundary.
+// boundary. Bytes that are not UTF-8 become U+FFFD first: they would
+// otherwise be echoed raw into the page, and one early in a long query made
+// the cut below drop the whole query.
 func cutQuery(q string) string {
+	q = strings.ToValidUTF8(q, "\uFFFD")
 	if len(q) <= search.MaxQueryBytes {
 		return q
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"sahafa/arabic"
 	"sahafa/news"
@@ -369,4 +370,15 @@ func testSearchEscapesQuery(t *testing.T, open teststores.OpenFunc) {
 	r := f.mustGet(searchPath("q", `<script>alert(1)</script> "الطقس`), http.StatusOK)
 	notContains(t, "escaped query", r.body, "<script>alert")
 	contains(t, "escaped query", r.body, "&lt;script&gt;alert(1)&lt;/script&gt;")
+}
+
+// A query with bytes that are not UTF-8 is echoed as U+FFFD, never raw, and
+// one such byte at the start of a long query no longer empties the query.
+func TestSearchQueryInvalidUTF8(t *testing.T) {
+	f := newSearchFixture(t, teststores.SQLite, web.Options{})
+	r := f.mustGet("/search/?q="+url.QueryEscape("\xff"+strings.Repeat("الطقس ", 500)), http.StatusOK)
+	if !utf8.ValidString(r.body) {
+		t.Error("page is not valid UTF-8")
+	}
+	contains(t, "invalid byte", r.body, "\uFFFDالطقس", "نتيجة")
 }

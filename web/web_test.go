@@ -510,3 +510,28 @@ func (w *discardWriter) Write(p []byte) (int, error) {
 
 func BenchmarkArticlePage(b *testing.B)       { benchmarkArticle(b, false) }
 func BenchmarkArticlePageCached(b *testing.B) { benchmarkArticle(b, true) }
+
+// TestSecurityHeaders: every page, cached or not and errors too, carries a
+// strict Content-Security-Policy (the site runs no script) and a
+// Referrer-Policy that keeps a reader's search out of other sites' logs.
+func TestSecurityHeaders(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{})
+	for _, target := range []string{"/", "/", "/search/?q=x", "/no-such-section/", "/world/?page=x"} {
+		r := f.get(target)
+		csp := r.header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "style-src 'self'", "font-src 'self'", "base-uri 'none'", "frame-ancestors 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("GET %s (%d, X-Cache %s): Content-Security-Policy %q lacks %q", target, r.status, r.header.Get("X-Cache"), csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "script-src") {
+			t.Errorf("GET %s: Content-Security-Policy %q allows scripts", target, csp)
+		}
+		if rp := r.header.Get("Referrer-Policy"); rp != "strict-origin-when-cross-origin" {
+			t.Errorf("GET %s: Referrer-Policy %q", target, rp)
+		}
+		if r.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: no nosniff", target)
+		}
+	}
+}
