@@ -38,7 +38,7 @@ func (q Query) Empty() bool { return len(q.Terms) == 0 && len(q.Phrases) == 0 }
 func Parse(raw string) Query {
 	raw = capQuery(raw)
 	q := Query{Highlight: map[string]bool{}}
-	seen := map[string]bool{}
+	seen, excluded := map[string]bool{}, map[string]bool{}
 	n := 0
 	add := func(t string) bool {
 		if n >= MaxTerms {
@@ -95,7 +95,12 @@ func Parse(raw string) Query {
 		}
 		for _, t := range arabic.Terms(word) {
 			if exclude {
-				q.Exclude = append(q.Exclude, t)
+				// Excluded words are capped and deduplicated like the others:
+				// a pasted list of "-x" must not make a query of a thousand NOTs.
+				if !excluded[t] && len(q.Exclude) < MaxTerms {
+					excluded[t] = true
+					q.Exclude = append(q.Exclude, t)
+				}
 				continue
 			}
 			if seen[t] || !add(t) {

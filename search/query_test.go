@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -203,5 +204,23 @@ func TestParseMaxTerms(t *testing.T) {
 	q = Parse(strings.Repeat("النفط ", 40) + "الغاز")
 	if !equalStrings(q.Terms, []string{"نفط", "غاز"}) {
 		t.Errorf("Terms = %q, want [نفط غاز]", q.Terms)
+	}
+}
+
+func TestParseCapsExcludedWords(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, "-كلمة%d -مكرر ", i)
+	}
+	q := Parse("النفط " + b.String())
+	if len(q.Exclude) != MaxTerms || len(q.Terms) != 1 {
+		t.Errorf("%d excluded terms, %d terms; want %d and 1", len(q.Exclude), len(q.Terms), MaxTerms)
+	}
+	seen := map[string]bool{}
+	for _, x := range q.Exclude {
+		if seen[x] {
+			t.Errorf("%q excluded twice", x)
+		}
+		seen[x] = true
 	}
 }
