@@ -295,7 +295,13 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 func (s *server) writeJSON(w http.ResponseWriter, status int, v any) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	defer bufPool.Put(buf)
+	defer func() {
+		// A page of 100 long articles grows a buffer to megabytes; let
+		// those go rather than keep them pooled.
+		if buf.Cap() <= 1<<20 {
+			bufPool.Put(buf)
+		}
+	}()
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {

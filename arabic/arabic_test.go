@@ -431,3 +431,16 @@ func BenchmarkNormalize(b *testing.B) {
 		Normalize(benchText)
 	}
 }
+
+func TestStripBidiControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"\u202eمقلوب":                 "مقلوب",
+		"عنوان \u2067معزول\u2069 هنا": "عنوان معزول هنا",
+		"رقم\u200f 5":                 "رقم\u200f 5", // RLM stays
+		"plain":                       "plain",
+	} {
+		if got := StripBidiControls(in); got != want {
+			t.Errorf("StripBidiControls(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -228,3 +228,21 @@ func stripTashkeel(s string) string {
 	}
 	return b.String()
 }
+
+// StripBidiControls removes the bidi embeddings, overrides and isolates
+// (U+202A–U+202E, U+2066–U+2069) from s. In a one-line field — a title, a
+// name, a query echoed in a page title — an unclosed U+202E would reverse
+// the text that follows it on the page. The marks LRM, RLM and ALM, which
+// have no scope and are common in Arabic text, are kept.
+func StripBidiControls(s string) string {
+	isControl := func(r rune) bool { return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) }
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}

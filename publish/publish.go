@@ -310,26 +310,10 @@ func sectionSlug(s string) string {
 	return slug
 }
 
-// collapseSpace trims s, turns runs of white space into one space and drops
-// the bidi embeddings, overrides and isolates (U+202A–U+202E,
-// U+2066–U+2069): in a one-line field (a title, a name) an unclosed U+202E
-// would reverse the text after it on the page — the site name in <title>,
-// the dateline after a byline — so such fields never keep them. The marks
-// LRM, RLM and ALM, which have no scope, are kept.
+// collapseSpace trims s, turns runs of white space into one space and
+// drops bidi controls: one-line fields never keep them.
 func collapseSpace(s string) string {
-	if strings.ContainsFunc(s, isBidiControl) {
-		s = strings.Map(func(r rune) rune {
-			if isBidiControl(r) {
-				return -1
-			}
-			return r
-		}, s)
-	}
-	return strings.Join(strings.Fields(s), " ")
-}
-
-func isBidiControl(r rune) bool {
-	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069)
+	return strings.Join(strings.Fields(arabic.StripBidiControls(s)), " ")
 }
 
 // Reindex recomputes the analyzed search text of every stored article, in

@@ -330,6 +330,9 @@ func cutQuery(q string) string {
 
 // shorten cuts s to n characters, adding "…" when it cuts.
 func shorten(s string, n int) string {
+	// The query is echoed in <title> and the heading, where a bidi override
+	// it carries (U+202E…) would reverse the text after it.
+	s = arabic.StripBidiControls(s)
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

@@ -382,3 +382,14 @@ func TestSearchQueryInvalidUTF8(t *testing.T) {
 	}
 	contains(t, "invalid byte", r.body, "\uFFFDالطقس", "نتيجة")
 }
+
+// TestSearchTitleDropsBidiOverrides: a query carrying U+202E must not
+// reverse the page title or heading that echo it.
+func TestSearchTitleDropsBidiOverrides(t *testing.T) {
+	f := newSearchFixture(t, teststores.SQLite, web.Options{})
+	body := f.mustGet("/search/?q="+url.QueryEscape("\u202eالنفط"), http.StatusOK).body
+	title := body[strings.Index(body, "<title>"):strings.Index(body, "</title>")]
+	if strings.ContainsRune(title, '\u202e') || !strings.Contains(title, "النفط") {
+		t.Errorf("title %q", title)
+	}
+}
