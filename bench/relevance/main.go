@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sahafa/bench/internal/repo"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -48,28 +49,9 @@ func logf(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "relevance: "+format+"\n", args...)
 }
 
-// repoRoot is the folder of the sahafa module's go.mod, found upwards from
-// the working directory ("." when there is none).
-func repoRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for d := dir; ; {
-		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.HasPrefix(string(b), "module sahafa\n") {
-			return d
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "."
-		}
-		d = parent
-	}
-}
-
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("relevance", flag.ContinueOnError)
-	corpus := fs.String("corpus", filepath.Join(repoRoot(), "..", "shared", "corpus", "ant-v2.1.jsonl.gz"), "the ANT corpus (JSON Lines, gzipped)")
+	corpus := fs.String("corpus", filepath.Join(repo.Root(), "..", "shared", "corpus", "ant-v2.1.jsonl.gz"), "the ANT corpus (JSON Lines, gzipped)")
 	nq := fs.Int("queries", 1000, "number of queries")
 	seed := fs.Uint64("seed", 1, "seed of the article sample and the spelling variants")
 	pgDSN := fs.String("pg", "", "PostgreSQL DSN; compares its 'arabic' text search (skipped when empty)")

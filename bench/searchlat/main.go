@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sahafa/bench/internal/repo"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -41,27 +42,10 @@ func main() {
 	}
 }
 
-func repoRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for d := dir; ; {
-		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.HasPrefix(string(b), "module sahafa\n") {
-			return d
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "."
-		}
-		d = parent
-	}
-}
-
 func run(args []string) error {
 	fs := flag.NewFlagSet("searchlat", flag.ContinueOnError)
 	base := fs.String("base", "", "base URL of the running server, e.g. http://127.0.0.1:8080")
-	dir := fs.String("queries", filepath.Join(repoRoot(), "..", "shared", "samples", "queries"), "folder with trec2002-ar-titles.tsv and miracl-ar-dev.tsv")
+	dir := fs.String("queries", filepath.Join(repo.Root(), "..", "shared", "samples", "queries"), "folder with trec2002-ar-titles.tsv and miracl-ar-dev.tsv")
 	perGroup := fs.Int("per-group", 400, "queries per group (1, 2 and 3 words)")
 	warmup := fs.Int("warmup", 30, "warm-up requests (not measured, strings not reused)")
 	seed := fs.Uint64("seed", 1, "seed of the query sample")
