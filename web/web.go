@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -133,8 +134,37 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, api.Prefix):
 		s.api.ServeHTTP(w, r)
 	default:
+		if target, ok := canonicalQuery(r); !ok {
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
 		s.cached.ServeHTTP(w, r)
 	}
+}
+
+// canonicalQuery reports whether a page request's query string is the one
+// the page uses, and otherwise the URL without the rest. Pages other than
+// search read only "page": a link with tracking or junk parameters
+// (?utm_source=…, ?x=1, ?x=2 …) is sent to its canonical URL, so it neither
+// fills the page cache with copies nor splits a page's links.
+func canonicalQuery(r *http.Request) (string, bool) {
+	if r.URL.RawQuery == "" || strings.HasPrefix(r.URL.Path, "/search") {
+		return "", true
+	}
+	clean := url.Values{}
+	if v := r.URL.Query().Get("page"); v != "" {
+		clean.Set("page", v)
+	}
+	q := clean.Encode()
+	if q == r.URL.RawQuery {
+		return "", true
+	}
+	// One leading slash: "//host/…" in a Location is another site.
+	target := "/" + strings.TrimLeft(r.URL.EscapedPath(), "/")
+	if q != "" {
+		target += "?" + q
+	}
+	return target, false
 }
 
 // Invalidate drops every cached page and API response; call it after every

@@ -535,3 +535,26 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestJunkQueryRedirects: pages other than search answer a query string
+// they do not use with a redirect to their canonical URL, never to another
+// site, so junk parameters cannot fill the page cache.
+func TestJunkQueryRedirects(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{})
+	for target, want := range map[string]string{
+		"/?utm_source=x":            "/",
+		"/world/?page=2&x=1":        "/world/?page=2",
+		"//evil.example/?x=1":       "/evil.example/",
+		"/archive/2024/?a=1&page=3": "/archive/2024/?page=3",
+	} {
+		r := f.get(target)
+		if r.status != http.StatusMovedPermanently || r.header.Get("Location") != want {
+			t.Errorf("GET %s: %d Location %q, want 301 %q", target, r.status, r.header.Get("Location"), want)
+		}
+	}
+	for _, target := range []string{"/world/?page=2", "/search/?q=x&y=1", "/api/v1/articles?limit=1&x=2"} {
+		if r := f.get(target); r.status == http.StatusMovedPermanently {
+			t.Errorf("GET %s: redirected to %s", target, r.header.Get("Location"))
+		}
+	}
+}
