@@ -73,8 +73,9 @@ type Store struct {
 }
 
 var (
-	_ news.Store         = (*Store)(nil)
-	_ news.ChangeWatcher = (*Store)(nil)
+	_ news.Store             = (*Store)(nil)
+	_ news.ChangeWatcher     = (*Store)(nil)
+	_ news.BulkWriteFinisher = (*Store)(nil)
 )
 
 // Open connects to the database at dsn, applies pending migrations and
@@ -277,4 +278,14 @@ func wrapErr(ctx context.Context, op string, err error) error {
 		return unavailable("the database is closed")
 	}
 	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+// FinishBulkWrite vacuums and analyzes the tables after a bulk import, so
+// the planner knows the new rows and index-only counts can skip the heap.
+// VACUUM cannot run in a transaction: it runs on a pooled connection.
+func (s *Store) FinishBulkWrite(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) articles, article_authors, sections, authors, related`); err != nil {
+		return fmt.Errorf("postgres: vacuum after import: %w", err)
+	}
+	return nil
 }

@@ -38,8 +38,9 @@ type Store struct {
 }
 
 var (
-	_ news.Store         = (*Store)(nil)
-	_ news.ChangeWatcher = (*Store)(nil)
+	_ news.Store             = (*Store)(nil)
+	_ news.ChangeWatcher     = (*Store)(nil)
+	_ news.BulkWriteFinisher = (*Store)(nil)
 )
 
 // Pragmas set on every connection of both pools. busy_timeout comes first
@@ -168,4 +169,13 @@ func wrapErr(op string, err error) error {
 		}
 	}
 	return fmt.Errorf("sqlite: %s: %w", op, err)
+}
+
+// FinishBulkWrite refreshes the statistics SQLite's planner uses after a
+// bulk import (PRAGMA optimize).
+func (s *Store) FinishBulkWrite(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `PRAGMA optimize`); err != nil {
+		return wrapErr("optimize after import", err)
+	}
+	return nil
 }
