@@ -131,18 +131,12 @@ func Drafts(now time.Time, parse func(raw string) (authors []string, dateline st
 		if s.dateline != "" {
 			dateline = s.dateline
 		}
-		var body strings.Builder
-		for _, p := range strings.Split(s.body, "\n\n") {
-			body.WriteString("<p>")
-			body.WriteString(strings.TrimSpace(p))
-			body.WriteString("</p>\n")
-		}
 		out = append(out, news.Draft{
 			ExternalID:  s.id,
 			Source:      "sahafa-demo",
 			Title:       s.title,
 			Abstract:    s.abstract,
-			Body:        body.String(),
+			Body:        news.Paragraphs(strings.Split(s.body, "\n\n")),
 			SectionName: s.section,
 			SectionSlug: s.sectionSlug,
 			Authors:     authors,

@@ -34,7 +34,8 @@ func PlainText(s string) string {
 }
 
 // Paragraphs renders plain-text paragraphs as escaped HTML <p> elements,
-// skipping empty ones.
+// one line each, skipping empty ones. Every importer of plain text builds
+// its bodies with it.
 func Paragraphs(paras []string) string {
 	var b strings.Builder
 	for _, p := range paras {
@@ -42,9 +43,12 @@ func Paragraphs(paras []string) string {
 		if p == "" {
 			continue
 		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
 		b.WriteString("<p>")
 		b.WriteString(html.EscapeString(p))
-		b.WriteString("</p>\n")
+		b.WriteString("</p>")
 	}
 	return b.String()
 }

@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"net/url"
 	"strings"
@@ -231,7 +230,7 @@ func decode(line []byte) (news.Draft, string) {
 		Source:      strings.TrimSpace(rec.Source),
 		Title:       title,
 		Abstract:    collapse(rec.Abstract),
-		Body:        body(paras),
+		Body:        news.Paragraphs(paras),
 		SectionName: sec.Name,
 		SectionSlug: sec.Slug,
 		Authors:     by.Authors,
@@ -257,19 +256,6 @@ func paragraphs(bodyText string) []string {
 		}
 	}
 	return out
-}
-
-func body(paras []string) string {
-	var b strings.Builder
-	for i, p := range paras {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString("<p>")
-		b.WriteString(html.EscapeString(p))
-		b.WriteString("</p>")
-	}
-	return b.String()
 }
 
 // collapse trims s and turns runs of spaces (NBSP included) into one space.

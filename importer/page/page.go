@@ -6,7 +6,6 @@ package page
 
 import (
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -163,7 +162,7 @@ func Parse(text string, opts Options) (Page, error) {
 		d := news.Draft{
 			SourceURL:   opts.SourceURL,
 			Title:       s.title,
-			Body:        body(s.paras),
+			Body:        news.Paragraphs(s.paras),
 			SectionName: p.Section,
 			Authors:     s.by.Authors,
 			Dateline:    s.by.Dateline,
@@ -214,19 +213,6 @@ func clip(s string) string {
 		return s
 	}
 	return string([]rune(s)[:60]) + "…"
-}
-
-func body(paras []string) string {
-	var b strings.Builder
-	for i, p := range paras {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString("<p>")
-		b.WriteString(html.EscapeString(p))
-		b.WriteString("</p>")
-	}
-	return b.String()
 }
 
 // collapse trims s and turns every run of spaces (NBSP included) and
