@@ -3,16 +3,22 @@ package news
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
+	"time"
 )
 
 // Error codes shared by every layer. HTTP handlers map them to status codes;
 // importers report them to the user.
 const (
-	ENOTFOUND    = "not_found"
-	EINVALID     = "invalid"
-	ECONFLICT    = "conflict"
-	EUNAVAILABLE = "unavailable" // the store cannot be reached right now
-	EINTERNAL    = "internal"
+	ENOTFOUND     = "not_found"
+	EINVALID      = "invalid"
+	ECONFLICT     = "conflict"
+	EUNAVAILABLE  = "unavailable" // the store cannot be reached right now
+	EINTERNAL     = "internal"
+	EUNAUTHORIZED = "unauthorized" // not signed in, or wrong credentials
+	EFORBIDDEN    = "forbidden"    // signed in, but the role does not allow it
+	ELIMITED      = "limited"      // too many attempts; try again later
 )
 
 // Error is a domain error with a code and a message fit for a user.
@@ -38,6 +44,10 @@ func ErrorCode(err error) string {
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	var f FieldErrors
+	if errors.As(err, &f) {
+		return EINVALID
+	}
 	return EINTERNAL
 }
 
@@ -48,5 +58,57 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
+	var f FieldErrors
+	if errors.As(err, &f) {
+		return f.Error()
+	}
 	return "internal error"
 }
+
+// FieldErrors is a validation failure of a form or an API call: a message,
+// fit for the user, for each field at fault. Its code is EINVALID.
+type FieldErrors map[string]string
+
+func (f FieldErrors) Error() string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(k)
+		b.WriteString(": ")
+		b.WriteString(f[k])
+	}
+	return b.String()
+}
+
+// Add records a message for a field, keeping the first one given.
+func (f FieldErrors) Add(field, msg string) {
+	if _, ok := f[field]; !ok {
+		f[field] = msg
+	}
+}
+
+// Err returns f as an error, or nil when no field is at fault.
+func (f FieldErrors) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+// LimitedError is an ELIMITED error that says when to try again.
+type LimitedError struct {
+	Message    string
+	RetryAfter time.Duration
+}
+
+func (e *LimitedError) Error() string { return e.Message }
+
+// Unwrap gives the error its code, ELIMITED, for ErrorCode.
+func (e *LimitedError) Unwrap() error { return &Error{Code: ELIMITED, Message: e.Message} }

@@ -39,11 +39,34 @@ type Article struct {
 	Dateline    string // city the story was filed from ("القاهرة")
 	PublishedAt time.Time
 	UpdatedAt   time.Time
+
+	// Newsroom fields. Imported articles are published, have no
+	// BodySource (their Body is the source) and no creator.
+	Status     Status
+	BodySource string // what the writer typed: Markdown, or HTML for imported articles
+	Tags       []Tag
+	Image      *Image // lead image; nil when none
+	CreatedBy  int64  // user id of the article's owner; 0 for imported articles
+	// TimeSet is true when PublishedAt was chosen (by a person or an
+	// import) rather than left to be the moment of publication.
+	TimeSet bool
+	// Version counts saves; an edit names the version it started from so
+	// that a concurrent edit is refused instead of silently overwritten.
+	Version int
+	// EverPublished is true once the article has been public: its URL
+	// date is fixed from then on.
+	EverPublished bool
+	// Corrections are loaded by the single-article lookups only.
+	Corrections []Correction
 	// FirstPublished is the UTC midnight of the article's first
 	// publication, kept by the store: the date in its URL, which later
-	// changes to PublishedAt never move. Zero on articles not yet stored.
+	// changes to PublishedAt never move. Zero on articles not yet stored;
+	// for articles never published, the date of the planned publication.
 	FirstPublished time.Time
 }
+
+// Public reports whether readers may see the article.
+func (a Article) Public() bool { return a.Status == StatusPublished }
 
 // URLDate is the calendar date used in the article's URL: the UTC date of
 // first publication, so that neither a later edit of the publication time

@@ -21,6 +21,20 @@ type Draft struct {
 	Authors     []string
 	Dateline    string
 	PublishedAt time.Time
+
+	// Newsroom and import fields; zero values keep the import defaults
+	// (a published article with an HTML body and no tags).
+	ID        int64         // update this stored article (0: by ExternalID, or create)
+	Status    Status        // default StatusPublished
+	Markdown  bool          // Body is Markdown, rendered before sanitizing
+	Tags      []string      // tag names
+	Image     *Image        // lead image; Alt is required
+	CreatedBy int64         // owner (user id)
+	TimeSet   bool          // PublishedAt was chosen, not the moment of saving
+	OldPaths  []string      // earlier URL paths (another system's permalinks) that redirect here
+	Version   int           // the version the edit started from; 0 skips the check
+	Revision  *RevisionMeta // when set, a revision of the saved state is kept
+	Event     *Event        // when set, recorded with the save
 }
 
 // ArticleRecord is what a Store writes: a validated article (section and
@@ -30,6 +44,16 @@ type ArticleRecord struct {
 	Article
 	SearchTitle string
 	SearchBody  string
+
+	// OldPaths are URL paths that redirect to the article from now on,
+	// besides the ones the store adds itself when a public article's path
+	// changes.
+	OldPaths []string
+	// ExpectVersion, when > 0, makes the save fail with ECONFLICT unless the
+	// stored article is at that version (an edit made over a stale copy).
+	ExpectVersion int
+	Revision      *RevisionMeta // keep a revision of the saved state
+	Event         *Event        // record this workflow event (ArticleID is filled in)
 }
 
 // SaveResult tells what a SaveArticles call did, in input order.
@@ -49,6 +73,7 @@ type Cursor struct {
 type ArticleFilter struct {
 	SectionSlug string
 	AuthorSlug  string
+	TagSlug     string
 	From, To    time.Time // published_at in [From, To)
 	Limit       int       // the store caps it at MaxListLimit
 	Offset      int       // page-number pagination (HTML pages)
@@ -102,6 +127,12 @@ type SearchQuery struct {
 	Limit     int
 	Offset    int
 	ExcludeID int64 // leave this article out (related articles)
+
+	// Newsroom searches: AllStatuses finds articles whatever their status
+	// (public searches see published articles only); Statuses, when set,
+	// keeps those statuses.
+	AllStatuses bool
+	Statuses    []Status
 }
 
 // SearchHit is one result with the store's relevance score (higher is better).
@@ -175,7 +206,101 @@ type Store interface {
 	// UpdateSearchText replaces the analyzed text of stored articles.
 	UpdateSearchText(ctx context.Context, docs []SearchDoc) error
 
+	TaxonomyStore
+	EditorialStore
+	UserStore
+	MediaStore
 	Close() error
+}
+
+// TaxonomyStore keeps sections and tags.
+type TaxonomyStore interface {
+	// SaveSection creates a section (ID 0) or renames one (by ID); a slug
+	// taken by another section is ECONFLICT.
+	SaveSection(ctx context.Context, sec Section) (Section, error)
+	TagBySlug(ctx context.Context, slug string) (Tag, error)
+	// Tags returns every tag with its number of published articles, by name.
+	Tags(ctx context.Context) ([]TagStats, error)
+	// SaveTag creates a tag (ID 0) or renames one (by ID).
+	SaveTag(ctx context.Context, tag Tag) (Tag, error)
+}
+
+// TagStats is a tag with its number of published articles.
+type TagStats struct {
+	Tag
+	Articles int
+}
+
+// EditorialStore is what the newsroom needs beyond the public queries:
+// articles in every status, their history and revisions.
+type EditorialStore interface {
+	// EditorialArticle returns an article whatever its status, with its
+	// corrections.
+	EditorialArticle(ctx context.Context, id int64) (Article, error)
+	EditorialArticles(ctx context.Context, f EditorialFilter) (ArticleList, error)
+	// StatusCounts counts the articles of each status (of one creator
+	// when createdBy > 0).
+	StatusCounts(ctx context.Context, createdBy int64) (map[Status]int, error)
+	// Revisions lists an article's revisions, newest first, without
+	// their Data.
+	Revisions(ctx context.Context, articleID int64) ([]Revision, error)
+	Revision(ctx context.Context, articleID int64, number int) (Revision, error)
+	// Events returns an article's history, oldest first.
+	Events(ctx context.Context, articleID int64) ([]Event, error)
+	// AddCorrection stores a correction and its event in one transaction
+	// and returns it with its id.
+	AddCorrection(ctx context.Context, c Correction, ev Event) (Correction, error)
+	// DueScheduled returns up to limit ids of scheduled articles whose
+	// publication time is at or before now, soonest first.
+	DueScheduled(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// NextScheduled returns the earliest publication time of a scheduled
+	// article, or the zero time when none is scheduled.
+	NextScheduled(ctx context.Context) (time.Time, error)
+	// ArticleByOldPath finds the published article an old URL path
+	// (decoded, as recorded) now redirects to.
+	ArticleByOldPath(ctx context.Context, path string) (Article, error)
+	// Settings returns the site settings saved by administrators.
+	Settings(ctx context.Context) (map[string]string, error)
+	// SaveSettings sets the given keys (an empty value removes a key).
+	SaveSettings(ctx context.Context, values map[string]string) error
+}
+
+// UserStore keeps newsroom accounts and their sessions.
+type UserStore interface {
+	// CreateUser stores a new user; an email already used is ECONFLICT.
+	CreateUser(ctx context.Context, u User) (User, error)
+	// UpdateUser saves a user's name, email, role, password hash and
+	// disabled flag.
+	UpdateUser(ctx context.Context, u User) error
+	User(ctx context.Context, id int64) (User, error)
+	UserByEmail(ctx context.Context, email string) (User, error)
+	Users(ctx context.Context) ([]User, error)
+	CreateSession(ctx context.Context, s Session) (Session, error)
+	// SessionByToken returns the session with this token hash, unless it
+	// has expired at now, and its user.
+	SessionByToken(ctx context.Context, tokenHash []byte, now time.Time) (Session, User, error)
+	// TouchSession moves a session's last-seen time and expiry.
+	TouchSession(ctx context.Context, id int64, lastSeen, expires time.Time) error
+	DeleteSession(ctx context.Context, id int64) error
+	// DeleteUserSessions signs a user out everywhere but the session
+	// keep (0 for everywhere); it returns how many sessions ended.
+	DeleteUserSessions(ctx context.Context, userID, keep int64) (int, error)
+	// UserSessions lists a user's unexpired sessions, newest first.
+	UserSessions(ctx context.Context, userID int64, now time.Time) ([]Session, error)
+}
+
+// MediaStore keeps uploaded images and their variants.
+type MediaStore interface {
+	// SaveMedia stores an image's record and the bytes of its variants in
+	// one transaction and returns it with its id.
+	SaveMedia(ctx context.Context, m Media, files []MediaFile) (Media, error)
+	Media(ctx context.Context, id int64) (Media, error)
+	// MediaList returns a page of the library, newest first.
+	MediaList(ctx context.Context, f MediaFilter) (MediaList, error)
+	// UpdateMedia saves the alt text, caption and credit of an image.
+	UpdateMedia(ctx context.Context, m Media) error
+	// MediaFile returns the variant of the given width.
+	MediaFile(ctx context.Context, id int64, width int) (MediaFile, error)
 }
 
 // ChangeWatcher is implemented by stores that can tell when content was

@@ -229,7 +229,8 @@ func (s *Store) query(ctx context.Context, op string, fn func(ctx context.Contex
 
 // wrapErr adds the operation to err and, for failures a caller can act on,
 // a domain error code: EUNAVAILABLE when the server cannot be reached, is
-// shutting down or starting, ECONFLICT for a broken uniqueness constraint.
+// shutting down or starting, ECONFLICT for a broken uniqueness or foreign
+// key constraint (as the SQLite store reports constraint failures).
 // Domain errors pass through unchanged; so does the caller's own
 // cancellation. ctx is the call's context.
 func wrapErr(ctx context.Context, op string, err error) error {
@@ -254,7 +255,7 @@ func wrapErr(ctx context.Context, op string, err error) error {
 			return unavailable("the database is busy, try again")
 		case pe.Code == "40001", pe.Code == "40P01": // serialization failure, deadlock
 			return unavailable("the database is busy, try again")
-		case pe.Code == "23505":
+		case pe.Code == "23505", pe.Code == "23503": // unique violation; a row referred to is missing
 			return fmt.Errorf("postgres: %s: %w: %w", op, news.Errorf(news.ECONFLICT, "%s: conflicts with stored data", op), err)
 		}
 		return fmt.Errorf("postgres: %s: %w", op, err)
@@ -284,7 +285,8 @@ func wrapErr(ctx context.Context, op string, err error) error {
 // the planner knows the new rows and index-only counts can skip the heap.
 // VACUUM cannot run in a transaction: it runs on a pooled connection.
 func (s *Store) FinishBulkWrite(ctx context.Context) error {
-	if _, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) articles, article_authors, sections, authors, related`); err != nil {
+	if _, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) articles, article_authors, article_tags, sections, authors, tags,
+		related, redirects`); err != nil {
 		return fmt.Errorf("postgres: vacuum after import: %w", err)
 	}
 	return nil

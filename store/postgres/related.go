@@ -66,22 +66,23 @@ func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error
 	})
 }
 
-// nearestSQL picks, with two index range scans on (section_id,
-// published_at, id), the articles of the section just before and just after
-// the given one ($2 = its published_at, $3 = its id), then keeps the $4
-// nearest in time.
+// nearestSQL picks, with two range scans of the partial index on
+// (section_id, published_at, id) of published articles, the published
+// articles of the section just before and just after the given one ($2 =
+// its published_at, $3 = its id), then keeps the $4 nearest in time.
 const nearestSQL = `SELECT ` + articleColumns + ` FROM (
-		(SELECT id FROM articles WHERE section_id = $1 AND (published_at, id) < ($2, $3)
+		(SELECT id FROM articles WHERE section_id = $1 AND status = 'published' AND (published_at, id) < ($2, $3)
 			ORDER BY published_at DESC, id DESC LIMIT $4)
 		UNION ALL
-		(SELECT id FROM articles WHERE section_id = $1 AND (published_at, id) > ($2, $3)
+		(SELECT id FROM articles WHERE section_id = $1 AND status = 'published' AND (published_at, id) > ($2, $3)
 			ORDER BY published_at, id LIMIT $4)
 	) n JOIN articles a ON a.id = n.id JOIN sections s ON s.id = a.section_id
 	ORDER BY abs(extract(epoch FROM a.published_at - $2::timestamptz)), a.published_at DESC, a.id DESC LIMIT $4`
 
-// Related returns the stored related list of article id or, when none was
-// stored, the articles of its section nearest in publication time. limit
-// defaults to 5 and is capped at news.MaxListLimit.
+// Related returns the published articles of the stored related list of
+// article id or, when none of them is left, the published articles of its
+// section nearest in publication time. limit defaults to 5 and is capped
+// at news.MaxListLimit.
 func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Article, bool, error) {
 	if limit <= 0 {
 		limit = defaultRelatedLimit
@@ -102,7 +103,7 @@ func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Articl
 		}
 		list, err = queryArticles(ctx, tx, `SELECT `+articleColumns+` FROM related r
 			JOIN articles a ON a.id = r.related_id JOIN sections s ON s.id = a.section_id
-			WHERE r.article_id = $1 ORDER BY r.rank LIMIT $2`, id, limit)
+			WHERE r.article_id = $1`+publicSQL+` ORDER BY r.rank LIMIT $2`, id, limit)
 		if err != nil {
 			return err
 		}
@@ -119,13 +120,14 @@ func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Articl
 	return list, isStored, nil
 }
 
-// MissingRelated lists articles with no stored related list, newest first.
+// MissingRelated lists published articles with no stored related list,
+// newest first.
 func (s *Store) MissingRelated(ctx context.Context, limit int) ([]int64, error) {
 	limit = max(1, min(limit, 1000))
 	var ids []int64
 	err := s.query(ctx, "missing related", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT id FROM articles a
-			WHERE NOT EXISTS (SELECT 1 FROM related r WHERE r.article_id = a.id)
+			WHERE a.status = 'published' AND NOT EXISTS (SELECT 1 FROM related r WHERE r.article_id = a.id)
 			ORDER BY published_at DESC, id DESC LIMIT $1`, limit)
 		if err != nil {
 			return err

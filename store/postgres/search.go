@@ -60,6 +60,23 @@ func quoteLexeme(w string) string {
 	return "'" + strings.ReplaceAll(w, "'", "''") + "'"
 }
 
+// hiddenLexeme is added to the search vector of every article readers may
+// not see, and readers' searches exclude it (publicMatch): the GIN index
+// alone then keeps drafts out of public results and counts, without
+// testing a column of each match's row. It cannot collide with a word of
+// the index or of a query: words are runs of letters and digits, and "_"
+// is neither. It has no position, so ts_filter leaves it out of
+// title_vector.
+const hiddenLexeme = "_unlisted"
+
+// hiddenVector is hiddenLexeme as a tsvector literal.
+var hiddenVector = quoteLexeme(hiddenLexeme)
+
+// publicMatch restricts a match tsquery to published articles.
+func publicMatch(match string) string {
+	return "(" + match + ") & !" + quoteLexeme(hiddenLexeme)
+}
+
 // item is the tsquery of a term or phrase's words: one lexeme, or the words
 // in a row (<->) within the title or within the body — tsvector
 // concatenation numbers the body's positions after the title's, so an
@@ -221,6 +238,10 @@ func titleQuery(q news.SearchQuery) string {
 // in their headline (title_vector), by ts_rank, then the others newest
 // first, read along the published_at index so that a page costs about a
 // page of rows. Tier-two hits score 0, as do ByDate hits.
+//
+// A reader's search leaves out unpublished articles in the match itself
+// (see hiddenLexeme), so that the GIN index alone decides what a count
+// counts; the newsroom's (AllStatuses) filters on the status column.
 func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResults, error) {
 	match, rank := tsQueries(q)
 	if match == "" {
@@ -229,12 +250,22 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	limit := listLimit(q.Limit)
 	offset := max(q.Offset, 0)
 
+	// Readers see published articles only (the match leaves the others
+	// out); the newsroom (AllStatuses) sees every article, or those of the
+	// statuses asked for.
+	if !q.AllStatuses {
+		match = publicMatch(match)
+	}
 	p := params{match}
-	where := filterSQL(&p, q.SectionSlug, q.AuthorSlug, q.From, q.To)
+	var where string
+	if q.AllStatuses {
+		where = statusSQL(q.Statuses)
+	}
+	where += filters{section: q.SectionSlug, author: q.AuthorSlug, from: q.From, to: q.To}.sql(&p)
 	if q.ExcludeID != 0 {
 		where += " AND a.id <> " + p.add(q.ExcludeID)
 	}
-	sr := searchRun{where: where, args: p, rank: rank}
+	sr := searchRun{where: where, args: p, rank: rank, public: !q.AllStatuses}
 	core := titleQuery(q)
 
 	var res news.SearchResults
@@ -308,10 +339,14 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 type searchRun struct {
 	ctx   context.Context
 	tx    pgx.Tx
-	where string // filter conditions on a (articles) and s (sections)
+	where string // filter conditions on a (articles)
 	args  params
 	rank  string // the ranking tsquery
 
+	// public: the match already leaves out unpublished articles; a walk
+	// along published_at names the status anyway, so that it can run on
+	// the partial index of published articles.
+	public    bool
 	titleRank bool // rank on title_vector rather than search_vector
 }
 
@@ -319,10 +354,11 @@ type searchRun struct {
 func (r *searchRun) add(v any) string { return r.args.add(v) }
 
 // from selects the matches that pass the filters and the extra condition.
-// Without filters the sections are not joined, so that a count reads
-// nothing but the index and the heap pages it points to.
+// The filters name only articles columns (see filters.sql): no join.
+// Without them a count tests no column of the rows, only their
+// visibility: testing one more (the status, stored after the long text)
+// would double the time a broad count takes.
 func (r searchRun) from(extra string) string {
-	// The filters name only articles columns (see filterSQL): no join.
 	return ` FROM articles a WHERE a.search_vector @@ $1::tsquery` + r.where + extra
 }
 
@@ -335,6 +371,9 @@ func (r searchRun) count(extra string) (int, error) {
 // byDate pages through the matches newest first.
 func (r searchRun) byDate(extra string, limit, offset int) ([]int64, error) {
 	p := append(params(nil), r.args...)
+	if r.public {
+		extra += publicSQL
+	}
 	rows, err := r.tx.Query(r.ctx, `SELECT a.id`+r.from(extra)+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT `+p.add(limit)+` OFFSET `+p.add(offset), p...)
 	if err != nil {
@@ -372,7 +411,8 @@ func (r searchRun) ranked(extra string, limit, offset int) ([]int64, []float64, 
 	return ids, scores, rows.Err()
 }
 
-// articlesByID loads whole articles with their authors, in the order of ids.
+// articlesByID loads whole articles with their authors and tags, in the
+// order of ids.
 func articlesByID(ctx context.Context, tx pgx.Tx, ids []int64) ([]news.Article, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -393,8 +433,10 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 	return s.writeTx(ctx, "update search text", func(ctx context.Context, tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		for _, d := range docs {
-			b.Queue(`UPDATE articles SET search_vector = $2::tsvector WHERE id = $1`,
-				d.ID, vectorLiteral(d.SearchTitle, d.SearchBody))
+			// An unpublished article keeps its hidden lexeme.
+			b.Queue(`UPDATE articles SET search_vector = CASE WHEN status = 'published' THEN $2::tsvector
+				ELSE $2::tsvector || $3::tsvector END WHERE id = $1`,
+				d.ID, vectorLiteral(d.SearchTitle, d.SearchBody), hiddenVector)
 		}
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()
@@ -411,8 +453,9 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 	})
 }
 
-// TermDocFreqs counts, for each term, the articles whose search text holds
-// it (one GIN index lookup per term, in one query), and all articles.
+// TermDocFreqs counts, for each term, the published articles whose search
+// text holds it (one GIN index lookup per term, in one query), and all
+// published articles.
 func (s *Store) TermDocFreqs(ctx context.Context, terms []string) (map[string]int, int, error) {
 	freqs := make(map[string]int, len(terms))
 	queryOf := map[string][]string{} // tsquery literal -> terms
@@ -423,6 +466,7 @@ func (s *Store) TermDocFreqs(ctx context.Context, terms []string) (map[string]in
 		}
 		freqs[t] = 0
 		if it := item(lexemes(t)); it != "" {
+			it = publicMatch(it)
 			if _, ok := queryOf[it]; !ok {
 				list = append(list, it)
 			}
@@ -431,7 +475,7 @@ func (s *Store) TermDocFreqs(ctx context.Context, terms []string) (map[string]in
 	}
 	var total int
 	err := s.readTx(ctx, "term frequencies", func(ctx context.Context, tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles a WHERE true`+publicSQL).Scan(&total); err != nil {
 			return err
 		}
 		if len(list) == 0 {

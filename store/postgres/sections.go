@@ -9,14 +9,14 @@ import (
 	"sahafa/news"
 )
 
-// Sections returns every section with its number of articles, by name (in
-// code point order, as SQLite compares text, whatever the database's
-// collation).
+// Sections returns every section with its number of published articles,
+// by name (in code point order, as SQLite compares text, whatever the
+// database's collation).
 func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
 	var out []news.SectionStats
 	err := s.query(ctx, "list sections", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `
-			SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id)
+			SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
 			FROM sections s ORDER BY s.name COLLATE "C", s.id`)
 		if err != nil {
 			return err
@@ -59,15 +59,15 @@ func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, err
 	return au, err
 }
 
-// PublicationCounts counts articles per 15-minute bucket of published_at,
-// along the published_at index.
+// PublicationCounts counts published articles per 15-minute bucket of
+// published_at, along the partial published_at index.
 func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]news.TimeCount, error) {
 	var out []news.TimeCount
 	const width = int64(news.CountBucket / time.Second)
 	err := s.query(ctx, "publication counts", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT b, count(*) FROM (
 				SELECT floor(extract(epoch FROM published_at) / $1)::bigint * $1 AS b FROM articles
-				WHERE ($2::timestamptz IS NULL OR published_at >= $2) AND ($3::timestamptz IS NULL OR published_at < $3)) x
+				WHERE status = 'published' AND ($2::timestamptz IS NULL OR published_at >= $2) AND ($3::timestamptz IS NULL OR published_at < $3)) x
 			GROUP BY b ORDER BY b`, width, optTime(from), optTime(to))
 		if err != nil {
 			return err

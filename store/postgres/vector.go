@@ -3,6 +3,8 @@ package postgres
 import (
 	"strconv"
 	"strings"
+
+	"sahafa/news"
 )
 
 // PostgreSQL's tsvector limits (tsearch/ts_type.h): positions run to
@@ -69,4 +71,17 @@ func vectorLiteral(title, body string) string {
 		}
 	}
 	return b.String()
+}
+
+// searchVector is the search_vector of an article: vectorLiteral, and the
+// hidden lexeme when readers may not see the article.
+func searchVector(title, body string, status news.Status) string {
+	v := vectorLiteral(title, body)
+	if status == news.StatusPublished {
+		return v
+	}
+	if v == "" {
+		return hiddenVector
+	}
+	return v + " " + hiddenVector
 }

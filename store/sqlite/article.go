@@ -19,6 +19,11 @@ const defaultListLimit = 20
 // maxScanLimit bounds one ScanArticles page.
 const maxScanLimit = 1000
 
+// publicSQL is the condition readers' queries add: only published
+// articles. It is written as a literal (never a bound parameter) so that
+// SQLite can use the partial indexes declared WHERE status = 'published'.
+const publicSQL = ` AND a.status = 'published'`
+
 // querier is what *sql.DB, *sql.Tx and *sql.Conn have in common.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -28,7 +33,8 @@ type querier interface {
 // articleColumns are read by scanArticle, in this order, from articles a
 // joined with sections s.
 const articleColumns = `a.id, COALESCE(a.external_id, ''), a.source_url, a.source, a.slug, a.title,
-	a.abstract, a.body, a.dateline, a.published_at, a.updated_at, a.url_date, s.id, s.slug, s.name`
+	a.abstract, a.body, a.dateline, a.published_at, a.updated_at, a.url_date, s.id, s.slug, s.name,
+	a.status, a.version, a.time_set, a.ever_published, COALESCE(a.created_by, 0), a.image, a.body_source`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id `
 
@@ -39,16 +45,36 @@ type scanner interface {
 func scanArticle(sc scanner, extra ...any) (news.Article, error) {
 	var a news.Article
 	var published, updated, day int64
+	var image string
 	dest := []any{&a.ID, &a.ExternalID, &a.SourceURL, &a.Source, &a.Slug, &a.Title,
 		&a.Abstract, &a.Body, &a.Dateline, &published, &updated, &day,
-		&a.Section.ID, &a.Section.Slug, &a.Section.Name}
+		&a.Section.ID, &a.Section.Slug, &a.Section.Name,
+		&a.Status, &a.Version, &a.TimeSet, &a.EverPublished, &a.CreatedBy, &image, &a.BodySource}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return news.Article{}, err
 	}
 	a.PublishedAt = fromUnix(published)
 	a.UpdatedAt = fromUnix(updated)
 	a.FirstPublished = fromUnix(day)
+	if image != "" {
+		a.Image = new(news.Image)
+		if err := json.Unmarshal([]byte(image), a.Image); err != nil {
+			return news.Article{}, fmt.Errorf("article %d: lead image: %w", a.ID, err)
+		}
+	}
 	return a, nil
+}
+
+// imageJSON is the stored form of a lead image: JSON, or "" for none.
+func imageJSON(img *news.Image) (string, error) {
+	if img == nil || img.URL == "" {
+		return "", nil
+	}
+	b, err := json.Marshal(img)
+	if err != nil {
+		return "", fmt.Errorf("encode lead image: %w", err)
+	}
+	return string(b), nil
 }
 
 func fromUnix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
@@ -69,7 +95,7 @@ func ceilUnix(t time.Time) int64 {
 }
 
 // queryArticles runs a query selecting articleColumns and loads the authors
-// of the rows.
+// and tags of the rows.
 func queryArticles(ctx context.Context, q querier, query string, args ...any) ([]news.Article, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -88,14 +114,15 @@ func queryArticles(ctx context.Context, q querier, query string, args ...any) ([
 		return nil, err
 	}
 	rows.Close()
-	if err := loadAuthors(ctx, q, out); err != nil {
+	if err := loadAuthorsAndTags(ctx, q, out); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// loadAuthors fills the Authors of a page of articles with one query.
-func loadAuthors(ctx context.Context, q querier, articles []news.Article) error {
+// loadAuthorsAndTags fills the Authors and Tags of a page of articles with
+// one query each.
+func loadAuthorsAndTags(ctx context.Context, q querier, articles []news.Article) error {
 	if len(articles) == 0 {
 		return nil
 	}
@@ -111,29 +138,59 @@ func loadAuthors(ctx context.Context, q querier, articles []news.Article) error 
 	if err != nil {
 		return fmt.Errorf("encode article ids: %w", err)
 	}
+	// One query for both: each row is an author (kind 0) or a tag (kind 1).
 	rows, err := q.QueryContext(ctx, `
-		SELECT aa.article_id, au.id, au.slug, au.name
+		SELECT 0, aa.article_id, aa.position, au.id, au.slug, au.name
 		FROM article_authors aa JOIN authors au ON au.id = aa.author_id
-		WHERE aa.article_id IN (SELECT value FROM json_each(?))
-		ORDER BY aa.article_id, aa.position`, string(list))
+		WHERE aa.article_id IN (SELECT value FROM json_each(?1))
+		UNION ALL
+		SELECT 1, at.article_id, at.position, t.id, t.slug, t.name
+		FROM article_tags at JOIN tags t ON t.id = at.tag_id
+		WHERE at.article_id IN (SELECT value FROM json_each(?1))
+		ORDER BY 1, 2, 3`, string(list))
 	if err != nil {
-		return fmt.Errorf("load authors: %w", err)
+		return fmt.Errorf("load authors and tags: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var articleID int64
-		var au news.Author
-		if err := rows.Scan(&articleID, &au.ID, &au.Slug, &au.Name); err != nil {
-			return fmt.Errorf("load authors: %w", err)
+		var kind, articleID, id int64
+		var pos int
+		var slug, name string
+		if err := rows.Scan(&kind, &articleID, &pos, &id, &slug, &name); err != nil {
+			return fmt.Errorf("load authors and tags: %w", err)
 		}
 		for _, i := range index[articleID] {
-			articles[i].Authors = append(articles[i].Authors, au)
+			if kind == 0 {
+				articles[i].Authors = append(articles[i].Authors, news.Author{ID: id, Slug: slug, Name: name})
+			} else {
+				articles[i].Tags = append(articles[i].Tags, news.Tag{ID: id, Slug: slug, Name: name})
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load authors: %w", err)
+		return fmt.Errorf("load authors and tags: %w", err)
 	}
 	return nil
+}
+
+// loadCorrections fills the Corrections of one article.
+func loadCorrections(ctx context.Context, q querier, a *news.Article) error {
+	rows, err := q.QueryContext(ctx, `SELECT id, at, text, COALESCE(user_id, 0) FROM corrections
+		WHERE article_id = ? ORDER BY at, id`, a.ID)
+	if err != nil {
+		return fmt.Errorf("load corrections: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c := news.Correction{ArticleID: a.ID}
+		var at int64
+		if err := rows.Scan(&c.ID, &at, &c.Text, &c.UserID); err != nil {
+			return fmt.Errorf("load corrections: %w", err)
+		}
+		c.At = fromUnix(at)
+		a.Corrections = append(a.Corrections, c)
+	}
+	return rows.Err()
 }
 
 // readTx starts a read-only transaction on the reader pool, so that the
@@ -142,7 +199,8 @@ func (s *Store) readTx(ctx context.Context) (*sql.Tx, error) {
 	return s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }
 
-// oneArticle returns the single article a WHERE clause selects.
+// oneArticle returns the single article a WHERE clause selects, with its
+// corrections, or a zero Article when there is none.
 func (s *Store) oneArticle(ctx context.Context, op, where string, args ...any) (news.Article, error) {
 	tx, err := s.readTx(ctx)
 	if err != nil {
@@ -156,11 +214,25 @@ func (s *Store) oneArticle(ctx context.Context, op, where string, args ...any) (
 	if len(list) == 0 {
 		return news.Article{}, nil
 	}
-	return list[0], nil
+	a := list[0]
+	if err := loadCorrections(ctx, tx, &a); err != nil {
+		return news.Article{}, wrapErr(op, err)
+	}
+	return a, nil
 }
 
-// Article returns the article with the given id.
+// Article returns the published article with the given id.
 func (s *Store) Article(ctx context.Context, id int64) (news.Article, error) {
+	a, err := s.oneArticle(ctx, "get article", "a.id = ?"+publicSQL, id)
+	if err == nil && a.ID == 0 {
+		err = news.Errorf(news.ENOTFOUND, "article %d not found", id)
+	}
+	return a, err
+}
+
+// EditorialArticle returns the article with the given id, whatever its
+// status.
+func (s *Store) EditorialArticle(ctx context.Context, id int64) (news.Article, error) {
 	a, err := s.oneArticle(ctx, "get article", "a.id = ?", id)
 	if err == nil && a.ID == 0 {
 		err = news.Errorf(news.ENOTFOUND, "article %d not found", id)
@@ -168,7 +240,8 @@ func (s *Store) Article(ctx context.Context, id int64) (news.Article, error) {
 	return a, err
 }
 
-// ArticleByExternalID returns the article imported with the given id.
+// ArticleByExternalID returns the article imported with the given id,
+// whatever its status.
 func (s *Store) ArticleByExternalID(ctx context.Context, externalID string) (news.Article, error) {
 	if externalID == "" {
 		return news.Article{}, news.Errorf(news.ENOTFOUND, "article with external id %q not found", externalID)
@@ -180,15 +253,25 @@ func (s *Store) ArticleByExternalID(ctx context.Context, externalID string) (new
 	return a, err
 }
 
-// ArticleByPath returns the article at /<sectionSlug>/<date>/<slug>. Only the
-// calendar date of date (in its own location) counts.
+// ArticleByPath returns the published article at /<sectionSlug>/<date>/<slug>.
+// Only the calendar date of date (in its own location) counts.
 func (s *Store) ArticleByPath(ctx context.Context, sectionSlug string, date time.Time, slug string) (news.Article, error) {
 	day := time.Date(date.Year(), date.Month(), date.Day(), 0, 0, 0, 0, time.UTC).Unix()
 	a, err := s.oneArticle(ctx, "get article by path",
-		"s.slug = ? AND a.url_date = ? AND a.slug = ?", sectionSlug, day, slug)
+		"s.slug = ? AND a.url_date = ? AND a.slug = ?"+publicSQL, sectionSlug, day, slug)
 	if err == nil && a.ID == 0 {
 		err = news.Errorf(news.ENOTFOUND, "article %s/%s/%s not found",
 			sectionSlug, date.Format(time.DateOnly), slug)
+	}
+	return a, err
+}
+
+// ArticleByOldPath returns the published article an old path redirects to.
+func (s *Store) ArticleByOldPath(ctx context.Context, path string) (news.Article, error) {
+	a, err := s.oneArticle(ctx, "get article by old path",
+		"a.id = (SELECT article_id FROM redirects WHERE path = ?)"+publicSQL, news.RedirectKey(path))
+	if err == nil && a.ID == 0 {
+		err = news.Errorf(news.ENOTFOUND, "no redirect from %q", path)
 	}
 	return a, err
 }
@@ -204,38 +287,63 @@ func listLimit(n int) int {
 	return n
 }
 
-// filterSQL turns the filters shared by lists and search into a WHERE
-// fragment (starting with " AND" when not empty) and its arguments.
-func filterSQL(sectionSlug, authorSlug string, from, to time.Time) (string, []any) {
+// filters are the conditions shared by lists and search.
+type filters struct {
+	section, author, tag string
+	from, to             time.Time
+}
+
+// sql turns the filters into a WHERE fragment (starting with " AND" when
+// not empty) and its arguments.
+func (f filters) sql() (string, []any) {
 	var b strings.Builder
 	var args []any
-	if sectionSlug != "" {
+	if f.section != "" {
 		// A subquery, not s.slug: the conditions then name only articles
 		// columns, so counts need no join and run on the indexes alone.
 		b.WriteString(" AND a.section_id = (SELECT id FROM sections WHERE slug = ?)")
-		args = append(args, sectionSlug)
+		args = append(args, f.section)
 	}
-	if authorSlug != "" {
+	if f.author != "" {
 		b.WriteString(` AND a.id IN (SELECT aa.article_id FROM article_authors aa
 			JOIN authors au ON au.id = aa.author_id WHERE au.slug = ?)`)
-		args = append(args, authorSlug)
+		args = append(args, f.author)
 	}
-	if !from.IsZero() {
+	if f.tag != "" {
+		b.WriteString(` AND a.id IN (SELECT at.article_id FROM article_tags at
+			JOIN tags t ON t.id = at.tag_id WHERE t.slug = ?)`)
+		args = append(args, f.tag)
+	}
+	if !f.from.IsZero() {
 		b.WriteString(" AND a.published_at >= ?")
-		args = append(args, ceilUnix(from))
+		args = append(args, ceilUnix(f.from))
 	}
-	if !to.IsZero() {
+	if !f.to.IsZero() {
 		b.WriteString(" AND a.published_at < ?")
-		args = append(args, ceilUnix(to))
+		args = append(args, ceilUnix(f.to))
 	}
 	return b.String(), args
 }
 
-// Articles returns one page of the articles the filter selects, newest first.
+// statusSQL is the condition keeping the given statuses ("" for all).
+func statusSQL(statuses []news.Status) (string, []any) {
+	if len(statuses) == 0 {
+		return "", nil
+	}
+	args := make([]any, len(statuses))
+	for i, st := range statuses {
+		args[i] = string(st)
+	}
+	return " AND a.status IN (?" + strings.Repeat(",?", len(statuses)-1) + ")", args
+}
+
+// Articles returns one page of the published articles the filter selects,
+// newest first.
 func (s *Store) Articles(ctx context.Context, f news.ArticleFilter) (news.ArticleList, error) {
 	const op = "list articles"
 	limit := listLimit(f.Limit)
-	where, args := filterSQL(f.SectionSlug, f.AuthorSlug, f.From, f.To)
+	where, args := filters{f.SectionSlug, f.AuthorSlug, f.TagSlug, f.From, f.To}.sql()
+	where = publicSQL + where
 
 	tx, err := s.readTx(ctx)
 	if err != nil {
@@ -272,8 +380,46 @@ func (s *Store) Articles(ctx context.Context, f news.ArticleFilter) (news.Articl
 	return list, nil
 }
 
+// EditorialArticles returns one page of the articles the newsroom filter
+// selects, whatever their status.
+func (s *Store) EditorialArticles(ctx context.Context, f news.EditorialFilter) (news.ArticleList, error) {
+	const op = "list newsroom articles"
+	limit := listLimit(f.Limit)
+	where, args := filters{section: f.SectionSlug, author: f.AuthorSlug}.sql()
+	if st, sargs := statusSQL(f.Statuses); st != "" {
+		where += st
+		args = append(args, sargs...)
+	}
+	if f.CreatedBy > 0 {
+		where += " AND a.created_by = ?"
+		args = append(args, f.CreatedBy)
+	}
+	order := "a.updated_at DESC, a.id DESC"
+	if f.ByPublished {
+		order = "a.published_at DESC, a.id DESC"
+		if f.Ascending {
+			order = "a.published_at, a.id"
+		}
+	}
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return news.ArticleList{}, wrapErr(op, err)
+	}
+	defer tx.Rollback()
+	var list news.ArticleList
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE 1`+where, args...).Scan(&list.Total); err != nil {
+		return news.ArticleList{}, wrapErr(op, err)
+	}
+	list.Articles, err = queryArticles(ctx, tx, `SELECT `+articleColumns+articleFrom+`WHERE 1`+where+
+		` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return news.ArticleList{}, wrapErr(op, err)
+	}
+	return list, nil
+}
+
 // ScanArticles returns up to limit articles (default 100, at most 1000)
-// with id > afterID, by id.
+// with id > afterID, by id, whatever their status.
 func (s *Store) ScanArticles(ctx context.Context, afterID int64, limit int) ([]news.Article, error) {
 	if limit <= 0 {
 		limit = news.MaxListLimit
@@ -301,10 +447,17 @@ func validate(i int, r *news.ArticleRecord) error {
 		return news.Errorf(news.EINVALID, "record %d: slug is empty", i)
 	case r.ID < 0:
 		return news.Errorf(news.EINVALID, "record %d: id is negative", i)
+	case r.Status != "" && !r.Status.Valid():
+		return news.Errorf(news.EINVALID, "record %d: unknown status %q", i, r.Status)
 	}
 	for j, au := range r.Authors {
 		if strings.TrimSpace(au.Slug) == "" {
 			return news.Errorf(news.EINVALID, "record %d: author %d: slug is empty", i, j)
+		}
+	}
+	for j, t := range r.Tags {
+		if strings.TrimSpace(t.Slug) == "" {
+			return news.Errorf(news.EINVALID, "record %d: tag %d: slug is empty", i, j)
 		}
 	}
 	return nil
@@ -351,15 +504,20 @@ func (s *Store) SaveArticles(ctx context.Context, records []news.ArticleRecord) 
 
 // saver holds the statements of one SaveArticles transaction, prepared once.
 type saver struct {
+	tx    *sql.Tx
 	stmts []*sql.Stmt
 
-	upsertSection, upsertAuthor    *sql.Stmt
-	byExternalID, byID, slugsTaken *sql.Stmt
-	insertArticle, updateArticle   *sql.Stmt
-	deleteSearch, insertSearch     *sql.Stmt
-	deleteAuthors, insertAuthor    *sql.Stmt
-	deleteRelated                  *sql.Stmt
-	sections, authors              map[string]namedID
+	upsertSection, upsertAuthor, upsertTag *sql.Stmt
+	byExternalID, byID, slugsTaken         *sql.Stmt
+	insertArticle, updateArticle           *sql.Stmt
+	deleteSearch, insertSearch             *sql.Stmt
+	deleteAuthors, insertAuthor            *sql.Stmt
+	deleteTags, insertTag                  *sql.Stmt
+	deleteRelated                          *sql.Stmt
+	putRedirect, dropRedirect              *sql.Stmt
+	revisionCount, insertRevision          *sql.Stmt
+	insertEvent                            *sql.Stmt
+	sections, authors, tags                map[string]namedID
 }
 
 type namedID struct {
@@ -367,8 +525,24 @@ type namedID struct {
 	name string
 }
 
-// The section and author upserts keep a stored name when the record has
-// none, and name a new row after its slug in that case.
+// hiddenTerm is added to the indexed text of every article readers may not
+// see, and public searches exclude it ("… NOT hiddenTerm"): the FTS index
+// alone then keeps drafts out of public results, without reading a row per
+// match. It cannot collide with an analyzed term: the analyzer removes
+// tatweel (U+0640) from Arabic words and emits only ASCII for Latin ones,
+// and the ascii tokenizer keeps the tatweel inside the token.
+const hiddenTerm = "\u0640unlisted"
+
+// indexedBody is the body text the FTS index holds for an article.
+func indexedBody(searchBody string, status news.Status) string {
+	if status == news.StatusPublished {
+		return searchBody
+	}
+	return searchBody + " " + hiddenTerm
+}
+
+// The section, author and tag upserts keep a stored name when the record
+// has none, and name a new row after its slug in that case.
 const (
 	upsertSectionSQL = `INSERT INTO sections (slug, name) VALUES (?1, CASE WHEN ?2 <> '' THEN ?2 ELSE ?1 END)
 		ON CONFLICT (slug) DO UPDATE SET name = CASE WHEN ?2 <> '' THEN ?2 ELSE sections.name END
@@ -376,41 +550,37 @@ const (
 	upsertAuthorSQL = `INSERT INTO authors (slug, name) VALUES (?1, CASE WHEN ?2 <> '' THEN ?2 ELSE ?1 END)
 		ON CONFLICT (slug) DO UPDATE SET name = CASE WHEN ?2 <> '' THEN ?2 ELSE authors.name END
 		RETURNING id`
+	upsertTagSQL = `INSERT INTO tags (slug, name) VALUES (?1, CASE WHEN ?2 <> '' THEN ?2 ELSE ?1 END)
+		ON CONFLICT (slug) DO UPDATE SET name = CASE WHEN ?2 <> '' THEN ?2 ELSE tags.name END
+		RETURNING id`
 	// slugsTakenSQL lists the slugs of other articles on the same section and
 	// URL date that equal ?3 or extend it with "-…", with an index range scan.
 	slugsTakenSQL = `SELECT slug FROM articles
 		WHERE section_id = ?1 AND url_date = ?2 AND id <> ?4
 		AND (slug = ?3 OR (slug > ?3 || '-' AND slug < ?3 || '.'))`
 	insertArticleSQL = `INSERT INTO articles (external_id, source_url, source, section_id, url_date, slug,
-		title, abstract, body, dateline, published_at, updated_at)
-		VALUES (NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		title, abstract, body, dateline, published_at, updated_at,
+		status, version, time_set, ever_published, created_by, image, body_source)
+		VALUES (NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)`
 	updateArticleSQL = `UPDATE articles SET external_id = NULLIF(?, ''), source_url = ?, source = ?,
 		section_id = ?, url_date = ?, slug = ?, title = ?, abstract = ?, body = ?, dateline = ?,
-		published_at = ?, updated_at = ? WHERE id = ?`
-	// An article's URL date is the date of its first publication: an
-	// update that moves published_at keeps its URL.
-	existingSQL = `SELECT id, url_date FROM articles WHERE `
+		published_at = ?, updated_at = ?, status = ?, version = ?, time_set = ?, ever_published = ?,
+		created_by = NULLIF(?, 0), image = ?, body_source = ? WHERE id = ?`
+	existingSQL = `SELECT a.id, a.url_date, a.version, a.ever_published, a.slug, s.slug
+		FROM articles a JOIN sections s ON s.id = a.section_id WHERE `
 )
 
 func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
-	sv := &saver{sections: map[string]namedID{}, authors: map[string]namedID{}}
-	prep := func(dst **sql.Stmt, query string) error {
-		st, err := tx.PrepareContext(ctx, query)
-		if err != nil {
-			return fmt.Errorf("prepare: %w", err)
-		}
-		sv.stmts = append(sv.stmts, st)
-		*dst = st
-		return nil
-	}
+	sv := &saver{tx: tx, sections: map[string]namedID{}, authors: map[string]namedID{}, tags: map[string]namedID{}}
 	for _, p := range []struct {
 		dst   **sql.Stmt
 		query string
 	}{
 		{&sv.upsertSection, upsertSectionSQL},
 		{&sv.upsertAuthor, upsertAuthorSQL},
-		{&sv.byExternalID, existingSQL + `external_id = ?`},
-		{&sv.byID, existingSQL + `id = ?`},
+		{&sv.upsertTag, upsertTagSQL},
+		{&sv.byExternalID, existingSQL + `a.external_id = ?`},
+		{&sv.byID, existingSQL + `a.id = ?`},
 		{&sv.slugsTaken, slugsTakenSQL},
 		{&sv.insertArticle, insertArticleSQL},
 		{&sv.updateArticle, updateArticleSQL},
@@ -419,14 +589,29 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 		{&sv.deleteAuthors, `DELETE FROM article_authors WHERE article_id = ?`},
 		{&sv.deleteRelated, `DELETE FROM related WHERE article_id = ?`},
 		{&sv.insertAuthor, `INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)`},
+		{&sv.deleteTags, `DELETE FROM article_tags WHERE article_id = ?`},
+		{&sv.insertTag, `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`},
+		{&sv.putRedirect, `INSERT INTO redirects (path, article_id) VALUES (?, ?)
+			ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`},
+		{&sv.dropRedirect, `DELETE FROM redirects WHERE path = ?`},
+		{&sv.revisionCount, `SELECT COALESCE(max(number), 0) FROM revisions WHERE article_id = ?`},
+		{&sv.insertRevision, `INSERT INTO revisions (article_id, number, at, user_id, user_name, note, data)
+			VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?)`},
+		{&sv.insertEvent, insertEventSQL},
 	} {
-		if err := prep(p.dst, p.query); err != nil {
+		st, err := tx.PrepareContext(ctx, p.query)
+		if err != nil {
 			sv.close()
-			return nil, err
+			return nil, fmt.Errorf("prepare: %w", err)
 		}
+		sv.stmts = append(sv.stmts, st)
+		*p.dst = st
 	}
 	return sv, nil
 }
+
+const insertEventSQL = `INSERT INTO events (article_id, at, user_id, user_name, action, from_status, to_status, note)
+	VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`
 
 func (sv *saver) close() {
 	for _, st := range sv.stmts {
@@ -434,8 +619,8 @@ func (sv *saver) close() {
 	}
 }
 
-// named finds or creates a section or author by slug, once per transaction
-// unless a later record gives it another name.
+// named finds or creates a section, author or tag by slug, once per
+// transaction unless a later record gives it another name.
 func named(ctx context.Context, st *sql.Stmt, cache map[string]namedID, slug, name string) (int64, error) {
 	if c, ok := cache[slug]; ok && (name == "" || name == c.name) {
 		return c.id, nil
@@ -448,28 +633,42 @@ func named(ctx context.Context, st *sql.Stmt, cache map[string]namedID, slug, na
 	return id, nil
 }
 
-// existing returns the id and URL date of the stored article r updates,
-// or zeros.
-func (sv *saver) existing(ctx context.Context, r *news.ArticleRecord) (id, day int64, err error) {
-	if r.ExternalID != "" {
-		err := sv.byExternalID.QueryRowContext(ctx, r.ExternalID).Scan(&id, &day)
-		if err == nil {
-			return id, day, nil
+// current is what the saver needs of the stored article a record updates.
+type current struct {
+	id, day       int64
+	version       int
+	everPublished bool
+	slug, section string
+}
+
+// existing returns the stored article r updates, or a zero current.
+func (sv *saver) existing(ctx context.Context, r *news.ArticleRecord) (current, error) {
+	var c current
+	scan := func(st *sql.Stmt, arg any) (bool, error) {
+		err := st.QueryRowContext(ctx, arg).Scan(&c.id, &c.day, &c.version, &c.everPublished, &c.slug, &c.section)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, 0, fmt.Errorf("find by external id: %w", err)
+		return err == nil, err
+	}
+	if r.ExternalID != "" {
+		if ok, err := scan(sv.byExternalID, r.ExternalID); ok || err != nil {
+			return c, wrapFind("external id", err)
 		}
 	}
 	if r.ID > 0 {
-		err := sv.byID.QueryRowContext(ctx, r.ID).Scan(&id, &day)
-		if err == nil {
-			return id, day, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, 0, fmt.Errorf("find by id: %w", err)
+		if ok, err := scan(sv.byID, r.ID); ok || err != nil {
+			return c, wrapFind("id", err)
 		}
 	}
-	return 0, 0, nil
+	return current{}, nil
+}
+
+func wrapFind(by string, err error) error {
+	if err != nil {
+		return fmt.Errorf("find by %s: %w", by, err)
+	}
+	return nil
 }
 
 // freeSlug returns slug, or slug-2, slug-3… when another article already
@@ -502,30 +701,45 @@ func (sv *saver) freeSlug(ctx context.Context, sectionID, day int64, slug string
 }
 
 func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (int64, bool, error) {
+	if r.Status == "" {
+		r.Status = news.StatusPublished
+	}
 	sectionID, err := named(ctx, sv.upsertSection, sv.sections, r.Section.Slug, r.Section.Name)
 	if err != nil {
 		return 0, false, fmt.Errorf("section %q: %w", r.Section.Slug, err)
 	}
-	id, day, err := sv.existing(ctx, r)
+	cur, err := sv.existing(ctx, r)
 	if err != nil {
 		return 0, false, err
 	}
-	if id == 0 {
-		day = urlDate(r.PublishedAt)
-		if !r.FirstPublished.IsZero() {
-			day = urlDate(r.FirstPublished) // a copy from another store keeps its URL
-		}
+	if r.ExpectVersion > 0 && cur.version != r.ExpectVersion {
+		return 0, false, news.Errorf(news.ECONFLICT,
+			"the article was changed by someone else (version %d, you edited version %d)", cur.version, r.ExpectVersion)
+	}
+	id := cur.id
+	// The URL date is fixed once an article has been public; before that
+	// it follows the planned publication time.
+	day := cur.day
+	if cur.id == 0 || !cur.everPublished {
+		day = r.URLDate().Unix()
 	}
 	slug, err := sv.freeSlug(ctx, sectionID, day, r.Slug, id)
 	if err != nil {
 		return 0, false, err
 	}
+	r.Slug = slug
 	updated := now
 	if !r.UpdatedAt.IsZero() {
 		updated = r.UpdatedAt.Unix()
 	}
+	image, err := imageJSON(r.Image)
+	if err != nil {
+		return 0, false, err
+	}
+	everPublished := cur.everPublished || r.Status == news.StatusPublished
 	args := []any{r.ExternalID, r.SourceURL, r.Source, sectionID, day, slug,
-		r.Title, r.Abstract, r.Body, r.Dateline, r.PublishedAt.Unix(), updated}
+		r.Title, r.Abstract, r.Body, r.Dateline, r.PublishedAt.Unix(), updated,
+		string(r.Status), cur.version + 1, r.TimeSet, everPublished, r.CreatedBy, image, r.BodySource}
 
 	created := id == 0
 	if created {
@@ -537,23 +751,52 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 			return 0, false, fmt.Errorf("insert article: %w", err)
 		}
 	} else {
+		if r.Revision != nil {
+			if err := sv.keepFirstRevision(ctx, id, now); err != nil {
+				return 0, false, err
+			}
+		}
 		if _, err := sv.updateArticle.ExecContext(ctx, append(args, id)...); err != nil {
 			return 0, false, fmt.Errorf("update article %d: %w", id, err)
 		}
-		if _, err := sv.deleteSearch.ExecContext(ctx, id); err != nil {
-			return 0, false, fmt.Errorf("unindex article %d: %w", id, err)
-		}
-		if _, err := sv.deleteAuthors.ExecContext(ctx, id); err != nil {
-			return 0, false, fmt.Errorf("clear authors of article %d: %w", id, err)
-		}
-		// The text changed, so the "you may also read" list is recomputed.
-		if _, err := sv.deleteRelated.ExecContext(ctx, id); err != nil {
-			return 0, false, fmt.Errorf("clear related of article %d: %w", id, err)
+		for _, q := range []*sql.Stmt{sv.deleteSearch, sv.deleteAuthors, sv.deleteTags, sv.deleteRelated} {
+			// The text changed, so the "you may also read" list is
+			// recomputed too.
+			if _, err := q.ExecContext(ctx, id); err != nil {
+				return 0, false, fmt.Errorf("clear index, authors, tags or related of article %d: %w", id, err)
+			}
 		}
 	}
-	if _, err := sv.insertSearch.ExecContext(ctx, id, r.SearchTitle, r.SearchBody); err != nil {
+	if _, err := sv.insertSearch.ExecContext(ctx, id, r.SearchTitle, indexedBody(r.SearchBody, r.Status)); err != nil {
 		return 0, false, fmt.Errorf("index article %d: %w", id, err)
 	}
+	if err := sv.credit(ctx, id, r); err != nil {
+		return 0, false, err
+	}
+	if err := sv.redirects(ctx, id, cur, r); err != nil {
+		return 0, false, err
+	}
+	if r.Revision != nil {
+		if err := sv.revision(ctx, id, now, *r.Revision, r.Article.RevisionData()); err != nil {
+			return 0, false, err
+		}
+	}
+	if r.Event != nil {
+		ev := *r.Event
+		if ev.At.IsZero() {
+			ev.At = fromUnix(now)
+		}
+		if _, err := sv.insertEvent.ExecContext(ctx, id, ev.At.Unix(), ev.UserID, ev.UserName, ev.Action,
+			string(ev.From), string(ev.To), ev.Note); err != nil {
+			return 0, false, fmt.Errorf("record event of article %d: %w", id, err)
+		}
+	}
+	r.ID = id
+	return id, created, nil
+}
+
+// credit writes the authors and tags of article id, in the record's order.
+func (sv *saver) credit(ctx context.Context, id int64, r *news.ArticleRecord) error {
 	seen := make(map[string]bool, len(r.Authors))
 	pos := 0
 	for _, au := range r.Authors {
@@ -563,12 +806,86 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 		seen[au.Slug] = true
 		authorID, err := named(ctx, sv.upsertAuthor, sv.authors, au.Slug, au.Name)
 		if err != nil {
-			return 0, false, fmt.Errorf("author %q: %w", au.Slug, err)
+			return fmt.Errorf("author %q: %w", au.Slug, err)
 		}
 		if _, err := sv.insertAuthor.ExecContext(ctx, id, authorID, pos); err != nil {
-			return 0, false, fmt.Errorf("credit author %q: %w", au.Slug, err)
+			return fmt.Errorf("credit author %q: %w", au.Slug, err)
 		}
 		pos++
 	}
-	return id, created, nil
+	clear(seen)
+	pos = 0
+	for _, t := range r.Tags {
+		if seen[t.Slug] {
+			continue
+		}
+		seen[t.Slug] = true
+		tagID, err := named(ctx, sv.upsertTag, sv.tags, t.Slug, t.Name)
+		if err != nil {
+			return fmt.Errorf("tag %q: %w", t.Slug, err)
+		}
+		if _, err := sv.insertTag.ExecContext(ctx, id, tagID, pos); err != nil {
+			return fmt.Errorf("tag article with %q: %w", t.Slug, err)
+		}
+		pos++
+	}
+	return nil
+}
+
+// redirects records the paths that lead to article id from now on: its
+// previous path when a public article moves (a new slug or section), and
+// the record's old paths. Its own new path never redirects.
+func (sv *saver) redirects(ctx context.Context, id int64, cur current, r *news.ArticleRecord) error {
+	newPath := news.RedirectKey(r.Path())
+	paths := r.OldPaths
+	if cur.id != 0 && cur.everPublished {
+		old := news.Article{Slug: cur.slug, Section: news.Section{Slug: cur.section}, FirstPublished: fromUnix(cur.day)}
+		paths = append(paths, old.Path())
+	}
+	for _, p := range paths {
+		if k := news.RedirectKey(p); k != "" && k != newPath {
+			if _, err := sv.putRedirect.ExecContext(ctx, k, id); err != nil {
+				return fmt.Errorf("redirect %q to article %d: %w", k, id, err)
+			}
+		}
+	}
+	if _, err := sv.dropRedirect.ExecContext(ctx, newPath); err != nil {
+		return fmt.Errorf("drop redirect %q: %w", newPath, err)
+	}
+	return nil
+}
+
+// revision stores the next revision of article id.
+func (sv *saver) revision(ctx context.Context, id, now int64, meta news.RevisionMeta, data news.RevisionData) error {
+	var n int
+	if err := sv.revisionCount.QueryRowContext(ctx, id).Scan(&n); err != nil {
+		return fmt.Errorf("count revisions of article %d: %w", id, err)
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("encode revision: %w", err)
+	}
+	if _, err := sv.insertRevision.ExecContext(ctx, id, n+1, now, meta.UserID, meta.UserName, meta.Note, string(b)); err != nil {
+		return fmt.Errorf("store revision %d of article %d: %w", n+1, id, err)
+	}
+	return nil
+}
+
+// keepFirstRevision stores the article as it is now as its first revision
+// when it has none (an imported article edited for the first time), so
+// that the state before the newsroom touched it can be restored.
+func (sv *saver) keepFirstRevision(ctx context.Context, id, now int64) error {
+	var n int
+	if err := sv.revisionCount.QueryRowContext(ctx, id).Scan(&n); err != nil {
+		return fmt.Errorf("count revisions of article %d: %w", id, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	list, err := queryArticles(ctx, sv.tx, `SELECT `+articleColumns+articleFrom+`WHERE a.id = ?`, id)
+	if err != nil || len(list) == 0 {
+		return fmt.Errorf("read article %d before its first edit: %w", id, err)
+	}
+	a := list[0]
+	return sv.revision(ctx, id, a.UpdatedAt.Unix(), news.RevisionMeta{Note: news.FirstRevisionNote}, a.RevisionData())
 }

@@ -66,11 +66,11 @@ func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error
 // the given one (?2 = its published_at, ?3 = its id), then keeps the ?4
 // nearest in time.
 const nearestSQL = `SELECT ` + articleColumns + ` FROM (
-		SELECT id FROM (SELECT id FROM articles WHERE section_id = ?1 AND (published_at, id) < (?2, ?3)
-			ORDER BY published_at DESC, id DESC LIMIT ?4)
+		SELECT id FROM (SELECT id FROM articles WHERE section_id = ?1 AND status = 'published'
+			AND (published_at, id) < (?2, ?3) ORDER BY published_at DESC, id DESC LIMIT ?4)
 		UNION ALL
-		SELECT id FROM (SELECT id FROM articles WHERE section_id = ?1 AND (published_at, id) > (?2, ?3)
-			ORDER BY published_at, id LIMIT ?4)
+		SELECT id FROM (SELECT id FROM articles WHERE section_id = ?1 AND status = 'published'
+			AND (published_at, id) > (?2, ?3) ORDER BY published_at, id LIMIT ?4)
 	) n JOIN articles a ON a.id = n.id JOIN sections s ON s.id = a.section_id
 	ORDER BY abs(a.published_at - ?2), a.published_at DESC, a.id DESC LIMIT ?4`
 
@@ -101,7 +101,7 @@ func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Articl
 	}
 	list, err := queryArticles(ctx, tx, `SELECT `+articleColumns+` FROM related r
 		JOIN articles a ON a.id = r.related_id JOIN sections s ON s.id = a.section_id
-		WHERE r.article_id = ? ORDER BY r.rank LIMIT ?`, id, limit)
+		WHERE r.article_id = ?`+publicSQL+` ORDER BY r.rank LIMIT ?`, id, limit)
 	if err != nil {
 		return nil, false, wrapErr(op, err)
 	}
@@ -116,7 +116,7 @@ func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Articl
 func (s *Store) MissingRelated(ctx context.Context, limit int) ([]int64, error) {
 	limit = max(1, min(limit, 1000))
 	rows, err := s.r.QueryContext(ctx, `SELECT id FROM articles a
-		WHERE NOT EXISTS (SELECT 1 FROM related r WHERE r.article_id = a.id)
+		WHERE a.status = 'published' AND NOT EXISTS (SELECT 1 FROM related r WHERE r.article_id = a.id)
 		ORDER BY published_at DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, wrapErr("missing related", err)
@@ -142,7 +142,7 @@ func (s *Store) TermDocFreqs(ctx context.Context, terms []string) (map[string]in
 	}
 	defer tx.Rollback()
 	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles`).Scan(&total); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE 1`+publicSQL).Scan(&total); err != nil {
 		return nil, 0, wrapErr(op, err)
 	}
 	st, err := tx.PrepareContext(ctx, `SELECT doc FROM article_search_vocab WHERE term = ?`)

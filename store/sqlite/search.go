@@ -51,7 +51,9 @@ func ftsStrings(terms []string) []string {
 //     exactly what the required part does, but bm25 scores every phrase of the
 //     expression, so the articles that also hold s1 or s2 rank higher. Alone
 //     (more-like-this) they are ORed and decide the match.
-//   - Exclude terms are cut with NOT.
+//   - Exclude terms are cut with NOT, and so is hiddenTerm unless the query
+//     is the newsroom's (AllStatuses): readers never see unpublished
+//     articles.
 func matchExpr(q news.SearchQuery) string {
 	must := ftsStrings(q.Terms)
 	for _, p := range q.Phrases {
@@ -73,6 +75,9 @@ func matchExpr(q news.SearchQuery) string {
 		expr = strings.Join(should, " OR ")
 	default:
 		return ""
+	}
+	if !q.AllStatuses {
+		not = append(not, ftsString(hiddenTerm))
 	}
 	if len(not) > 0 {
 		expr = "(" + expr + ") NOT (" + strings.Join(not, " OR ") + ")"
@@ -98,10 +103,14 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	}
 	limit := listLimit(q.Limit)
 	offset := max(q.Offset, 0)
-	where, fargs := filterSQL(q.SectionSlug, q.AuthorSlug, q.From, q.To)
+	where, fargs := filters{section: q.SectionSlug, author: q.AuthorSlug, from: q.From, to: q.To}.sql()
 	if q.ExcludeID != 0 {
 		where += " AND a.id <> ?"
 		fargs = append(fargs, q.ExcludeID)
+	}
+	if st, sargs := statusSQL(q.Statuses); q.AllStatuses && st != "" {
+		where += st
+		fargs = append(fargs, sargs...)
 	}
 
 	tx, err := s.readTx(ctx)
@@ -109,7 +118,7 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 		return news.SearchResults{}, wrapErr(op, err)
 	}
 	defer tx.Rollback()
-	sr := searchRun{ctx: ctx, tx: tx, where: where, fargs: fargs}
+	sr := searchRun{ctx: ctx, tx: tx, where: where, fargs: fargs, public: !q.AllStatuses}
 
 	var res news.SearchResults
 	if res.Total, err = sr.count(match); err != nil || res.Total <= offset {
@@ -179,6 +188,10 @@ type searchRun struct {
 	tx    *sql.Tx
 	where string // filter conditions on a (articles)
 	fargs []any
+	// public: the match already leaves out unpublished articles (see
+	// matchExpr); a scan along published_at names the status anyway, to
+	// run on the partial index of published articles.
+	public bool
 }
 
 // matchedSQL selects the filtered articles whose index entry matches ?.
@@ -200,7 +213,11 @@ func (r searchRun) count(match string) (int, error) {
 // published_at drives the scan, so a broad query stops after one page.
 func (r searchRun) byDate(match string, limit, offset int) ([]int64, error) {
 	args := append(append([]any{match}, r.fargs...), limit, offset)
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT a.id`+matchedSQL+r.where+
+	where := r.where
+	if r.public {
+		where = publicSQL + where
+	}
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT a.id`+matchedSQL+where+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
@@ -282,7 +299,7 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 	}
 	defer tx.Rollback()
 
-	exists, err := tx.PrepareContext(ctx, `SELECT id FROM articles WHERE id = ?`)
+	exists, err := tx.PrepareContext(ctx, `SELECT status FROM articles WHERE id = ?`)
 	if err != nil {
 		return wrapErr(op, err)
 	}
@@ -299,8 +316,8 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 	defer ins.Close()
 
 	for _, d := range docs {
-		var id int64
-		err := exists.QueryRowContext(ctx, d.ID).Scan(&id)
+		var status news.Status
+		err := exists.QueryRowContext(ctx, d.ID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return news.Errorf(news.ENOTFOUND, "article %d not found", d.ID)
 		}
@@ -310,7 +327,7 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 		if _, err := del.ExecContext(ctx, d.ID); err != nil {
 			return wrapErr(op, err)
 		}
-		if _, err := ins.ExecContext(ctx, d.ID, d.SearchTitle, d.SearchBody); err != nil {
+		if _, err := ins.ExecContext(ctx, d.ID, d.SearchTitle, indexedBody(d.SearchBody, status)); err != nil {
 			return wrapErr(op, err)
 		}
 	}

@@ -14,7 +14,7 @@ import (
 func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
 	const op = "list sections"
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id)
+		SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
 		FROM sections s ORDER BY s.name, s.id`)
 	if err != nil {
 		return nil, wrapErr(op, err)
@@ -66,7 +66,8 @@ func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]ne
 	}
 	const width = int64(news.CountBucket / time.Second)
 	rows, err := s.r.QueryContext(ctx, `SELECT published_at - (published_at % ?1) - (CASE WHEN published_at % ?1 < 0 THEN ?1 ELSE 0 END) AS b,
-		count(*) FROM articles WHERE published_at >= ?2 AND published_at < ?3 GROUP BY b ORDER BY b`, width, lo, hi)
+		count(*) FROM articles WHERE status = 'published' AND published_at >= ?2 AND published_at < ?3
+		GROUP BY b ORDER BY b`, width, lo, hi)
 	if err != nil {
 		return nil, wrapErr(op, err)
 	}

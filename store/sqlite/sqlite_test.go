@@ -151,8 +151,25 @@ func TestMatchExpr(t *testing.T) {
 		{news.SearchQuery{Terms: []string{"", "-", "a"}}, `"a"`},
 	}
 	for _, c := range cases {
+		// The newsroom's query: exactly the terms.
+		c.q.AllStatuses = true
 		if got := matchExpr(c.q); got != c.want {
 			t.Errorf("matchExpr(%+v) = %s, want %s", c.q, got, c.want)
+		}
+		// A reader's query also leaves out every unpublished article.
+		c.q.AllStatuses = false
+		if c.want == "" {
+			if got := matchExpr(c.q); got != "" {
+				t.Errorf("public matchExpr(%+v) = %s, want nothing", c.q, got)
+			}
+			continue
+		}
+		want := "(" + c.want + `) NOT ("` + hiddenTerm + `")`
+		if strings.Contains(c.want, " NOT (") {
+			want = strings.TrimSuffix(c.want, ")") + ` OR "` + hiddenTerm + `")`
+		}
+		if got := matchExpr(c.q); got != want {
+			t.Errorf("public matchExpr(%+v) = %s, want %s", c.q, got, want)
 		}
 	}
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"UpdateSearchText", testUpdateSearchText},
 		{"ConcurrentReadersAndWriter", testConcurrent},
 	}
+	tests = append(tests, newsroomTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
