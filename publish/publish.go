@@ -8,6 +8,8 @@ package publish
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 
 	"sahafa/arabic"
+	"sahafa/markup"
 	"sahafa/news"
 )
 
@@ -63,8 +66,28 @@ func BodyPolicy() *bluemonday.Policy {
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
 	p.AllowElements("figure", "figcaption")
+	// Alt text and titles in Arabic: UGC's pattern drops the whole
+	// attribute for tashkeel, ، ؟ ؛ « » or a colon, and most Arabic alt
+	// text with it.
+	p.AllowAttrs("alt").Matching(attrText).OnElements("img")
+	p.AllowAttrs("title").Matching(attrText).OnElements("img", "a")
+	// Responsive images of the site's media library (markup emits them):
+	// site-relative URLs only, since bluemonday checks no URL in srcset.
+	p.AllowAttrs("srcset").Matching(srcsetPattern).OnElements("img")
+	p.AllowAttrs("sizes").Matching(regexp.MustCompile(`^[a-zA-Z0-9 ():,.-]{1,200}$`)).OnElements("img")
+	p.AllowAttrs("width", "height").Matching(regexp.MustCompile(`^[1-9][0-9]{0,4}$`)).OnElements("img")
+	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
+	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
+	// Link cards of embedded media (no third-party frames).
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed embed-[a-z]{1,20}$`)).OnElements("figure")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-link$`)).OnElements("a")
 	return p
 }
+
+var (
+	attrText      = regexp.MustCompile(`^[\p{L}\p{M}\p{N}\p{P}\p{Zs}\p{Sc}\s\x{200C}-\x{200F}\x{061C}+=^|~°×÷±]*$`)
+	srcsetPattern = regexp.MustCompile(`^/[^/\s,][^\s,]* [1-9][0-9]{0,4}w(?:, /[^/\s,][^\s,]* [1-9][0-9]{0,4}w)*$`)
+)
 
 // Skip is a draft that was not stored, and why.
 type Skip struct {
@@ -146,6 +169,14 @@ func (s *Service) Commit(ctx context.Context, p Prepared) (Result, error) {
 	return res, nil
 }
 
+// Changed tells the caches that content changed outside Save (a
+// correction, a renamed section, new settings).
+func (s *Service) Changed() {
+	if s.opts.OnChange != nil {
+		s.opts.OnChange()
+	}
+}
+
 // record turns a draft into what the store writes, or says why it cannot.
 func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord, error) {
 	title := collapseSpace(d.Title)
@@ -155,11 +186,35 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 	if len([]rune(title)) > 500 {
 		return news.ArticleRecord{}, news.Errorf(news.EINVALID, "title is longer than 500 characters")
 	}
+	status := d.Status
+	if status == "" {
+		status = news.StatusPublished
+	}
+	if !status.Valid() {
+		return news.ArticleRecord{}, news.Errorf(news.EINVALID, "unknown status %q", d.Status)
+	}
 	section, err := s.section(ctx, d.SectionName, d.SectionSlug)
 	if err != nil {
 		return news.ArticleRecord{}, err
 	}
-	body := s.policy.Sanitize(d.Body)
+	// Bodies lose bidi embeddings and overrides like one-line fields do:
+	// an unclosed U+202E in a paragraph would reverse the rest of the page
+	// (search snippets, feeds); the marks LRM, RLM and ALM stay.
+	d.Body = arabic.StripBidiControls(d.Body)
+	var body, source string
+	if d.Markdown {
+		html, problems := RenderMarkdown(ctx, s.store, d.Body)
+		if len(problems) > 0 {
+			return news.ArticleRecord{}, news.Errorf(news.EINVALID, "%s", problems[0].Message)
+		}
+		body, source = html, d.Body
+	} else {
+		body = s.policy.Sanitize(d.Body)
+	}
+	image, err := s.leadImage(ctx, d.Image)
+	if err != nil {
+		return news.ArticleRecord{}, err
+	}
 	abstract := collapseSpace(d.Abstract)
 	if strings.TrimSpace(body) == "" && abstract == "" {
 		return news.ArticleRecord{}, news.Errorf(news.EINVALID, "article %q has no body", title)
@@ -186,7 +241,12 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 		seen[as] = true
 		authors = append(authors, news.Author{Slug: as, Name: name})
 	}
+	tags, err := tagList(d.Tags)
+	if err != nil {
+		return news.ArticleRecord{}, err
+	}
 	a := news.Article{
+		ID:          d.ID,
 		ExternalID:  strings.TrimSpace(d.ExternalID),
 		SourceURL:   strings.TrimSpace(d.SourceURL),
 		Source:      strings.TrimSpace(d.Source),
@@ -199,8 +259,110 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 		Dateline:    collapseSpace(d.Dateline),
 		PublishedAt: published.UTC().Truncate(time.Second),
 		UpdatedAt:   s.opts.Now().UTC().Truncate(time.Second),
+		Status:      status,
+		BodySource:  source,
+		Tags:        tags,
+		Image:       image,
+		CreatedBy:   d.CreatedBy,
+		TimeSet:     d.TimeSet || !d.PublishedAt.IsZero() && d.CreatedBy == 0,
 	}
-	return news.ArticleRecord{Article: a, SearchTitle: SearchTitle(a), SearchBody: SearchBody(a)}, nil
+	return news.ArticleRecord{
+		Article: a, SearchTitle: SearchTitle(a), SearchBody: SearchBody(a),
+		OldPaths: d.OldPaths, ExpectVersion: d.Version, Revision: d.Revision, Event: d.Event,
+	}, nil
+}
+
+// MaxTags bounds the tags of one article.
+const MaxTags = 20
+
+// tagList turns tag names into tags with slugs, dropping empty names and
+// repeats (by slug) and keeping the order.
+func tagList(names []string) ([]news.Tag, error) {
+	var out []news.Tag
+	seen := map[string]bool{}
+	for _, name := range names {
+		name = collapseSpace(name)
+		slug := arabic.Slug(name)
+		if name == "" || slug == "" || seen[slug] {
+			continue
+		}
+		if len([]rune(name)) > 60 {
+			return nil, news.Errorf(news.EINVALID, "tag %q is longer than 60 characters", name)
+		}
+		seen[slug] = true
+		out = append(out, news.Tag{Slug: slug, Name: name})
+	}
+	if len(out) > MaxTags {
+		return nil, news.Errorf(news.EINVALID, "an article may have at most %d tags, not %d", MaxTags, len(out))
+	}
+	return out, nil
+}
+
+// MediaResolver resolves the site's own image URLs ("/media/42") in a
+// Markdown body to the stored image's responsive variants.
+func MediaResolver(ctx context.Context, store news.MediaStore) func(string) (markup.Image, bool) {
+	return func(src string) (markup.Image, bool) {
+		id, ok := news.MediaIDFromURL(src)
+		if !ok {
+			return markup.Image{}, false
+		}
+		m, err := store.Media(ctx, id)
+		if err != nil || len(m.Variants) == 0 {
+			return markup.Image{}, false
+		}
+		v := m.Default()
+		return markup.Image{Src: m.URL(v), Srcset: m.Srcset(), Sizes: news.MediaSizes, Width: v.Width, Height: v.Height}, true
+	}
+}
+
+// RenderMarkdown renders a Markdown body as it will be stored: images of
+// the library resolved, sanitized with BodyPolicy. The problems are what
+// the writer must fix before it can be saved.
+func RenderMarkdown(ctx context.Context, store news.MediaStore, src string) (string, []markup.Problem) {
+	html, problems := markup.Render(src, markup.Options{Resolve: MediaResolver(ctx, store)})
+	return bodyPolicy.Sanitize(html), problems
+}
+
+// bodyPolicy is BodyPolicy built once; a bluemonday policy is safe for
+// concurrent use once built.
+var bodyPolicy = BodyPolicy()
+
+// leadImage completes a lead image: the site's own image gets its variants
+// and size; a remote one is kept as given. Alt text is required.
+func (s *Service) leadImage(ctx context.Context, img *news.Image) (*news.Image, error) {
+	if img == nil || (img.URL == "" && img.MediaID == 0) {
+		return nil, nil
+	}
+	out := *img
+	out.Alt = collapseSpace(out.Alt)
+	out.Caption = collapseSpace(out.Caption)
+	id := out.MediaID
+	if id == 0 {
+		id, _ = news.MediaIDFromURL(out.URL)
+	}
+	if id != 0 {
+		m, err := s.store.Media(ctx, id)
+		if err != nil {
+			if news.ErrorCode(err) == news.ENOTFOUND {
+				return nil, news.Errorf(news.EINVALID, "lead image %d does not exist", id)
+			}
+			return nil, err
+		}
+		v := m.Default()
+		out.MediaID, out.URL, out.Srcset, out.Width, out.Height = m.ID, m.URL(v), m.Srcset(), v.Width, v.Height
+		if out.Alt == "" {
+			out.Alt = m.Alt
+		}
+		if out.Caption == "" {
+			out.Caption = m.Caption
+		}
+	} else if u, err := url.Parse(out.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, news.Errorf(news.EINVALID, "lead image URL %q is not an http(s) URL", out.URL)
+	}
+	if out.Alt == "" {
+		return nil, news.Errorf(news.EINVALID, "the lead image has no alt text")
+	}
+	return &out, nil
 }
 
 // SearchTitle and SearchBody are the analyzed text the index holds for an
@@ -297,7 +459,12 @@ func (s *Service) loadSections(ctx context.Context) error {
 // reservedSlugs are the first path segments the site routes itself: a
 // section there would be shadowed (/search/, /archive/) or unreachable
 // (/static/…).
-var reservedSlugs = map[string]bool{"api": true, "archive": true, "author": true, "search": true, "static": true}
+var reservedSlugs = map[string]bool{"api": true, "archive": true, "author": true, "search": true, "static": true,
+	"newsroom": true, "media": true, "tag": true, "feed": true, "feeds": true, "sitemap.xml": true, "robots.txt": true}
+
+// ReservedSlug reports whether a section slug would collide with one of
+// the site's own paths.
+func ReservedSlug(slug string) bool { return reservedSlugs[slug] }
 
 // sectionSlug makes the slug of a section from a given slug or a name:
 // arabic.Slug's form, kept off the site's own paths. "" when s has no

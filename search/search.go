@@ -44,6 +44,10 @@ type Request struct {
 	ByDate  bool      // newest first instead of best first
 	Limit   int
 	Offset  int
+	// Newsroom searches every article whatever its status (readers'
+	// searches find published articles only); Statuses narrows it.
+	Newsroom bool
+	Statuses []news.Status
 }
 
 // Hit is one result, ready to show.
@@ -81,6 +85,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (Results, error) {
 		Terms: q.Terms, Phrases: q.Phrases, Exclude: q.Exclude,
 		SectionSlug: req.Section, AuthorSlug: req.Author, From: req.From, To: req.To,
 		ByDate: req.ByDate, Limit: limit, Offset: max(req.Offset, 0),
+		AllStatuses: req.Newsroom, Statuses: req.Statuses,
 	}
 	beyond := sq.Offset > MaxOffset
 	if beyond {

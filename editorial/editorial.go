@@ -1,0 +1,494 @@
+package editorial
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"sahafa/arabic"
+	"sahafa/markup"
+	"sahafa/news"
+	"sahafa/publish"
+	"sahafa/search"
+)
+
+// Options configure a Service.
+type Options struct {
+	// Location is the newsroom's time zone: publication times typed in
+	// forms are read in it. Default UTC.
+	Location *time.Location
+	Now      func() time.Time // default time.Now
+	Logger   *slog.Logger     // default slog.Default()
+}
+
+// Service carries out newsroom actions for a signed-in user.
+type Service struct {
+	store  news.Store
+	pub    *publish.Service
+	search *search.Engine
+	opts   Options
+	// wake nudges the scheduler after a save that schedules an article.
+	wake chan struct{}
+}
+
+// New returns a Service writing through pub.
+func New(store news.Store, pub *publish.Service, engine *search.Engine, opts Options) *Service {
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if engine == nil {
+		engine = search.New(store)
+	}
+	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1)}
+}
+
+// Location is the newsroom's time zone.
+func (s *Service) Location() *time.Location { return s.opts.Location }
+
+// ArticleInput is an article as the editor form sends it: text fields as
+// typed, so that a form refused for an error shows exactly what was typed.
+type ArticleInput struct {
+	ID        int64
+	Version   int    // the version the form was opened on
+	Title     string // headline
+	Abstract  string // subheadline
+	Body      string // Markdown
+	Section   string // section slug
+	Tags      string // names separated by commas (، or ,)
+	Authors   string // names separated by commas
+	Dateline  string
+	Slug      string // empty: from the headline
+	PublishAt string // "2006-01-02T15:04" in the newsroom's time zone; empty: at publication
+	ImageID   string // lead image from the media library; empty for none
+	ImageAlt  string
+	Note      string // what changed, kept with the revision
+}
+
+// InputFrom fills a form from a stored article.
+func (s *Service) InputFrom(a news.Article) ArticleInput {
+	in := ArticleInput{
+		ID: a.ID, Version: a.Version, Title: a.Title, Abstract: a.Abstract, Body: a.BodySource,
+		Section: a.Section.Slug, Dateline: a.Dateline, Slug: a.Slug,
+	}
+	if in.Body == "" {
+		in.Body = a.Body // imported HTML, edited as is (Markdown passes HTML through)
+	}
+	var names []string
+	for _, t := range a.Tags {
+		names = append(names, t.Name)
+	}
+	in.Tags = strings.Join(names, "، ")
+	names = names[:0]
+	for _, au := range a.Authors {
+		names = append(names, au.Name)
+	}
+	in.Authors = strings.Join(names, "، ")
+	if a.TimeSet || a.EverPublished {
+		in.PublishAt = a.PublishedAt.In(s.opts.Location).Format(FormTime)
+	}
+	if a.Image != nil {
+		if a.Image.MediaID != 0 {
+			in.ImageID = strconv.FormatInt(a.Image.MediaID, 10)
+		}
+		in.ImageAlt = a.Image.Alt
+	}
+	return in
+}
+
+// FormTime is the layout of <input type="datetime-local">.
+const FormTime = "2006-01-02T15:04"
+
+// Article returns an article the user may see in the newsroom.
+func (s *Service) Article(ctx context.Context, u news.User, id int64) (news.Article, error) {
+	a, err := s.store.EditorialArticle(ctx, id)
+	if err != nil {
+		return news.Article{}, err
+	}
+	if !Can(u, ActView, &a) {
+		return news.Article{}, forbidden()
+	}
+	return a, nil
+}
+
+// splitNames splits a list typed with Arabic or Latin commas.
+func splitNames(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '،' || r == '\n' }) {
+		if p := strings.Join(strings.Fields(part), " "); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Field limits of the editor form.
+const (
+	maxTitle    = 300
+	maxAbstract = 600
+	maxBody     = 200_000 // bytes of Markdown
+	maxDateline = 80
+	maxNote     = 300
+)
+
+// Save creates an article (in draft) or saves an edit of one, keeping a
+// revision. Form errors come back as news.FieldErrors, in Arabic; an
+// edit over a version someone else saved since is ECONFLICT.
+func (s *Service) Save(ctx context.Context, u news.User, in ArticleInput) (news.Article, error) {
+	var cur news.Article
+	if in.ID != 0 {
+		var err error
+		if cur, err = s.store.EditorialArticle(ctx, in.ID); err != nil {
+			return news.Article{}, err
+		}
+		if !Can(u, ActEdit, &cur) {
+			return news.Article{}, forbidden()
+		}
+	} else if !Can(u, ActCreate, nil) {
+		return news.Article{}, forbidden()
+	}
+	d, err := s.validate(ctx, u, in, cur)
+	if err != nil {
+		return news.Article{}, err
+	}
+	d.Revision = &news.RevisionMeta{UserID: u.ID, UserName: u.Name, Note: strings.TrimSpace(in.Note)}
+	action := news.ActionSave
+	if in.ID == 0 {
+		action = news.ActionCreate
+	}
+	d.Event = &news.Event{UserID: u.ID, UserName: u.Name, Action: action, From: cur.Status, To: d.Status}
+	return s.save(ctx, d)
+}
+
+// validate checks a form and turns it into a draft for the write path.
+func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cur news.Article) (news.Draft, error) {
+	errs := news.FieldErrors{}
+	title := strings.Join(strings.Fields(in.Title), " ")
+	switch n := utf8.RuneCountInString(title); {
+	case n == 0:
+		errs.Add("title", "اكتب عنوان المقال")
+	case n > maxTitle:
+		errs.Add("title", fmt.Sprintf("العنوان أطول من %d حرف (%d)", maxTitle, n))
+	}
+	if n := utf8.RuneCountInString(in.Abstract); n > maxAbstract {
+		errs.Add("abstract", fmt.Sprintf("العنوان الفرعي أطول من %d حرف (%d)", maxAbstract, n))
+	}
+	switch {
+	case strings.TrimSpace(in.Body) == "":
+		errs.Add("body", "نص المقال فارغ")
+	case len(in.Body) > maxBody:
+		errs.Add("body", fmt.Sprintf("نص المقال أطول من %d ألف حرف", maxBody/1000))
+	default:
+		if _, problems := markup.Render(in.Body, markup.Options{}); len(problems) > 0 {
+			msgs := make([]string, len(problems))
+			for i, p := range problems {
+				msgs[i] = p.Message
+			}
+			errs.Add("body", strings.Join(msgs, "؛ "))
+		}
+	}
+	var section news.Section
+	if in.Section == "" {
+		errs.Add("section", "اختر قسمًا")
+	} else if sec, err := s.store.SectionBySlug(ctx, in.Section); err != nil {
+		if news.ErrorCode(err) != news.ENOTFOUND {
+			return news.Draft{}, err
+		}
+		errs.Add("section", "القسم غير موجود")
+	} else {
+		section = sec
+	}
+	tags := splitNames(in.Tags)
+	if len(tags) > publish.MaxTags {
+		errs.Add("tags", fmt.Sprintf("الحد الأقصى %d وسمًا", publish.MaxTags))
+	}
+	for _, t := range tags {
+		if utf8.RuneCountInString(t) > 60 {
+			errs.Add("tags", fmt.Sprintf("الوسم «%s» أطول من 60 حرفًا", t))
+		}
+	}
+	authors := splitNames(in.Authors)
+	if len(authors) == 0 && in.ID == 0 {
+		authors = []string{u.Name}
+	}
+	if len(authors) > 10 {
+		errs.Add("authors", "الحد الأقصى عشرة كتّاب")
+	}
+	dateline := strings.Join(strings.Fields(in.Dateline), " ")
+	if utf8.RuneCountInString(dateline) > maxDateline {
+		errs.Add("dateline", "مكان الخبر أطول من 80 حرفًا")
+	}
+	slug := strings.TrimSpace(in.Slug)
+	if slug != "" && arabic.Slug(slug) == "" {
+		errs.Add("slug", "الرابط يجب أن يحتوي على حروف أو أرقام")
+	}
+	if utf8.RuneCountInString(in.Note) > maxNote {
+		errs.Add("note", "ملاحظة التعديل أطول من 300 حرف")
+	}
+
+	now := s.opts.Now()
+	published, timeSet := cur.PublishedAt, cur.TimeSet
+	if t := strings.TrimSpace(in.PublishAt); t != "" {
+		pt, err := time.ParseInLocation(FormTime, t, s.opts.Location)
+		if err != nil {
+			pt, err = time.ParseInLocation(FormTime+":05", t, s.opts.Location)
+		}
+		if err != nil {
+			errs.Add("publish_at", "اكتب الموعد بالشكل 2026-12-01T08:30")
+		} else {
+			published, timeSet = pt, true
+			if cur.Status == news.StatusPublished && pt.After(now.Add(time.Minute)) {
+				errs.Add("publish_at", "لا يمكن تأجيل مقال منشور إلى المستقبل؛ ألغِ نشره أولًا")
+			}
+		}
+	} else if !cur.EverPublished {
+		published, timeSet = now, false
+	}
+	var image *news.Image
+	if id := strings.TrimSpace(in.ImageID); id != "" {
+		mid, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || mid <= 0 {
+			errs.Add("image", "رقم الصورة غير صالح")
+		} else if m, err := s.store.Media(ctx, mid); err != nil {
+			if news.ErrorCode(err) != news.ENOTFOUND {
+				return news.Draft{}, err
+			}
+			errs.Add("image", "الصورة غير موجودة في المكتبة")
+		} else {
+			alt := strings.TrimSpace(in.ImageAlt)
+			if alt == "" {
+				alt = m.Alt
+			}
+			image = &news.Image{MediaID: mid, Alt: alt}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return news.Draft{}, err
+	}
+
+	status := cur.Status
+	createdBy := cur.CreatedBy
+	if cur.ID == 0 {
+		status, createdBy = news.StatusDraft, u.ID
+	}
+	return news.Draft{
+		ID: cur.ID, ExternalID: cur.ExternalID, SourceURL: cur.SourceURL, Source: cur.Source,
+		Slug: slug, Title: title, Abstract: in.Abstract, Body: in.Body, Markdown: true,
+		SectionName: section.Name, SectionSlug: section.Slug, Authors: authors, Tags: tags,
+		Dateline: dateline, PublishedAt: published, TimeSet: timeSet, Status: status,
+		Image: image, CreatedBy: createdBy, Version: in.versionFor(cur),
+	}, nil
+}
+
+// versionFor is the version an edit is checked against: the one the form
+// was opened on. A form without one (an old tab, a script) is checked
+// against version 1, so it cannot overwrite later edits unseen.
+func (in ArticleInput) versionFor(cur news.Article) int {
+	if cur.ID == 0 {
+		return 0
+	}
+	return max(in.Version, 1)
+}
+
+// draftFrom is a stored article as a draft for the write path, to save it
+// again with a new status or publication time.
+func draftFrom(a news.Article) news.Draft {
+	d := news.Draft{
+		ID: a.ID, ExternalID: a.ExternalID, SourceURL: a.SourceURL, Source: a.Source,
+		Slug: a.Slug, Title: a.Title, Abstract: a.Abstract, Body: a.BodySource, Markdown: a.BodySource != "",
+		SectionName: a.Section.Name, SectionSlug: a.Section.Slug, Dateline: a.Dateline,
+		PublishedAt: a.PublishedAt, TimeSet: a.TimeSet, Status: a.Status, Image: a.Image,
+		CreatedBy: a.CreatedBy, Version: a.Version,
+	}
+	if !d.Markdown {
+		d.Body = a.Body
+	}
+	for _, t := range a.Tags {
+		d.Tags = append(d.Tags, t.Name)
+	}
+	for _, au := range a.Authors {
+		d.Authors = append(d.Authors, au.Name)
+	}
+	return d
+}
+
+// save writes one draft and returns the stored article.
+func (s *Service) save(ctx context.Context, d news.Draft) (news.Article, error) {
+	res, err := s.pub.Save(ctx, []news.Draft{d})
+	if err != nil {
+		return news.Article{}, err
+	}
+	if len(res.Skipped) > 0 {
+		return news.Article{}, news.FieldErrors{"body": res.Skipped[0].Reason}
+	}
+	if d.Status == news.StatusScheduled {
+		s.Wake()
+	}
+	return s.store.EditorialArticle(ctx, res.IDs[0])
+}
+
+// Transition moves an article along the workflow: submit, approve,
+// reject, publish or unpublish. version is the one the user saw; note is
+// required to reject. Publishing an article whose chosen time is still to
+// come schedules it.
+func (s *Service) Transition(ctx context.Context, u news.User, id int64, version int, act Action, note string) (news.Article, error) {
+	a, err := s.store.EditorialArticle(ctx, id)
+	if err != nil {
+		return news.Article{}, err
+	}
+	switch act {
+	case ActSubmit, ActApprove, ActReject, ActPublish, ActUnpublish:
+	default:
+		return news.Article{}, news.Errorf(news.EINVALID, "unknown workflow action %q", act)
+	}
+	if !Can(u, act, &a) {
+		return news.Article{}, forbidden()
+	}
+	if version != a.Version {
+		return news.Article{}, news.Errorf(news.ECONFLICT, "عدّل شخص آخر هذا المقال بعد أن فتحته؛ راجع النسخة الحالية ثم أعد المحاولة")
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > maxNote {
+		return news.Article{}, news.FieldErrors{"note": "الملاحظة أطول من 300 حرف"}
+	}
+	now := s.opts.Now().UTC().Truncate(time.Second)
+	d := draftFrom(a)
+	ev := &news.Event{UserID: u.ID, UserName: u.Name, Action: string(act), From: a.Status, Note: note}
+	switch act {
+	case ActSubmit:
+		if a.Status != news.StatusDraft && a.Status != news.StatusUnpublished {
+			return news.Article{}, wrongStatus(act, a.Status)
+		}
+		d.Status = news.StatusReview
+	case ActReject:
+		if a.Status != news.StatusReview {
+			return news.Article{}, wrongStatus(act, a.Status)
+		}
+		if note == "" {
+			return news.Article{}, news.FieldErrors{"note": "اكتب للكاتب سبب الإعادة وما المطلوب"}
+		}
+		d.Status = news.StatusDraft
+	case ActApprove, ActPublish:
+		switch {
+		case act == ActApprove && a.Status != news.StatusReview,
+			act == ActPublish && a.Status == news.StatusPublished:
+			return news.Article{}, wrongStatus(act, a.Status)
+		}
+		switch {
+		case a.Status == news.StatusScheduled:
+			// "Publish now" on a scheduled article.
+			d.Status, d.PublishedAt, d.TimeSet = news.StatusPublished, now, true
+		case a.TimeSet && a.PublishedAt.After(now) && !a.EverPublished:
+			d.Status = news.StatusScheduled
+			ev.Action = news.ActionSchedule
+		case a.TimeSet || a.EverPublished:
+			d.Status = news.StatusPublished
+		default:
+			d.Status, d.PublishedAt = news.StatusPublished, now
+		}
+		if act == ActApprove {
+			ev.Action = news.ActionApprove
+		}
+	case ActUnpublish:
+		switch a.Status {
+		case news.StatusPublished:
+			d.Status = news.StatusUnpublished
+		case news.StatusScheduled:
+			d.Status = news.StatusDraft
+		default:
+			return news.Article{}, wrongStatus(act, a.Status)
+		}
+	}
+	ev.To = d.Status
+	d.Event = ev
+	d.Revision = nil // a status change is not a new text
+	return s.save(ctx, d)
+}
+
+func wrongStatus(act Action, st news.Status) error {
+	return news.Errorf(news.EINVALID, "لا يمكن تنفيذ هذا الإجراء (%s) على مقال حالته «%s»", act, st.Label())
+}
+
+// Correct adds a dated correction to a published article.
+func (s *Service) Correct(ctx context.Context, u news.User, id int64, text string) (news.Correction, error) {
+	a, err := s.store.EditorialArticle(ctx, id)
+	if err != nil {
+		return news.Correction{}, err
+	}
+	if !Can(u, ActCorrect, &a) {
+		return news.Correction{}, forbidden()
+	}
+	text = strings.Join(strings.Fields(arabic.StripBidiControls(text)), " ")
+	switch n := utf8.RuneCountInString(text); {
+	case a.Status != news.StatusPublished:
+		return news.Correction{}, news.FieldErrors{"correction": "التصحيحات للمقالات المنشورة فقط"}
+	case n == 0:
+		return news.Correction{}, news.FieldErrors{"correction": "اكتب نص التصحيح"}
+	case n > 1000:
+		return news.Correction{}, news.FieldErrors{"correction": "التصحيح أطول من 1000 حرف"}
+	}
+	c, err := s.store.AddCorrection(ctx, news.Correction{ArticleID: id, At: s.opts.Now(), Text: text, UserID: u.ID},
+		news.Event{UserID: u.ID, UserName: u.Name, Action: news.ActionCorrection, From: a.Status, To: a.Status, Note: text})
+	if err == nil {
+		s.pub.Changed()
+	}
+	return c, err
+}
+
+// Restore brings back the text of a revision as a new revision; the
+// article's status does not change.
+func (s *Service) Restore(ctx context.Context, u news.User, id int64, number, version int) (news.Article, error) {
+	a, err := s.store.EditorialArticle(ctx, id)
+	if err != nil {
+		return news.Article{}, err
+	}
+	if !Can(u, ActEdit, &a) {
+		return news.Article{}, forbidden()
+	}
+	rev, err := s.store.Revision(ctx, id, number)
+	if err != nil {
+		return news.Article{}, err
+	}
+	if version != a.Version {
+		return news.Article{}, news.Errorf(news.ECONFLICT, "عدّل شخص آخر هذا المقال بعد أن فتحته؛ راجع النسخة الحالية ثم أعد المحاولة")
+	}
+	r := rev.Data
+	d := draftFrom(a)
+	d.Title, d.Abstract, d.Body, d.Markdown = r.Title, r.Abstract, r.BodySource, true
+	d.Slug, d.Dateline, d.Tags, d.Authors, d.Image = r.Slug, r.Dateline, r.Tags, r.Authors, r.Image
+	if r.BodySource == "" {
+		d.Body, d.Markdown = r.Body, false
+	}
+	if _, err := s.store.SectionBySlug(ctx, r.SectionSlug); err == nil {
+		d.SectionSlug, d.SectionName = r.SectionSlug, r.SectionName
+	}
+	if !a.EverPublished {
+		d.PublishedAt, d.TimeSet = r.PublishedAt, r.TimeSet
+	}
+	note := fmt.Sprintf("استعادة النسخة %d", number)
+	d.Revision = &news.RevisionMeta{UserID: u.ID, UserName: u.Name, Note: note}
+	d.Event = &news.Event{UserID: u.ID, UserName: u.Name, Action: news.ActionRestore, From: a.Status, To: a.Status, Note: note}
+	return s.save(ctx, d)
+}
+
+// History is an article's workflow events and revisions.
+func (s *Service) History(ctx context.Context, u news.User, id int64) ([]news.Event, []news.Revision, error) {
+	if _, err := s.Article(ctx, u, id); err != nil {
+		return nil, nil, err
+	}
+	evs, err := s.store.Events(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	revs, err := s.store.Revisions(ctx, id)
+	return evs, revs, err
+}

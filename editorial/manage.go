@@ -1,0 +1,429 @@
+package editorial
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"sahafa/arabic"
+	"sahafa/media"
+	"sahafa/news"
+	"sahafa/publish"
+	"sahafa/search"
+	"sahafa/textdiff"
+)
+
+// Comparison shows what changed between two revisions of an article.
+type Comparison struct {
+	From, To news.Revision
+	Title    template.HTML // word diffs: <del> and <ins> marks in escaped text
+	Abstract template.HTML
+	Body     template.HTML
+	// Fields lists the other fields that differ: name, before, after.
+	Fields            [][3]string
+	Inserted, Deleted int // words of the body
+}
+
+// Compare diffs revision from against revision to of an article.
+func (s *Service) Compare(ctx context.Context, u news.User, id int64, from, to int) (Comparison, error) {
+	if _, err := s.Article(ctx, u, id); err != nil {
+		return Comparison{}, err
+	}
+	a, err := s.store.Revision(ctx, id, from)
+	if err != nil {
+		return Comparison{}, err
+	}
+	b, err := s.store.Revision(ctx, id, to)
+	if err != nil {
+		return Comparison{}, err
+	}
+	c := Comparison{From: a, To: b,
+		Title:    textdiff.HTML(a.Data.Title, b.Data.Title),
+		Abstract: textdiff.HTML(a.Data.Abstract, b.Data.Abstract),
+		Body:     textdiff.HTML(a.Data.BodySource, b.Data.BodySource),
+	}
+	c.Inserted, c.Deleted = textdiff.Stats(textdiff.Words(a.Data.BodySource, b.Data.BodySource))
+	field := func(name, x, y string) {
+		if x != y {
+			c.Fields = append(c.Fields, [3]string{name, x, y})
+		}
+	}
+	field("القسم", a.Data.SectionName, b.Data.SectionName)
+	field("الوسوم", strings.Join(a.Data.Tags, "، "), strings.Join(b.Data.Tags, "، "))
+	field("الكتّاب", strings.Join(a.Data.Authors, "، "), strings.Join(b.Data.Authors, "، "))
+	field("مكان الخبر", a.Data.Dateline, b.Data.Dateline)
+	field("الرابط", a.Data.Slug, b.Data.Slug)
+	field("موعد النشر", a.Data.PublishedAt.In(s.opts.Location).Format("2006-01-02 15:04"),
+		b.Data.PublishedAt.In(s.opts.Location).Format("2006-01-02 15:04"))
+	imageOf := func(img *news.Image) string {
+		if img == nil {
+			return ""
+		}
+		return img.URL + " (" + img.Alt + ")"
+	}
+	field("الصورة الرئيسية", imageOf(a.Data.Image), imageOf(b.Data.Image))
+	return c, nil
+}
+
+// Lists are the newsroom's front page: what each user needs next.
+type Lists struct {
+	Drafts    news.ArticleList // my drafts
+	Review    news.ArticleList // awaiting review (everyone's for editors, mine otherwise)
+	Scheduled news.ArticleList // soonest first
+	Published news.ArticleList // recently published
+	Counts    map[news.Status]int
+}
+
+// ListFilter narrows the newsroom's lists.
+type ListFilter struct {
+	Section string // slug
+	Author  string // slug
+	Limit   int
+}
+
+// Dashboard returns the lists for u. Writers and contributors see their
+// own drafts, reviews and scheduled articles; editors see everyone's.
+func (s *Service) Dashboard(ctx context.Context, u news.User, f ListFilter) (Lists, error) {
+	if !Can(u, ActCreate, nil) {
+		return Lists{}, forbidden()
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	var mine int64
+	if !u.Role.AtLeast(news.RoleEditor) {
+		mine = u.ID
+	}
+	base := news.EditorialFilter{SectionSlug: f.Section, AuthorSlug: f.Author, Limit: limit}
+	var l Lists
+	var err error
+	q := base
+	q.Statuses, q.CreatedBy = []news.Status{news.StatusDraft}, u.ID
+	if l.Drafts, err = s.store.EditorialArticles(ctx, q); err != nil {
+		return Lists{}, err
+	}
+	q = base
+	q.Statuses, q.CreatedBy = []news.Status{news.StatusReview}, mine
+	if l.Review, err = s.store.EditorialArticles(ctx, q); err != nil {
+		return Lists{}, err
+	}
+	q = base
+	q.Statuses, q.CreatedBy, q.ByPublished, q.Ascending = []news.Status{news.StatusScheduled}, mine, true, true
+	if l.Scheduled, err = s.store.EditorialArticles(ctx, q); err != nil {
+		return Lists{}, err
+	}
+	q = base
+	q.Statuses, q.ByPublished = []news.Status{news.StatusPublished}, true
+	if l.Published, err = s.store.EditorialArticles(ctx, q); err != nil {
+		return Lists{}, err
+	}
+	l.Counts, err = s.store.StatusCounts(ctx, mine)
+	return l, err
+}
+
+// Browse lists articles in one status (all when st is ""), newest edit
+// first, for the newsroom's article list.
+func (s *Service) Browse(ctx context.Context, u news.User, st news.Status, f ListFilter, offset int) (news.ArticleList, error) {
+	if !Can(u, ActCreate, nil) {
+		return news.ArticleList{}, forbidden()
+	}
+	q := news.EditorialFilter{SectionSlug: f.Section, AuthorSlug: f.Author, Limit: f.Limit, Offset: offset}
+	if st != "" {
+		q.Statuses = []news.Status{st}
+	}
+	if !u.Role.AtLeast(news.RoleEditor) && st != news.StatusPublished {
+		q.CreatedBy = u.ID
+	}
+	return s.store.EditorialArticles(ctx, q)
+}
+
+// Search finds articles in every status with the public site's engine
+// (writers and contributors find their own unpublished articles and any
+// published one).
+func (s *Service) Search(ctx context.Context, u news.User, query string, st news.Status, offset int) (search.Results, error) {
+	if !Can(u, ActCreate, nil) {
+		return search.Results{}, forbidden()
+	}
+	req := search.Request{Query: query, Newsroom: true, Limit: 20, Offset: offset}
+	if st != "" {
+		req.Statuses = []news.Status{st}
+	}
+	res, err := s.search.Search(ctx, req)
+	if err != nil {
+		return res, err
+	}
+	if !u.Role.AtLeast(news.RoleEditor) {
+		kept := res.Hits[:0]
+		for _, h := range res.Hits {
+			if Can(u, ActView, &h.Article) {
+				kept = append(kept, h)
+			}
+		}
+		res.Hits = kept
+	}
+	return res, nil
+}
+
+// SaveSection creates a section (id 0) or renames one. The slug is made
+// from the given one or the name.
+func (s *Service) SaveSection(ctx context.Context, u news.User, id int64, name, slug string) (news.Section, error) {
+	if !Can(u, ActManageSections, nil) {
+		return news.Section{}, forbidden()
+	}
+	name, slug, errs := nameAndSlug(name, slug, "section")
+	if err := errs.Err(); err != nil {
+		return news.Section{}, err
+	}
+	if publish.ReservedSlug(slug) {
+		return news.Section{}, news.FieldErrors{"slug": "هذا الرابط محجوز لصفحات الموقع"}
+	}
+	sec, err := s.store.SaveSection(ctx, news.Section{ID: id, Slug: slug, Name: name})
+	if news.ErrorCode(err) == news.ECONFLICT {
+		return news.Section{}, news.FieldErrors{"slug": "رابط القسم مستخدم لقسم آخر"}
+	}
+	if err == nil {
+		s.pub.Changed()
+	}
+	return sec, err
+}
+
+// SaveTag creates a tag (id 0) or renames one.
+func (s *Service) SaveTag(ctx context.Context, u news.User, id int64, name, slug string) (news.Tag, error) {
+	if !Can(u, ActManageTags, nil) {
+		return news.Tag{}, forbidden()
+	}
+	name, slug, errs := nameAndSlug(name, slug, "tag")
+	if err := errs.Err(); err != nil {
+		return news.Tag{}, err
+	}
+	t, err := s.store.SaveTag(ctx, news.Tag{ID: id, Slug: slug, Name: name})
+	if news.ErrorCode(err) == news.ECONFLICT {
+		return news.Tag{}, news.FieldErrors{"slug": "رابط الوسم مستخدم لوسم آخر"}
+	}
+	if err == nil {
+		s.pub.Changed()
+	}
+	return t, err
+}
+
+func nameAndSlug(name, slug, what string) (string, string, news.FieldErrors) {
+	errs := news.FieldErrors{}
+	name = strings.Join(strings.Fields(arabic.StripBidiControls(name)), " ")
+	if name == "" {
+		errs.Add("name", "اكتب الاسم")
+	} else if utf8.RuneCountInString(name) > 80 {
+		errs.Add("name", "الاسم أطول من 80 حرفًا")
+	}
+	if strings.TrimSpace(slug) == "" {
+		slug = name
+	}
+	slug = arabic.Slug(slug)
+	if slug == "" && name != "" {
+		errs.Add("slug", "الرابط يجب أن يحتوي على حروف أو أرقام")
+	}
+	return name, slug, errs
+}
+
+// MaxUploadBytes bounds one image upload.
+const MaxUploadBytes = 20 << 20
+
+// Upload checks an uploaded image by decoding it, stores its resized
+// variants and returns it. Alt text is required.
+func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, caption, credit string) (news.Media, error) {
+	if !Can(u, ActUploadMedia, nil) {
+		return news.Media{}, forbidden()
+	}
+	errs := news.FieldErrors{}
+	alt, caption, credit = oneLine(alt), oneLine(caption), oneLine(credit)
+	if alt == "" {
+		errs.Add("alt", "اكتب وصفًا للصورة لمن لا يراها (النص البديل)")
+	} else if utf8.RuneCountInString(alt) > 300 {
+		errs.Add("alt", "النص البديل أطول من 300 حرف")
+	}
+	if utf8.RuneCountInString(caption) > 500 {
+		errs.Add("caption", "التعليق أطول من 500 حرف")
+	}
+	if utf8.RuneCountInString(credit) > 120 {
+		errs.Add("credit", "اسم المصوّر أطول من 120 حرفًا")
+	}
+	var p *media.Processed
+	if r == nil {
+		errs.Add("file", "اختر صورة لرفعها")
+	} else {
+		var err error
+		if p, err = media.Process(r, media.Limits{MaxBytes: MaxUploadBytes}); err != nil {
+			if news.ErrorCode(err) != news.EINVALID {
+				return news.Media{}, err
+			}
+			errs.Add("file", news.ErrorMessage(err))
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return news.Media{}, err
+	}
+	files := make([]news.MediaFile, len(p.Variants))
+	for i, v := range p.Variants {
+		files[i] = news.MediaFile{MediaVariant: news.MediaVariant{Width: v.Width, Height: v.Height,
+			ContentType: v.ContentType, Ext: v.Ext}, Data: v.Data}
+	}
+	return s.store.SaveMedia(ctx, news.Media{CreatedAt: s.opts.Now(), UserID: u.ID, Alt: alt, Caption: caption,
+		Credit: credit, Format: p.Format, Width: p.Width, Height: p.Height}, files)
+}
+
+// EditMedia changes an image's alt text, caption and credit.
+func (s *Service) EditMedia(ctx context.Context, u news.User, id int64, alt, caption, credit string) (news.Media, error) {
+	m, err := s.store.Media(ctx, id)
+	if err != nil {
+		return news.Media{}, err
+	}
+	if !CanEditMedia(u, m.UserID) {
+		return news.Media{}, forbidden()
+	}
+	m.Alt, m.Caption, m.Credit = oneLine(alt), oneLine(caption), oneLine(credit)
+	if m.Alt == "" {
+		return news.Media{}, news.FieldErrors{"alt": "النص البديل مطلوب"}
+	}
+	if err := s.store.UpdateMedia(ctx, m); err != nil {
+		return news.Media{}, err
+	}
+	return m, nil
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(arabic.StripBidiControls(s)), " ")
+}
+
+// Setting keys an administrator can change from the newsroom.
+const (
+	SettingSiteName    = "site_name"
+	SettingDigits      = "digits"       // latin or arabic
+	SettingHijri       = "hijri"        // true or false
+	SettingFeedContent = "feed_content" // full or summary
+)
+
+// SaveSettings validates and stores site settings.
+func (s *Service) SaveSettings(ctx context.Context, u news.User, values map[string]string) error {
+	if !Can(u, ActSettings, nil) {
+		return forbidden()
+	}
+	errs := news.FieldErrors{}
+	out := map[string]string{}
+	for k, v := range values {
+		v = oneLine(v)
+		switch k {
+		case SettingSiteName:
+			if v == "" || utf8.RuneCountInString(v) > 80 {
+				errs.Add(k, "اكتب اسم الموقع (80 حرفًا على الأكثر)")
+			}
+		case SettingDigits:
+			if v != "latin" && v != "arabic" {
+				errs.Add(k, "اختر الأرقام اللاتينية أو العربية")
+			}
+		case SettingHijri:
+			if v != "true" && v != "false" {
+				errs.Add(k, "قيمة غير صالحة")
+			}
+		case SettingFeedContent:
+			if v != "full" && v != "summary" {
+				errs.Add(k, "اختر النص الكامل أو الملخص")
+			}
+		default:
+			errs.Add(k, "إعداد غير معروف")
+		}
+		out[k] = v
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	if err := s.store.SaveSettings(ctx, out); err != nil {
+		return err
+	}
+	s.pub.Changed()
+	return nil
+}
+
+// PublishDue publishes the scheduled articles whose time has come and
+// returns how many. Several servers may run it at once: each article is
+// saved against the version it was read at, so only one of them
+// publishes it.
+func (s *Service) PublishDue(ctx context.Context) (int, error) {
+	ids, err := s.store.DueScheduled(ctx, s.opts.Now(), 100)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		a, err := s.store.EditorialArticle(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if a.Status != news.StatusScheduled {
+			continue
+		}
+		d := draftFrom(a)
+		d.Status = news.StatusPublished
+		d.Event = &news.Event{Action: news.ActionGoLive, From: a.Status, To: news.StatusPublished}
+		if _, err := s.save(ctx, d); err != nil {
+			if news.ErrorCode(err) == news.ECONFLICT {
+				continue // another server published it, or someone edited it: next round
+			}
+			return n, fmt.Errorf("publish scheduled article %d: %w", id, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Wake tells the scheduler to look again (an article was scheduled).
+func (s *Service) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// schedulerPoll bounds the scheduler's sleep: articles scheduled through
+// another server are noticed within it.
+const schedulerPoll = 30 * time.Second
+
+// RunScheduler publishes scheduled articles at their time until ctx ends.
+// It sleeps until the next scheduled time (at most schedulerPoll), and
+// wakes early when this server schedules an article.
+func (s *Service) RunScheduler(ctx context.Context) {
+	for {
+		if n, err := s.PublishDue(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			s.opts.Logger.Warn("scheduler: publishing due articles", "err", err)
+		} else if n > 0 {
+			s.opts.Logger.Info("scheduler: published scheduled articles", "articles", n)
+		}
+		wait := schedulerPoll
+		if next, err := s.store.NextScheduled(ctx); err == nil && !next.IsZero() {
+			wait = min(wait, max(next.Sub(s.opts.Now())+50*time.Millisecond, 50*time.Millisecond))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-s.wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// FormatDate is how the newsroom shows a time: in its zone, Latin digits.
+func (s *Service) FormatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.opts.Location).Format("2006-01-02 15:04")
+}
