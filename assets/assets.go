@@ -1,4 +1,9 @@
-package web
+// Package assets owns Sahafa's embedded static files: the public site's
+// and the newsroom's CSS and JavaScript and the self-hosted Arabic fonts
+// (with their licences). It serves them under /static/{version}/, where
+// the version is a hash of all the files, so that they can be cached for
+// a year and a new build gets new URLs.
+package assets
 
 import (
 	"bytes"
@@ -16,11 +21,10 @@ import (
 //go:embed static
 var staticFS embed.FS
 
-// assets serves the embedded static files under /static/{version}/{file},
-// where version is a hash of all the files: a new build gets new URLs, so
-// the files can be cached for a year. CSS refers to fonts by relative URLs,
-// which keeps them under the same version.
-type assets struct {
+// Set serves the embedded static files under /static/{version}/{file}.
+// CSS refers to fonts by relative URLs, which keeps them under the same
+// version.
+type Set struct {
 	version string
 	files   map[string]*asset
 }
@@ -42,8 +46,9 @@ var assetTypes = map[string]string{
 	".md":    "text/plain; charset=utf-8",
 }
 
-func loadAssets() (*assets, error) {
-	a := &assets{files: make(map[string]*asset)}
+// Load indexes the embedded files once.
+func Load() (*Set, error) {
+	a := &Set{files: make(map[string]*asset)}
 	var names []string
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -80,9 +85,10 @@ func loadAssets() (*assets, error) {
 }
 
 // URL returns the versioned URL of a static file ("css/site.css").
-func (a *assets) URL(name string) string { return "/static/" + a.version + "/" + name }
+func (a *Set) URL(name string) string { return "/static/" + a.version + "/" + name }
 
-func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP serves /static/{version}/{file}.
+func (a *Set) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

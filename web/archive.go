@@ -54,7 +54,7 @@ func (s *Site) handleArchiveIndex(w http.ResponseWriter, r *http.Request) {
 		Nav:          stats,
 		Title:        "الأرشيف",
 		Heading:      "الأرشيف",
-		Description:  "أرشيف " + s.opts.SiteName + " حسب السنة والشهر",
+		Description:  "أرشيف " + s.cfg(r.Context()).SiteName + " حسب السنة والشهر",
 		Canonical:    s.canonical("/archive/"),
 		Breadcrumb:   []crumb{{"الأرشيف", "/archive/"}},
 		Empty:        "لا توجد مقالات في الأرشيف بعد.",
@@ -169,7 +169,7 @@ func (s *Site) archiveList(w http.ResponseWriter, r *http.Request, p *page, from
 		return
 	}
 	p.Nav = stats
-	p.Description = p.Heading + " في " + s.opts.SiteName
+	p.Description = p.Heading + " في " + s.cfg(r.Context()).SiteName
 	p.Empty = "لا توجد مقالات في هذه الفترة."
 	if !s.list(w, r, p, news.ArticleFilter{From: from, To: to}, path) {
 		return

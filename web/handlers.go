@@ -38,8 +38,8 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	p := &page{
 		Nav:         stats,
-		Title:       s.opts.SiteName,
-		Description: s.opts.SiteName + ": آخر الأخبار والتقارير من كل الأقسام",
+		Title:       s.cfg(r.Context()).SiteName,
+		Description: s.cfg(r.Context()).SiteName + ": آخر الأخبار والتقارير من كل الأقسام",
 		Canonical:   s.canonical("/"),
 		Latest:      latest.Articles,
 	}
@@ -126,7 +126,7 @@ func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.listing(w, r, sec.Name, news.SectionPath(sec.Slug), "آخر أخبار "+sec.Name+" في "+s.opts.SiteName,
+	s.listing(w, r, sec.Name, news.SectionPath(sec.Slug), "آخر أخبار "+sec.Name+" في "+s.cfg(r.Context()).SiteName,
 		"لا توجد مقالات في هذا القسم بعد.", news.ArticleFilter{SectionSlug: sec.Slug})
 }
 
@@ -168,18 +168,32 @@ func (s *Site) handleAuthor(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.listing(w, r, au.Name, news.AuthorPath(au.Slug), "مقالات "+au.Name+" في "+s.opts.SiteName,
+	s.listing(w, r, au.Name, news.AuthorPath(au.Slug), "مقالات "+au.Name+" في "+s.cfg(r.Context()).SiteName,
 		"لا توجد مقالات لهذا الكاتب بعد.", news.ArticleFilter{AuthorSlug: au.Slug})
+}
+
+func (s *Site) handleTag(w http.ResponseWriter, r *http.Request) {
+	t, err := s.store.TagBySlug(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.listing(w, r, t.Name, news.TagPath(t.Slug), "مقالات عن "+t.Name+" في "+s.cfg(r.Context()).SiteName,
+		"لا توجد مقالات بهذا الوسم بعد.", news.ArticleFilter{TagSlug: t.Slug})
 }
 
 func (s *Site) handleArticle(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	date, ok := parseDate(r.PathValue("yyyy"), r.PathValue("mm"), r.PathValue("dd"), time.UTC)
 	if !ok {
-		s.renderError(w, r, http.StatusNotFound, nil)
+		s.notFound(w, r)
 		return
 	}
 	a, err := s.store.ArticleByPath(ctx, r.PathValue("section"), date, r.PathValue("slug"))
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		s.notFound(w, r)
+		return
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -189,18 +203,10 @@ func (s *Site) handleArticle(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, a.Path(), http.StatusMovedPermanently)
 		return
 	}
-	stats, err := s.nav(r)
+	p, err := s.articlePage(r, &a)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
-	}
-	p := &page{
-		Nav:         stats,
-		Title:       a.Title,
-		Description: a.Abstract,
-		Canonical:   s.canonical(a.Path()),
-		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
-		Article:     &a,
 	}
 	related, err := s.search.Related(ctx, a, relatedLimit)
 	if err != nil {
@@ -248,6 +254,38 @@ func parseUint(s string, minLen, maxLen int) (int, bool) {
 	return n, true
 }
 
+// articlePage is the page of an article, without its related list.
+func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
+	stats, err := s.nav(r)
+	if err != nil {
+		return nil, err
+	}
+	return &page{
+		Nav:         stats,
+		Title:       a.Title,
+		Description: a.Abstract,
+		Canonical:   s.canonical(a.Path()),
+		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
+		Article:     a,
+	}, nil
+}
+
+// Preview renders an article in any status as readers will see it once
+// published, for the newsroom: never cached, never indexed.
+func (s *Site) Preview(w http.ResponseWriter, r *http.Request, a news.Article) {
+	p, err := s.articlePage(r, &a)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p.NoIndex, p.Preview, p.Canonical = true, a.Status.Label(), ""
+	if related, err := s.search.Related(r.Context(), a, relatedLimit); err == nil {
+		p.Related = related
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "article", p)
+}
+
 func (s *Site) handleNotFound(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
@@ -255,5 +293,23 @@ func (s *Site) handleNotFound(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "الطريقة غير مسموح بها", http.StatusMethodNotAllowed)
 		return
 	}
-	s.renderError(w, r, http.StatusNotFound, nil)
+	s.notFound(w, r)
+}
+
+// notFound answers a path no page has: a 301 to the article it used to
+// name (a renamed article, another system's permalink) or the 404 page.
+func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
+	key := r.URL.EscapedPath()
+	if p := r.URL.Query().Get("p"); p != "" && (r.URL.Path == "/" || r.URL.Path == "") {
+		key = "/?p=" + p // WordPress's default permalinks
+	}
+	a, err := s.store.ArticleByOldPath(r.Context(), key)
+	switch news.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, a.Path(), http.StatusMovedPermanently)
+	case news.ENOTFOUND, news.EINVALID:
+		s.renderError(w, r, http.StatusNotFound, nil)
+	default:
+		s.storeError(w, r, err)
+	}
 }

@@ -37,6 +37,7 @@ func (s *Site) funcs() template.FuncMap {
 		"articlePath": func(a news.Article) string { return a.Path() },
 		"sectionPath": news.SectionPath,
 		"authorPath":  news.AuthorPath,
+		"tagPath":     news.TagPath,
 		"asset":       s.assets.URL,
 		"monthName":   func(m time.Month) string { return monthName(m) },
 		"html":        func(s string) template.HTML { return template.HTML(s) }, // for sanitized article bodies only
@@ -65,21 +66,22 @@ func (s *Site) parseTemplates() (*templates, error) {
 
 // num formats a count with the site's digits.
 func (s *Site) num(n int) string {
-	return arabic.FormatDigits(strconv.Itoa(n), s.opts.Digits)
+	return arabic.FormatDigits(strconv.Itoa(n), s.current().Digits)
 }
 
 // date formats a time as a Gregorian date in the display time zone.
 func (s *Site) date(t time.Time) string {
-	return arabic.FormatDate(t.In(s.opts.Location), arabic.Gregorian, s.opts.Digits)
+	return arabic.FormatDate(t.In(s.opts.Location), arabic.Gregorian, s.current().Digits)
 }
 
 // hijri formats a time as a Hijri date in the display time zone, or returns
 // "" when the site does not show Hijri dates.
 func (s *Site) hijri(t time.Time) string {
-	if !s.opts.ShowHijri {
+	c := s.current()
+	if !c.ShowHijri {
 		return ""
 	}
-	return arabic.FormatDate(t.In(s.opts.Location), arabic.Hijri, s.opts.Digits)
+	return arabic.FormatDate(t.In(s.opts.Location), arabic.Hijri, c.Digits)
 }
 
 var arabicMonths = [...]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
@@ -113,6 +115,7 @@ type page struct {
 	// article page
 	Article *news.Article
 	Related []news.Article
+	Preview string // the status of a previewed article, shown in a banner
 
 	// home
 	Latest []news.Article
@@ -179,7 +182,7 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; font-src 's
 // Content-Length, Cache-Control and an ETag. A template error becomes the
 // 500 page.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	p.SiteName = s.opts.SiteName
+	p.SiteName = s.cfg(r.Context()).SiteName
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {

@@ -15,6 +15,7 @@ import (
 
 	"sahafa/api"
 	"sahafa/arabic"
+	"sahafa/assets"
 	"sahafa/news"
 	"sahafa/pagecache"
 	"sahafa/search"
@@ -38,6 +39,18 @@ type Options struct {
 	PageSize int
 	// Search runs searches and "you may also read"; default search.New(store).
 	Search *search.Engine
+	// Assets are the static files; default assets.Load().
+	Assets *assets.Set
+	// Mounts are other applications served under a path prefix, outside
+	// the page cache (the newsroom under /newsroom/).
+	Mounts []Mount
+}
+
+// Mount is an application served under Prefix ("/newsroom/"); the path
+// without its trailing slash is sent there too.
+type Mount struct {
+	Prefix  string
+	Handler http.Handler
 }
 
 // Site is the public web site. It is an http.Handler for every path:
@@ -49,7 +62,9 @@ type Site struct {
 	log    *slog.Logger
 	cache  *pagecache.Cache
 	tmpl   *templates
-	assets *assets
+	assets *assets.Set
+
+	settings settings
 
 	pages  http.Handler // the page routes, uncached
 	cached http.Handler // pages behind the cache
@@ -86,8 +101,10 @@ func New(store news.Store, opts Options) (*Site, error) {
 	}
 	s := &Site{store: store, search: opts.Search, opts: opts, log: opts.Logger}
 	var err error
-	if s.assets, err = loadAssets(); err != nil {
-		return nil, err
+	if s.assets = opts.Assets; s.assets == nil {
+		if s.assets, err = assets.Load(); err != nil {
+			return nil, err
+		}
 	}
 	if s.tmpl, err = s.parseTemplates(); err != nil {
 		return nil, err
@@ -113,6 +130,7 @@ func (s *Site) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{$}", s.handleArchiveMonth)
 	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{dd}/{$}", s.handleArchiveDay)
 	mux.HandleFunc("GET /author/{slug}/{$}", s.handleAuthor)
+	mux.HandleFunc("GET /tag/{slug}/{$}", s.handleTag)
 	mux.HandleFunc("GET /search/{$}", s.handleSearch)
 	mux.HandleFunc("GET /search", s.handleSearchNoSlash)
 	mux.HandleFunc("GET /{section}/{$}", s.handleSection)
@@ -128,11 +146,22 @@ func (s *Site) routes(mux *http.ServeMux) {
 // conflicts between "/static/" and "/{section}/".
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
+	for _, m := range s.opts.Mounts {
+		if strings.HasPrefix(p, m.Prefix) || p == strings.TrimSuffix(m.Prefix, "/") {
+			m.Handler.ServeHTTP(w, r)
+			return
+		}
+	}
 	switch {
 	case strings.HasPrefix(p, "/static/"):
 		s.assets.ServeHTTP(w, r)
+	case strings.HasPrefix(p, "/media/"):
+		s.serveMedia(w, r)
 	case strings.HasPrefix(p, api.Prefix):
 		s.api.ServeHTTP(w, r)
+	case p == "/" && r.URL.Query().Get("p") != "":
+		// A WordPress link (/?p=123) of an imported article.
+		s.notFound(w, r)
 	default:
 		if target, ok := canonicalQuery(r); !ok {
 			http.Redirect(w, r, target, http.StatusMovedPermanently)
@@ -169,11 +198,17 @@ func canonicalQuery(r *http.Request) (string, bool) {
 
 // Invalidate drops every cached page and API response; call it after every
 // write to the store.
-func (s *Site) Invalidate() { s.cache.Invalidate() }
+func (s *Site) Invalidate() {
+	s.settings.cur.Store(nil)
+	s.cache.Invalidate()
+}
 
 // Uncached returns the page handler without the page cache (benchmarks,
 // debugging). Static assets and the API are not included.
 func (s *Site) Uncached() http.Handler { return s.pages }
+
+// Assets returns the site's static files (the newsroom links them too).
+func (s *Site) Assets() *assets.Set { return s.assets }
 
 // Cache returns the site's page cache, for stats.
 func (s *Site) Cache() *pagecache.Cache { return s.cache }

@@ -53,10 +53,14 @@ func testHomePage(t *testing.T, open teststores.OpenFunc) {
 func TestStaticAssets(t *testing.T) {
 	f := newFixture(t, teststores.SQLite, web.Options{})
 	home := f.mustGet("/", http.StatusOK)
-	m := regexp.MustCompile(`<link rel="stylesheet" href="(/static/[^"]+\.css)">`).FindStringSubmatch(home.body)
-	if m == nil {
-		t.Fatal("no stylesheet link on the home page")
+	links := regexp.MustCompile(`<link rel="stylesheet" href="(/static/[^"]+\.css)">`).FindAllStringSubmatch(home.body, -1)
+	if len(links) != 2 || !strings.HasSuffix(links[0][1], "/css/fonts.css") || !strings.HasSuffix(links[1][1], "/css/site.css") {
+		t.Fatalf("stylesheet links on the home page: %v, want fonts.css then site.css", links)
 	}
+	site := f.mustGet(links[1][1], http.StatusOK)
+	contains(t, "site.css", site.body, "line-height: 1.8", "var(--body-font)")
+	notContains(t, "site.css", site.body, "https://", "http://")
+	m := links[0]
 	css := f.mustGet(m[1], http.StatusOK)
 	if ct := css.header.Get("Content-Type"); ct != "text/css; charset=utf-8" {
 		t.Errorf("css Content-Type = %q", ct)
@@ -64,7 +68,7 @@ func TestStaticAssets(t *testing.T) {
 	if cc := css.header.Get("Cache-Control"); !strings.Contains(cc, "max-age=31536000") || !strings.Contains(cc, "immutable") {
 		t.Errorf("css Cache-Control = %q", cc)
 	}
-	contains(t, "css", css.body, "@font-face", "font-display: swap", "Noto Naskh Arabic", "line-height: 1.8")
+	contains(t, "css", css.body, "@font-face", "font-display: swap", "Noto Naskh Arabic", "Noto Kufi Arabic")
 	notContains(t, "css", css.body, "https://", "http://")
 
 	fonts := regexp.MustCompile(`url\("([^"]+\.woff2)"\)`).FindAllStringSubmatch(css.body, -1)

@@ -1,0 +1,289 @@
+package web_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"sahafa/browsertest"
+	"sahafa/news"
+	"sahafa/publish"
+	"sahafa/store/teststores"
+	"sahafa/web"
+)
+
+// browserBodyFont is the family site.css declares for body text (its
+// --body-font), served from /static/fonts/.
+const browserBodyFont = "Noto Naskh Arabic"
+
+// browserDrafts are the articles of the browser test, stored through the
+// publish service as the newsroom would. The first headline opens with a
+// Latin name, which must not turn the line left to right.
+var browserDrafts = []news.Draft{
+	{ExternalID: "b-openai", Title: "OpenAI تطلق نموذجًا جديدًا", SectionName: "تقنية", SectionSlug: "tech",
+		Abstract: "النموذج الجديد يفهم العربية ويكتبها بطلاقة أكبر.",
+		Body: `<p>أعلنت شركة OpenAI اليوم إطلاق نموذج لغوي جديد تقول إنه أدق في فهم النصوص العربية وكتابتها.</p>
+<p>وقالت الشركة في بيان إن النموذج متاح للمطورين عبر واجهة برمجية، وإن نسخته المجانية تصل إلى المستخدمين الأسبوع المقبل.</p>`,
+		Authors: []string{"منى عبد الله"}, Dateline: "سان فرانسيسكو", PublishedAt: time.Date(2025, time.May, 14, 9, 30, 0, 0, time.UTC)},
+	{ExternalID: "b-startups", Title: "الحكومة تطلق برنامجًا لدعم الشركات الناشئة", SectionName: "اقتصاد",
+		Abstract: "تمويل وإعفاءات ضريبية لرواد الأعمال.",
+		Body:     "<p>أطلقت الحكومة برنامجًا جديدًا لدعم الشركات الناشئة يشمل قروضًا ميسّرة وإعفاءات ضريبية لمدة ثلاث سنوات.</p>",
+		Authors:  []string{"كريم حسن"}, Dateline: "الرياض", PublishedAt: time.Date(2025, time.May, 13, 12, 0, 0, 0, time.UTC)},
+	{ExternalID: "b-gold", Title: "ارتفاع أسعار الذهب إلى مستوى قياسي", SectionName: "اقتصاد",
+		Abstract: "الذهب يواصل الصعود.",
+		Body:     "<p>واصلت أسعار الذهب صعودها مع تزايد الإقبال على الملاذات الآمنة.</p>",
+		Authors:  []string{"كريم حسن"}, Dateline: "دبي", PublishedAt: time.Date(2025, time.May, 12, 8, 0, 0, 0, time.UTC)},
+	{ExternalID: "b-final", Title: "المنتخب يتأهل إلى نهائي البطولة بعد فوز مثير", SectionName: "رياضة", SectionSlug: "sport",
+		Abstract: "فوز في الدقائق الأخيرة.",
+		Body:     "<p>حسم المنتخب المباراة في الدقائق الأخيرة وتأهل إلى النهائي.</p>",
+		Authors:  []string{"ياسر رشاد"}, Dateline: "الدوحة", PublishedAt: time.Date(2025, time.May, 11, 20, 0, 0, 0, time.UTC)},
+}
+
+// TestBrowserPublicPages loads the public pages in headless Chromium at a
+// phone and a desktop size and checks what only a browser can tell: the
+// pages are right to left, the self-hosted Arabic font really loads, nothing
+// is fetched from another host, the phone layout does not scroll sideways,
+// the CSP lets the page run without errors, and search highlights matches.
+// It skips when Chromium is not installed (fails with
+// SAHAFA_REQUIRE_BROWSER=1); screenshots go to browsertest.ArtifactsDir().
+func TestBrowserPublicPages(t *testing.T) {
+	b := browsertest.New(t)
+
+	ctx := context.Background()
+	st := teststores.SQLite(t)
+	res, err := publish.New(st, publish.Options{}).Save(ctx, browserDrafts)
+	if err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	if len(res.Skipped) > 0 || len(res.IDs) != len(browserDrafts) {
+		t.Fatalf("publish: stored %d of %d, skipped %+v", len(res.IDs), len(browserDrafts), res.Skipped)
+	}
+	openai, err := st.Article(ctx, res.IDs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := web.New(st, web.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	host := strings.TrimPrefix(srv.URL, "http://")
+
+	const searchWord = "تطلق" // in two headlines
+	pages := []struct{ name, path string }{
+		{"home", "/"},
+		{"section", news.SectionPath(openai.Section.Slug)},
+		{"article", openai.Path()},
+		{"search", "/search/?q=" + url.QueryEscape(searchWord)},
+	}
+
+	for _, vp := range []browsertest.Viewport{browsertest.Phone, browsertest.Desktop} {
+		t.Run(vp.Name, func(t *testing.T) {
+			tab := b.Tab(t, vp)
+			var (
+				mu       sync.Mutex
+				requests []string
+			)
+			if err := chromedp.Listen(tab.Context(), func(ev any) {
+				if ev, ok := ev.(*network.EventRequestWillBeSent); ok && ev.Request != nil {
+					mu.Lock()
+					requests = append(requests, ev.Request.URL)
+					mu.Unlock()
+				}
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// chromedp enables the network domain on every tab; say so
+			// here too, since the request checks depend on it.
+			tab.Run(t, chromedp.Func(func(ctx context.Context, tgt *chromedp.Target) error {
+				_, err := cdp.Call(ctx, tgt, network.Enable, network.EnableParams{})
+				return err
+			}))
+
+			for _, pg := range pages {
+				target := srv.URL + pg.path
+				if status := tab.Navigate(t, target); status != http.StatusOK {
+					t.Errorf("%s: GET %s: status %d, want 200", pg.name, pg.path, status)
+					continue
+				}
+				browserCheckPage(t, tab, vp, pg.name)
+				switch pg.name {
+				case "article":
+					browserCheckHeadline(t, tab, vp)
+				case "search":
+					var marks []string
+					tab.Eval(t, `[...document.querySelectorAll('.search-results mark')].map(m => m.textContent)`, &marks)
+					if len(marks) == 0 || !strings.Contains(strings.Join(marks, " "), searchWord) {
+						t.Errorf("search: highlighted %q, want a <mark> around %q", marks, searchWord)
+					}
+				}
+				switch pg.name {
+				case "home", "article", "search":
+					tab.Screenshot(t, "public-"+pg.name)
+				}
+				if errs := tab.Errors(); len(errs) > 0 {
+					t.Errorf("%s: console errors or CSP violations:\n  %s", pg.name, strings.Join(errs, "\n  "))
+					tab.ClearErrors()
+				}
+			}
+
+			mu.Lock()
+			defer mu.Unlock()
+			fonts := 0
+			for _, u := range requests {
+				pu, err := url.Parse(u)
+				if err != nil {
+					t.Errorf("request to an unparsable URL %q", u)
+					continue
+				}
+				switch pu.Scheme {
+				case "data", "about", "blob":
+					continue // nothing leaves the browser
+				}
+				if pu.Host != host {
+					t.Errorf("request to another host: %s (only %s is allowed)", u, host)
+				}
+				if strings.HasSuffix(pu.Path, ".woff2") {
+					fonts++
+				}
+			}
+			if fonts == 0 {
+				t.Errorf("no font was requested from the test server; requests: %q", requests)
+			}
+		})
+	}
+}
+
+// browserCheckPage runs the checks every page gets: direction and language,
+// the web font, and no sideways scrolling.
+func browserCheckPage(t *testing.T, tab *browsertest.Tab, vp browsertest.Viewport, name string) {
+	t.Helper()
+	var doc struct {
+		Dir, Lang         string
+		ScrollWidth       int
+		InnerWidth        int
+		ClientWidth       int
+		BodyFont          string
+		CheckDefault      bool
+		CheckArabic       bool
+		Loaded, NotLoaded []string
+	}
+	tab.Eval(t, `document.fonts.ready.then(() => {
+		const faces = [...document.fonts];
+		const describe = f => f.family.replace(/["']/g, '') + ' ' + f.weight + ' ' + f.unicodeRange.split(',')[0];
+		return {
+			Dir: document.documentElement.dir,
+			Lang: document.documentElement.lang,
+			ScrollWidth: document.documentElement.scrollWidth,
+			InnerWidth: window.innerWidth,
+			ClientWidth: document.documentElement.clientWidth,
+			BodyFont: getComputedStyle(document.body).fontFamily,
+			CheckDefault: document.fonts.check('16px "`+browserBodyFont+`"'),
+			CheckArabic: document.fonts.check('16px "`+browserBodyFont+`"', 'صحافة'),
+			Loaded: faces.filter(f => f.status === 'loaded').map(describe),
+			NotLoaded: faces.filter(f => f.status !== 'loaded').map(f => describe(f) + ' ' + f.status),
+		};
+	})`, &doc)
+	if doc.Dir != "rtl" || doc.Lang != "ar" {
+		t.Errorf("%s: <html dir=%q lang=%q>, want rtl and ar", name, doc.Dir, doc.Lang)
+	}
+	if !strings.HasPrefix(strings.Trim(doc.BodyFont, `"'`), browserBodyFont) {
+		t.Errorf("%s: body font-family %s, want %q first", name, doc.BodyFont, browserBodyFont)
+	}
+	if !doc.CheckDefault || !doc.CheckArabic {
+		t.Errorf("%s: document.fonts.check(%q) = %v, with Arabic text = %v; faces loaded %q, not loaded %q",
+			name, browserBodyFont, doc.CheckDefault, doc.CheckArabic, doc.Loaded, doc.NotLoaded)
+	}
+	arabicLoaded := false
+	for _, f := range doc.Loaded {
+		if strings.HasPrefix(f, browserBodyFont+" 400 U+600") {
+			arabicLoaded = true
+		}
+	}
+	if !arabicLoaded {
+		t.Errorf("%s: the Arabic face of %s (400) is not loaded; loaded: %q, not loaded: %q",
+			name, browserBodyFont, doc.Loaded, doc.NotLoaded)
+	}
+	// scrollWidth <= innerWidth alone passes a page that is too wide on a
+	// phone: the mobile browser zooms out to fit it, and innerWidth (the
+	// visual viewport) grows with it. The page must fit the layout viewport
+	// (clientWidth) and leave the visual viewport at the device width.
+	if doc.ScrollWidth > doc.InnerWidth || doc.ScrollWidth > doc.ClientWidth || doc.InnerWidth > vp.Width {
+		var wide []string
+		// what sticks out of the layout viewport; in a right-to-left page
+		// only overflow to the left can be scrolled to (the skip link
+		// waits out of sight to the right)
+		tab.Eval(t, `[...document.querySelectorAll('body *')].filter(e => {
+			const r = e.getBoundingClientRect(), w = document.documentElement.clientWidth;
+			return r.width > 0 && r.left < w && (r.left < -1 || r.right > w + 1);
+		}).slice(0, 8).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '') +
+			' ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right))`, &wide)
+		t.Errorf("%s: the page is wider than the %s screen (%dpx): scrollWidth %d, innerWidth %d, clientWidth %d; elements outside the viewport: %q",
+			name, vp.Name, vp.Width, doc.ScrollWidth, doc.InnerWidth, doc.ClientWidth, wide)
+	}
+}
+
+// browserCheckHeadline checks that the article headline, which opens with
+// the Latin word "OpenAI", is laid out right to left: its direction is rtl,
+// its text hugs the right edge, and "OpenAI" (the first word) is the
+// rightmost word of its line.
+func browserCheckHeadline(t *testing.T, tab *browsertest.Tab, vp browsertest.Viewport) {
+	t.Helper()
+	var h struct {
+		Found                bool
+		Direction, TextAlign string
+		BoxRight, TextRight  float64
+		BoxLeft, TextLeft    float64
+		LatinLeft, LatinTop  float64
+		ArabicRight          float64
+		ArabicTop            float64
+	}
+	tab.Eval(t, `(() => {
+		const h1 = document.querySelector('h1.headline');
+		if (!h1) return {Found: false};
+		const cs = getComputedStyle(h1);
+		const all = document.createRange();
+		all.selectNodeContents(h1);
+		const word = (w) => {
+			const text = h1.firstChild, i = text.data.indexOf(w);
+			const r = document.createRange();
+			r.setStart(text, i); r.setEnd(text, i + w.length);
+			return r.getClientRects()[0];
+		};
+		const box = h1.getBoundingClientRect(), txt = all.getBoundingClientRect();
+		const latin = word('OpenAI'), arabic = word('تطلق');
+		return {
+			Found: true, Direction: cs.direction, TextAlign: cs.textAlign,
+			BoxRight: box.right - parseFloat(cs.paddingRight), TextRight: txt.right,
+			BoxLeft: box.left + parseFloat(cs.paddingLeft), TextLeft: txt.left,
+			LatinLeft: latin.left, LatinTop: latin.top,
+			ArabicRight: arabic.right, ArabicTop: arabic.top,
+		};
+	})()`, &h)
+	if !h.Found {
+		t.Error("article: no h1.headline")
+		return
+	}
+	if h.Direction != "rtl" {
+		t.Errorf("article: headline direction %q, want rtl", h.Direction)
+	}
+	if d := h.BoxRight - h.TextRight; d > 2 || d < -2 {
+		t.Errorf("article (%s): headline text ends %.0fpx from the right edge of its box (text-align %s); want it right-aligned",
+			vp.Name, d, h.TextAlign)
+	}
+	if h.LatinTop == h.ArabicTop && h.LatinLeft < h.ArabicRight {
+		t.Errorf("article (%s): \"OpenAI\" (left %.0f) is not to the right of \"تطلق\" (right %.0f): the headline is laid out left to right",
+			vp.Name, h.LatinLeft, h.ArabicRight)
+	}
+}

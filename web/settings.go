@@ -1,0 +1,72 @@
+package web
+
+import (
+	"context"
+	"sync/atomic"
+
+	"sahafa/arabic"
+)
+
+// config is what an administrator can change from the newsroom without a
+// restart; the command-line flags give the defaults.
+type config struct {
+	SiteName  string
+	Digits    arabic.DigitStyle
+	ShowHijri bool
+	FeedFull  bool // full text in feeds, not only the summary
+}
+
+// The keys of the stored settings (editorial.Setting…).
+const (
+	settingSiteName    = "site_name"
+	settingDigits      = "digits"
+	settingHijri       = "hijri"
+	settingFeedContent = "feed_content"
+)
+
+// settings holds the current config; nil until loaded, and dropped by
+// Invalidate (every write, a settings change among them).
+type settings struct {
+	cur atomic.Pointer[config]
+}
+
+// cfg returns the site's config, reading the stored settings when they
+// are not loaded. When the store cannot be read the flags' values serve,
+// without being remembered, so the next request tries again.
+func (s *Site) cfg(ctx context.Context) *config {
+	if c := s.settings.cur.Load(); c != nil {
+		return c
+	}
+	c := &config{SiteName: s.opts.SiteName, Digits: s.opts.Digits, ShowHijri: s.opts.ShowHijri, FeedFull: true}
+	stored, err := s.store.Settings(ctx)
+	if err != nil {
+		return c
+	}
+	if v := stored[settingSiteName]; v != "" {
+		c.SiteName = v
+	}
+	switch stored[settingDigits] {
+	case "arabic":
+		c.Digits = arabic.ArabicIndicDigits
+	case "latin":
+		c.Digits = arabic.LatinDigits
+	}
+	switch stored[settingHijri] {
+	case "true":
+		c.ShowHijri = true
+	case "false":
+		c.ShowHijri = false
+	}
+	c.FeedFull = stored[settingFeedContent] != "summary"
+	s.settings.cur.CompareAndSwap(nil, c)
+	return c
+}
+
+// current is the loaded config for template functions: render loads it
+// before it executes a template.
+func (s *Site) current() *config {
+	if c := s.settings.cur.Load(); c != nil {
+		return c
+	}
+	return s.cfg(context.Background())
+}
