@@ -1,5 +1,6 @@
 // Command sahafa is the whole news platform in one binary: the public site,
-// the content API and the importers, on an embedded SQLite database.
+// the newsroom, the content API and the importers, on an embedded SQLite
+// database or PostgreSQL.
 //
 //	sahafa [serve] [--data DIR] [--addr HOST:PORT]   run the site
 //	sahafa import [--data DIR] [--format F] FILE...  import articles
@@ -25,6 +26,7 @@ usage:
   sahafa reindex [flags]            rebuild the search index from stored articles
   sahafa migrate-store --from DATA_DIR --to postgres://…
                                     copy a whole SQLite site into PostgreSQL
+  sahafa user add --email E --role R add a newsroom user (also: user passwd, user list)
   sahafa help                       this text
 
 common flags (environment variables in brackets):
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return reindex(ctx, args, stdout, stderr, logger)
 	case "migrate-store":
 		return migrateStore(ctx, args, stdout, stderr, logger)
+	case "user":
+		return userCommand(ctx, args, stdout, stderr, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

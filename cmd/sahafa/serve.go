@@ -11,9 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"sahafa/accounts"
 	"sahafa/arabic"
+	"sahafa/assets"
 	"sahafa/demo"
+	"sahafa/editorial"
 	"sahafa/news"
+	"sahafa/newsroom"
 	"sahafa/search"
 	"sahafa/web"
 )
@@ -28,6 +32,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	tz := fs.String("timezone", envOr("SAHAFA_TIMEZONE", "Asia/Riyadh"), "time zone for dates on pages and archives [SAHAFA_TIMEZONE]")
 	noDemo := fs.Bool("no-demo", false, "do not add the demo articles to an empty site")
 	warm := fs.Bool("warm-related", envOr("SAHAFA_WARM_RELATED", "true") == "true", "compute missing \"you may also read\" lists in the background [SAHAFA_WARM_RELATED]")
+	trustProxy := fs.Bool("trust-proxy", envOr("SAHAFA_TRUST_PROXY", "false") == "true", "take client addresses from X-Forwarded-For (behind a reverse proxy) [SAHAFA_TRUST_PROXY]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,11 +82,29 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	}
 	engine := search.New(a.store)
 	opts.Search = engine
+	static, err := assets.Load()
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("load static files: %w", err)
+	}
+	opts.Assets = static
+	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger})
+	nr, err := newsroom.New(newsroom.Options{
+		Store: a.store, Editorial: ed, Accounts: accounts.New(a.store, accounts.Options{}), Assets: static,
+		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
+		Preview: func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
+	})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("build newsroom: %w", err)
+	}
+	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}
 	site, err = web.New(a.store, opts)
 	if err != nil {
 		ln.Close()
 		return fmt.Errorf("build site: %w", err)
 	}
+	go ed.RunScheduler(ctx)
 
 	// Writes by other processes on the same database (an import run beside
 	// the server, another node) drop the page cache too.

@@ -1,0 +1,271 @@
+// Package newsroom is the editor-facing web application under /newsroom/:
+// sign-in, the dashboard, the Markdown article editor with live preview,
+// the workflow buttons, history and revisions, corrections, the media
+// library, sections, tags, users, site settings and the user's account.
+// Every page is server-rendered, right-to-left and in Arabic, and works
+// without JavaScript (which adds the live preview and the formatting
+// toolbar). It holds no business rules: every action goes to the
+// editorial and accounts services, which enforce the roles.
+//
+// Security: sessions in HttpOnly, SameSite=Lax cookies (Secure and
+// __Host- prefixed on HTTPS), a per-session CSRF token in every form on
+// top of http.CrossOriginProtection, a strict Content-Security-Policy
+// (scripts and styles from the site only), no caching, and request body
+// limits.
+package newsroom
+
+import (
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"sahafa/accounts"
+	"sahafa/assets"
+	"sahafa/editorial"
+	"sahafa/news"
+)
+
+// Prefix is where the newsroom lives.
+const Prefix = "/newsroom/"
+
+// Options configure the newsroom.
+type Options struct {
+	Store     news.Store
+	Editorial *editorial.Service
+	Accounts  *accounts.Service
+	Assets    *assets.Set
+	SiteName  string
+	// BaseURL is the site's public URL: an https one makes cookies Secure,
+	// and its origin is trusted for state-changing requests.
+	BaseURL string
+	// Preview renders an article as readers will see it (the public
+	// site's article page), for the preview of drafts.
+	Preview func(w http.ResponseWriter, r *http.Request, a news.Article)
+	// TrustProxy takes the client address from X-Forwarded-For (set by a
+	// reverse proxy in front) for the sign-in limits.
+	TrustProxy bool
+	Logger     *slog.Logger
+}
+
+// Handler serves /newsroom/.
+type Handler struct {
+	opts   Options
+	log    *slog.Logger
+	tmpl   *templates
+	secure bool
+	cookie string
+	mux    *http.ServeMux
+	root   http.Handler
+}
+
+// New builds the newsroom; it parses its templates once.
+func New(opts Options) (*Handler, error) {
+	if opts.Store == nil || opts.Editorial == nil || opts.Accounts == nil || opts.Assets == nil {
+		return nil, errors.New("newsroom: store, editorial, accounts and assets are required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.SiteName == "" {
+		opts.SiteName = "صحافة"
+	}
+	h := &Handler{opts: opts, log: opts.Logger, cookie: "sahafa_session"}
+	if u, err := url.Parse(opts.BaseURL); err == nil && u.Scheme == "https" {
+		h.secure, h.cookie = true, "__Host-sahafa_session"
+	}
+	var err error
+	if h.tmpl, err = h.parseTemplates(); err != nil {
+		return nil, err
+	}
+	h.mux = http.NewServeMux()
+	h.routes()
+	cop := http.NewCrossOriginProtection()
+	if u, err := url.Parse(opts.BaseURL); err == nil && u.Host != "" {
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, err
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.renderError(w, r, nil, http.StatusForbidden, "رُفض الطلب لأنه جاء من موقع آخر. أعد تحميل الصفحة وحاول مرة أخرى.")
+	}))
+	h.root = cop.Handler(h.mux)
+	return h, nil
+}
+
+// ServeHTTP serves the newsroom with its security headers.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", contentSecurityPolicy)
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Referrer-Policy", "same-origin")
+	hd.Set("X-Robots-Tag", "noindex, nofollow")
+	h.root.ServeHTTP(w, r)
+}
+
+// contentSecurityPolicy allows the newsroom's own script and styles only;
+// images may come from https hosts (an imported article's pictures).
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; " +
+	"img-src 'self' data: https:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// Body limits: forms are small; uploads carry one image.
+const (
+	maxFormBytes   = 1 << 20
+	maxUploadBytes = editorial.MaxUploadBytes + 1<<20
+)
+
+func (h *Handler) routes() {
+	m := h.mux
+	m.HandleFunc("GET /newsroom/login", h.loginPage)
+	m.HandleFunc("POST /newsroom/login", h.login)
+	m.HandleFunc("GET /newsroom", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, Prefix, http.StatusMovedPermanently)
+	})
+	m.Handle("POST /newsroom/logout", h.auth(h.logout))
+	m.Handle("GET /newsroom/{$}", h.auth(h.dashboard))
+	m.Handle("GET /newsroom/articles/{$}", h.auth(h.browse))
+	m.Handle("GET /newsroom/articles/new", h.auth(h.newArticle))
+	m.Handle("POST /newsroom/articles/new", h.auth(h.saveArticle))
+	m.Handle("GET /newsroom/articles/{id}", h.auth(h.editArticle))
+	m.Handle("POST /newsroom/articles/{id}", h.auth(h.saveArticle))
+	m.Handle("POST /newsroom/articles/{id}/workflow", h.auth(h.workflow))
+	m.Handle("POST /newsroom/articles/{id}/corrections", h.auth(h.addCorrection))
+	m.Handle("GET /newsroom/articles/{id}/history", h.auth(h.history))
+	m.Handle("GET /newsroom/articles/{id}/compare", h.auth(h.compare))
+	m.Handle("POST /newsroom/articles/{id}/restore", h.auth(h.restore))
+	m.Handle("GET /newsroom/articles/{id}/preview", h.auth(h.preview))
+	m.Handle("POST /newsroom/preview", h.auth(h.livePreview))
+	m.Handle("GET /newsroom/media/{$}", h.auth(h.mediaLibrary))
+	m.Handle("POST /newsroom/media/{$}", h.auth(h.upload))
+	m.Handle("GET /newsroom/media/{id}", h.auth(h.mediaPage))
+	m.Handle("POST /newsroom/media/{id}", h.auth(h.editMedia))
+	m.Handle("GET /newsroom/sections/{$}", h.auth(h.sections))
+	m.Handle("POST /newsroom/sections/{$}", h.auth(h.saveSection))
+	m.Handle("GET /newsroom/tags/{$}", h.auth(h.tags))
+	m.Handle("POST /newsroom/tags/{$}", h.auth(h.saveTag))
+	m.Handle("GET /newsroom/users/{$}", h.auth(h.users))
+	m.Handle("POST /newsroom/users/{$}", h.auth(h.createUser))
+	m.Handle("GET /newsroom/users/{id}", h.auth(h.userPage))
+	m.Handle("POST /newsroom/users/{id}", h.auth(h.updateUser))
+	m.Handle("GET /newsroom/settings", h.auth(h.settings))
+	m.Handle("POST /newsroom/settings", h.auth(h.saveSettings))
+	m.Handle("GET /newsroom/account", h.auth(h.account))
+	m.Handle("POST /newsroom/account/password", h.auth(h.changePassword))
+	m.Handle("POST /newsroom/account/sessions", h.auth(h.signOutEverywhere))
+	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {
+		h.renderError(w, r, nil, http.StatusNotFound, "الصفحة غير موجودة في غرفة الأخبار.")
+	})
+}
+
+// request is a signed-in request: the user and their session.
+type request struct {
+	*http.Request
+	user    news.User
+	session news.Session
+}
+
+// auth wraps a handler for signed-in users. Without a valid session, a
+// page request goes to the sign-in page and an action gets 401. Every
+// POST must carry the session's CSRF token.
+func (h *Handler) auth(fn func(w http.ResponseWriter, r *request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var token string
+		if c, err := r.Cookie(h.cookie); err == nil {
+			token = c.Value
+		}
+		sess, u, err := h.opts.Accounts.Authenticate(r.Context(), token)
+		if err != nil {
+			if news.ErrorCode(err) != news.EUNAUTHORIZED {
+				h.fail(w, r, nil, err)
+				return
+			}
+			if token != "" {
+				h.clearCookie(w)
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/newsroom/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			h.renderError(w, r, nil, http.StatusUnauthorized, "انتهت جلستك. سجّل الدخول مرة أخرى (ما كتبته لم يُحفظ: انسخه قبل مغادرة الصفحة).")
+			return
+		}
+		rq := &request{Request: r, user: u, session: sess}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			limit := int64(maxFormBytes)
+			if strings.HasPrefix(r.URL.Path, "/newsroom/media/") {
+				limit = maxUploadBytes
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if !h.checkCSRF(r, sess) {
+				h.renderError(w, r, rq, http.StatusForbidden, "انتهت صلاحية النموذج أو جاء من مكان آخر. أعد تحميل الصفحة وحاول مرة أخرى.")
+				return
+			}
+		}
+		fn(w, rq)
+	})
+}
+
+// checkCSRF compares the form's csrf field (or the X-CSRF-Token header of
+// the live preview) with the session's token, in constant time.
+func (h *Handler) checkCSRF(r *http.Request, sess news.Session) bool {
+	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			if err := r.ParseMultipartForm(1 << 20); err != nil {
+				return false
+			}
+		}
+		got = r.PostFormValue("csrf")
+	}
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) == 1
+}
+
+func (h *Handler) setCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: h.cookie, Value: token, Path: "/", HttpOnly: true, Secure: h.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: 60 * 24 * 3600})
+}
+
+func (h *Handler) clearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: h.cookie, Value: "", Path: "/", HttpOnly: true, Secure: h.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// clientAddress is the address the sign-in limits count: the peer, or the
+// last proxy-added X-Forwarded-For entry when a proxy is trusted.
+func (h *Handler) clientAddress(r *http.Request) string {
+	if h.opts.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {
+				return ip
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// pathID reads the {id} path value.
+func pathID(r *request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// safeNext is a sign-in redirect target: a newsroom path on this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, Prefix) || strings.HasPrefix(next, "//") ||
+		strings.Contains(next, "\\") {
+		return Prefix
+	}
+	return u.RequestURI()
+}

@@ -1,0 +1,201 @@
+package newsroom
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"time"
+
+	"sahafa/editorial"
+	"sahafa/news"
+	"sahafa/search"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+var pageNames = []string{"login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+	"sections", "tags", "users", "user", "settings", "account", "error"}
+
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func (h *Handler) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":       h.opts.Assets.URL,
+		"date":        h.opts.Editorial.FormatDate,
+		"statusLabel": func(s news.Status) string { return s.Label() },
+		"roleLabel":   func(r news.Role) string { return r.Label() },
+		"actionLabel": news.ActionLabel,
+		"can": func(u *news.User, act string, a *news.Article) bool {
+			return u != nil && editorial.Can(*u, editorial.Action(act), a)
+		},
+		"canEditMedia": func(u *news.User, owner int64) bool { return u != nil && editorial.CanEditMedia(*u, owner) },
+		"articlePath":  func(a news.Article) string { return a.Path() },
+		"num":          strconv.Itoa,
+		"kb":           func(n int) string { return strconv.Itoa((n+1023)/1024) + " ك.ب" },
+		"html":         func(s string) template.HTML { return template.HTML(s) }, // sanitized bodies and marked snippets only
+		"mediaURL":     func(m news.Media, v news.MediaVariant) string { return m.URL(v) },
+		"thumb": func(m news.Media) string {
+			if len(m.Variants) == 0 {
+				return ""
+			}
+			return m.URL(m.Variants[0])
+		},
+		"add": func(a, b int) int { return a + b },
+		"wf": func(csrf string, a *news.Article) map[string]any {
+			return map[string]any{"CSRF": csrf, "Version": a.Version}
+		},
+	}
+}
+
+func (h *Handler) parseTemplates() (*templates, error) {
+	base, err := template.New("layout.html").Funcs(h.funcs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("newsroom: parsing layout: %w", err)
+	}
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := clone.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
+			return nil, fmt.Errorf("newsroom: parsing %s: %w", name, err)
+		}
+		t.pages[name] = clone
+	}
+	return t, nil
+}
+
+// page is what every newsroom template receives; page-specific fields
+// stay zero when unused.
+type page struct {
+	SiteName string
+	Title    string
+	Active   string // the menu item to mark
+	User     *news.User
+	CSRF     string
+	Flash    string // a one-line confirmation ("حُفظ المقال")
+	Alert    string // a one-line problem above the form
+	Errors   news.FieldErrors
+	Status   int
+	Message  string
+
+	// sign-in
+	Email, Next string
+
+	// dashboard and lists
+	Lists       editorial.Lists
+	List        news.ArticleList
+	Statuses    []news.Status
+	StatusF     news.Status
+	Query       string
+	Results     *search.Results
+	Sections    []news.SectionStats
+	SectionF    string
+	Pager       *pager
+	StatusCount map[news.Status]int
+
+	// editor
+	Article   *news.Article
+	Input     editorial.ArticleInput
+	Recent    []news.Media
+	Events    []news.Event
+	Revisions []news.Revision
+	Compare   *editorial.Comparison
+	Preview   template.HTML
+
+	// media, sections, tags, users, settings, account
+	Media     []news.Media
+	MediaItem *news.Media
+	MediaForm map[string]string
+	Tags      []news.TagStats
+	Users     []news.User
+	Edited    *news.User
+	Roles     []news.Role
+	Form      map[string]string
+	Sessions  []news.Session
+	Current   int64
+}
+
+type pager struct {
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+// render writes a page with the newsroom layout.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, rq *request, status int, name string, p *page) {
+	p.SiteName = h.opts.SiteName
+	if rq != nil {
+		u := rq.user
+		p.User, p.CSRF = &u, rq.session.CSRFToken
+	}
+	var buf bytes.Buffer
+	if err := h.tmpl.pages[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.log.ErrorContext(r.Context(), "newsroom: rendering template", "template", name, "err", err)
+		http.Error(w, "خطأ داخلي في الخادم", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderError writes an error page.
+func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, rq *request, status int, msg string) {
+	titles := map[int]string{
+		http.StatusBadRequest: "طلب غير صالح", http.StatusUnauthorized: "سجّل الدخول",
+		http.StatusForbidden: "غير مسموح", http.StatusNotFound: "غير موجود",
+		http.StatusConflict: "تعارض في التعديل", http.StatusTooManyRequests: "محاولات كثيرة",
+		http.StatusServiceUnavailable: "الخدمة غير متاحة مؤقتًا", http.StatusInternalServerError: "خطأ في الخادم",
+	}
+	h.render(w, r, rq, status, "error", &page{Title: titles[status], Status: status, Message: msg})
+}
+
+// fail answers an error from a service: its status and an Arabic message.
+// Field errors are handled by the caller (it re-renders its form).
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	var le *news.LimitedError
+	switch code := news.ErrorCode(err); {
+	case errors.As(err, &le):
+		w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter/time.Second)+1))
+		h.renderError(w, r, rq, http.StatusTooManyRequests, le.Message)
+	case code == news.EFORBIDDEN:
+		h.renderError(w, r, rq, http.StatusForbidden, "ليست لديك صلاحية لهذا الإجراء.")
+	case code == news.ENOTFOUND:
+		h.renderError(w, r, rq, http.StatusNotFound, "لم نجد ما تبحث عنه؛ ربما حُذف أو أن الرابط غير صحيح.")
+	case code == news.ECONFLICT:
+		h.renderError(w, r, rq, http.StatusConflict, news.ErrorMessage(err))
+	case code == news.EINVALID:
+		h.renderError(w, r, rq, http.StatusBadRequest, news.ErrorMessage(err))
+	case code == news.EUNAVAILABLE:
+		w.Header().Set("Retry-After", "30")
+		h.renderError(w, r, rq, http.StatusServiceUnavailable, "قاعدة البيانات غير متاحة الآن. لم يُحفظ شيء؛ حاول بعد قليل.")
+	default:
+		if errors.Is(err, context.Canceled) {
+			return
+		}
+		h.log.ErrorContext(r.Context(), "newsroom: request failed", "path", r.URL.Path, "err", err)
+		h.renderError(w, r, rq, http.StatusInternalServerError, "حدث خطأ غير متوقع. لم يُحفظ شيء؛ سجّلنا المشكلة.")
+	}
+}
+
+// statusFor is the HTTP status of a form refused with field errors.
+const statusInvalid = http.StatusUnprocessableEntity
+
+// fieldErrors returns the field errors in err, if that is what it is.
+func fieldErrors(err error) (news.FieldErrors, bool) {
+	var fe news.FieldErrors
+	if errors.As(err, &fe) {
+		return fe, true
+	}
+	return nil, false
+}
