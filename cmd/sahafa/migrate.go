@@ -45,7 +45,11 @@ func migrateStore(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	defer dst.Close()
 
 	start := time.Now()
-	n, err := copyArticles(ctx, src, dst, *batch, stdout)
+	users, err := copyUsers(ctx, src, dst, stdout)
+	if err != nil {
+		return err
+	}
+	n, err := copyArticles(ctx, src, dst, *batch, users, stdout)
 	if err != nil {
 		return fmt.Errorf("copy after %d articles: %w", n, err)
 	}
@@ -55,7 +59,7 @@ func migrateStore(ctx context.Context, args []string, stdout, stderr io.Writer, 
 
 // copyArticles copies every article, then the stored related lists (which
 // name articles by id, so they wait until every article has its new id).
-func copyArticles(ctx context.Context, src, dst news.Store, batch int, stdout io.Writer) (int, error) {
+func copyArticles(ctx context.Context, src, dst news.Store, batch int, users map[int64]int64, stdout io.Writer) (int, error) {
 	newID := map[int64]int64{}
 	var after int64
 	n := 0
@@ -76,6 +80,7 @@ func copyArticles(ctx context.Context, src, dst news.Store, batch int, stdout io
 				// them one from their source id so a re-run finds them.
 				a.ExternalID = fmt.Sprintf("sahafa:%d", old)
 			}
+			a.CreatedBy = users[a.CreatedBy]
 			recs[i] = news.ArticleRecord{Article: a, SearchTitle: publish.SearchTitle(a), SearchBody: publish.SearchBody(a)}
 		}
 		res, err := dst.SaveArticles(ctx, recs)
@@ -113,6 +118,29 @@ func copyArticles(ctx context.Context, src, dst news.Store, batch int, stdout io
 	}
 	fmt.Fprintf(stdout, "copied %d related lists\n", lists)
 	return n, nil
+}
+
+// copyUsers copies the newsroom's accounts (with their password hashes,
+// so everyone signs in as before), matching them by email so that a re-run
+// copies no one twice. It returns the new id of each old one.
+func copyUsers(ctx context.Context, src, dst news.Store, stdout io.Writer) (map[int64]int64, error) {
+	list, err := src.Users(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read users: %w", err)
+	}
+	ids := map[int64]int64{}
+	for _, u := range list {
+		got, err := dst.UserByEmail(ctx, u.Email)
+		if news.ErrorCode(err) == news.ENOTFOUND {
+			got, err = dst.CreateUser(ctx, u)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("copy user %s: %w", u.Email, err)
+		}
+		ids[u.ID] = got.ID
+	}
+	fmt.Fprintf(stdout, "copied %d users\n", len(list))
+	return ids, nil
 }
 
 // verifyCounts compares the article count of every section.

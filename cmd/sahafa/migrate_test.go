@@ -38,6 +38,18 @@ func TestMigrateStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A newsroom user and her draft: the copy keeps both, and the owner.
+	writer, err := src.CreateUser(ctx, news.User{Email: "rania@example.com", Name: "رانيا", Role: news.RoleWriter,
+		PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := srcList.Articles[0]
+	draft.ID, draft.ExternalID, draft.Slug, draft.Title = 0, "", "draft-of-rania", "مسودة رانيا عن معرض الكتاب"
+	draft.Status, draft.CreatedBy, draft.Tags = news.StatusDraft, writer.ID, []news.Tag{{Slug: "books", Name: "كتب"}}
+	if _, err := src.SaveArticles(ctx, []news.ArticleRecord{{Article: draft, SearchTitle: "x", SearchBody: "y"}}); err != nil {
+		t.Fatal(err)
+	}
 
 	for run := 1; run <= 2; run++ {
 		out, err := runCLI(t, "migrate-store", "--from", data, "--to", dsn, "--batch", "50")
@@ -87,6 +99,15 @@ func TestMigrateStore(t *testing.T) {
 	}
 	if storedLists == 0 {
 		t.Error("no stored related list among the checked articles: the test checks nothing")
+	}
+	// The user and her draft arrived, still a draft, still hers.
+	u, err := dst.UserByEmail(ctx, "rania@example.com")
+	if err != nil || u.PasswordHash != writer.PasswordHash || u.Role != news.RoleWriter {
+		t.Fatalf("copied user: %+v, %v", u, err)
+	}
+	drafts, err := dst.EditorialArticles(ctx, news.EditorialFilter{Statuses: []news.Status{news.StatusDraft}})
+	if err != nil || drafts.Total != 1 || drafts.Articles[0].CreatedBy != u.ID || len(drafts.Articles[0].Tags) != 1 {
+		t.Errorf("copied drafts: %+v, %v", drafts, err)
 	}
 	// The copy is searchable with the same analyzer.
 	res, err := dst.Search(ctx, news.SearchQuery{Terms: []string{"مغرب"}, Limit: 5})

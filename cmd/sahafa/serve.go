@@ -125,6 +125,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "sahafa: serving %s on %s (%s)\n", opts.SiteName, opts.BaseURL, where)
+	if users, err := a.store.Users(ctx); err == nil && len(users) == 0 {
+		fmt.Fprintf(stdout, "sahafa: the newsroom (%s/newsroom/) has no users yet: add one with\n"+
+			"  sahafa user add --email you@example.com --role admin\n", opts.BaseURL)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,246 @@
+package editorial_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/png"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sahafa/editorial"
+	"sahafa/news"
+	"sahafa/publish"
+	"sahafa/store/teststores"
+)
+
+type fixture struct {
+	store news.Store
+	ed    *editorial.Service
+	now   time.Time
+	users map[news.Role]news.User
+}
+
+func newFixture(t *testing.T, open teststores.OpenFunc) *fixture {
+	st := open(t)
+	f := &fixture{store: st, now: time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC), users: map[news.Role]news.User{}}
+	f.ed = editorial.New(st, publish.New(st, publish.Options{}), nil, editorial.Options{
+		Location: time.FixedZone("AST", 3*3600), Now: func() time.Time { return f.now }})
+	ctx := context.Background()
+	for _, r := range news.Roles {
+		u, err := st.CreateUser(ctx, news.User{Email: string(r) + "@example.com", Name: "مستخدم " + r.Label(), Role: r, PasswordHash: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[r] = u
+	}
+	if _, err := st.SaveSection(ctx, news.Section{Slug: "culture", Name: "ثقافة"}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) draft(t *testing.T, r news.Role, title string) news.Article {
+	t.Helper()
+	a, err := f.ed.Save(context.Background(), f.users[r], editorial.ArticleInput{Title: title, Section: "culture",
+		Body: "انطلقت فعاليات المهرجان بعرض موسيقي في الساحة القديمة.\n\nويستمر المهرجان أسبوعًا."})
+	if err != nil {
+		t.Fatalf("save %q: %v", title, err)
+	}
+	return a
+}
+
+func TestDisabledUsersMayDoNothing(t *testing.T) {
+	a := &news.Article{ID: 1, CreatedBy: 7, Status: news.StatusDraft}
+	for _, r := range news.Roles {
+		u := news.User{ID: 7, Role: r, Disabled: true}
+		for _, act := range editorial.Actions {
+			if editorial.Can(u, act, a) {
+				t.Errorf("a disabled %s may %s", r, act)
+			}
+		}
+		if editorial.Can(news.User{Role: r}, editorial.ActCreate, nil) {
+			t.Errorf("a %s without an id (not signed in) may create", r)
+		}
+	}
+}
+
+func TestTimesAreReadInTheNewsroomZone(t *testing.T) { teststores.Each(t, testTimesInZone) }
+
+func testTimesInZone(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx := context.Background()
+	a := f.draft(t, news.RoleWriter, "حفل افتتاح المهرجان")
+	if a.TimeSet || a.EverPublished {
+		t.Errorf("a new draft: time set %v, ever published %v", a.TimeSet, a.EverPublished)
+	}
+	in := f.ed.InputFrom(a)
+	if in.PublishAt != "" {
+		t.Errorf("a draft without a chosen time shows %q", in.PublishAt)
+	}
+	in.PublishAt = "2026-12-01T09:30" // 06:30 UTC in UTC+3
+	a, err := f.ed.Save(ctx, f.users[news.RoleWriter], in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 1, 6, 30, 0, 0, time.UTC); !a.PublishedAt.Equal(want) || !a.TimeSet {
+		t.Errorf("published_at %v (set %v), want %v", a.PublishedAt, a.TimeSet, want)
+	}
+	if got := f.ed.InputFrom(a).PublishAt; got != "2026-12-01T09:30" {
+		t.Errorf("the form shows %q", got)
+	}
+	// Publishing with a time to come schedules; publishing a scheduled
+	// article now puts it live at once.
+	a, err = f.ed.Transition(ctx, f.users[news.RoleWriter], a.ID, a.Version, editorial.ActPublish, "")
+	if err != nil || a.Status != news.StatusScheduled {
+		t.Fatalf("publish with a future time: %s, %v", a.Status, err)
+	}
+	a, err = f.ed.Transition(ctx, f.users[news.RoleWriter], a.ID, a.Version, editorial.ActPublish, "")
+	if err != nil || a.Status != news.StatusPublished || !a.PublishedAt.Equal(f.now) {
+		t.Fatalf("publish now: %s at %v, %v", a.Status, a.PublishedAt, err)
+	}
+	// A published article cannot be pushed into the future.
+	in = f.ed.InputFrom(a)
+	in.PublishAt = "2027-01-01T10:00"
+	if _, err := f.ed.Save(ctx, f.users[news.RoleWriter], in); err == nil {
+		t.Error("a published article was moved into the future")
+	} else if fe, ok := err.(news.FieldErrors); !ok || fe["publish_at"] == "" {
+		t.Errorf("error %v, want a field error on publish_at", err)
+	}
+}
+
+// TestPublishDueOnceAcrossServers: several servers run the scheduler on
+// one store; each due article is published once, with one event.
+func TestPublishDueOnceAcrossServers(t *testing.T) { teststores.Each(t, testPublishDueOnce) }
+
+func testPublishDueOnce(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx := context.Background()
+	editor := f.users[news.RoleEditor]
+	var ids []int64
+	for i, title := range []string{"أمسية شعرية في المكتبة الوطنية", "معرض للخط العربي", "عرض مسرحي للأطفال"} {
+		a := f.draft(t, news.RoleWriter, title)
+		in := f.ed.InputFrom(a)
+		in.PublishAt = f.now.Add(time.Duration(i+1) * time.Minute).In(f.ed.Location()).Format(editorial.FormTime)
+		if a, _ = f.ed.Save(ctx, f.users[news.RoleWriter], in); a.ID == 0 {
+			t.Fatal("save failed")
+		}
+		a, err := f.ed.Transition(ctx, editor, a.ID, a.Version, editorial.ActPublish, "")
+		if err != nil || a.Status != news.StatusScheduled {
+			t.Fatalf("schedule: %v %v", a.Status, err)
+		}
+		ids = append(ids, a.ID)
+	}
+	if n, err := f.ed.PublishDue(ctx); err != nil || n != 0 {
+		t.Fatalf("PublishDue before their time: %d, %v", n, err)
+	}
+	f.now = f.now.Add(2 * time.Minute) // two are due
+	servers := []*editorial.Service{f.ed}
+	for i := 0; i < 3; i++ {
+		servers = append(servers, editorial.New(f.store, publish.New(f.store, publish.Options{}), nil,
+			editorial.Options{Now: func() time.Time { return f.now }}))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	total := 0
+	for _, s := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := s.PublishDue(ctx)
+			if err != nil {
+				t.Errorf("PublishDue: %v", err)
+			}
+			mu.Lock()
+			total += n
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if total != 2 {
+		t.Errorf("servers published %d articles in all, want 2", total)
+	}
+	for i, id := range ids {
+		a, _ := f.store.EditorialArticle(ctx, id)
+		evs, _ := f.store.Events(ctx, id)
+		live := 0
+		for _, e := range evs {
+			if e.Action == news.ActionGoLive {
+				live++
+			}
+		}
+		if wantLive := i < 2; (a.Status == news.StatusPublished) != wantLive || live != map[bool]int{true: 1, false: 0}[wantLive] {
+			t.Errorf("article %d: %s with %d go-live events", i, a.Status, live)
+		}
+	}
+	if next, _ := f.store.NextScheduled(ctx); next.IsZero() {
+		t.Error("the third article is no longer scheduled")
+	}
+}
+
+func TestUploadChecksContent(t *testing.T) { teststores.Each(t, testUploadChecksContent) }
+
+func testUploadChecksContent(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx := context.Background()
+	u := f.users[news.RoleContributor]
+	img := image.NewNRGBA(image.Rect(0, 0, 900, 600))
+	for y := 0; y < 600; y++ {
+		for x := 0; x < 900; x++ {
+			img.Set(x, y, color.NRGBA{uint8(x), uint8(y), 90, 255})
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	m, err := f.ed.Upload(ctx, u, bytes.NewReader(buf.Bytes()), "  لوحة  بالخط الكوفي ", "من المعرض", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Alt != "لوحة بالخط الكوفي" || m.Width != 900 || len(m.Variants) != 3 || m.Variants[2].Width != 900 {
+		t.Errorf("uploaded %+v", m)
+	}
+	_, err = f.ed.Upload(ctx, u, strings.NewReader("<html><script>alert(1)</script></html>"), "صورة", "", "")
+	if fe, ok := err.(news.FieldErrors); !ok || !strings.Contains(fe["file"], "ليس صورة") {
+		t.Errorf("an HTML file named as an image: %v", err)
+	}
+	_, err = f.ed.Upload(ctx, u, bytes.NewReader(buf.Bytes()), " ", "", "")
+	if fe, ok := err.(news.FieldErrors); !ok || fe["alt"] == "" {
+		t.Errorf("no alt text: %v", err)
+	}
+	// Another contributor may not edit it; an editor may.
+	other, _ := f.store.CreateUser(ctx, news.User{Email: "c2@example.com", Name: "آخر", Role: news.RoleContributor, PasswordHash: "x"})
+	if _, err := f.ed.EditMedia(ctx, other, m.ID, "بديل", "", ""); news.ErrorCode(err) != news.EFORBIDDEN {
+		t.Errorf("another contributor edits the image: %v", err)
+	}
+	if _, err := f.ed.EditMedia(ctx, f.users[news.RoleEditor], m.ID, "لوحة كوفية", "", "تصوير: ريم"); err != nil {
+		t.Errorf("an editor edits the image: %v", err)
+	}
+}
+
+func TestSettingsAreValidated(t *testing.T) { teststores.Each(t, testSettingsAreValidated) }
+
+func testSettingsAreValidated(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx := context.Background()
+	admin := f.users[news.RoleAdmin]
+	err := f.ed.SaveSettings(ctx, admin, map[string]string{"site_name": "", "digits": "roman", "theme": "dark"})
+	fe, ok := err.(news.FieldErrors)
+	if !ok || len(fe) != 3 {
+		t.Errorf("bad settings: %v", err)
+	}
+	if got, _ := f.store.Settings(ctx); len(got) != 0 {
+		t.Errorf("refused settings were stored: %v", got)
+	}
+	if err := f.ed.SaveSettings(ctx, f.users[news.RoleEditor], map[string]string{"digits": "arabic"}); news.ErrorCode(err) != news.EFORBIDDEN {
+		t.Errorf("an editor changes settings: %v", err)
+	}
+	if err := f.ed.SaveSettings(ctx, admin, map[string]string{"site_name": "  جريدة   الصباح ", "digits": "arabic"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.store.Settings(ctx); got["site_name"] != "جريدة الصباح" || got["digits"] != "arabic" {
+		t.Errorf("settings = %v", got)
+	}
+}
