@@ -2,18 +2,17 @@ package markup_test
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"sahafa/markup"
+	"sahafa/publish"
 )
 
 // article is a news story written for these tests, with every construct
@@ -673,12 +672,12 @@ func TestEscaping(t *testing.T) {
 	}
 }
 
-// The HTML must come through the body sanitizer as it is, once the policy
-// allows what markup emits (extendedPolicy, to be copied into
-// publish.BodyPolicy). Only the rel and target attributes the policy adds
-// to external links may differ.
+// The HTML must come through the body sanitizer (publish.BodyPolicy) as
+// it is: the policy allows what markup emits, Arabic alt text included.
+// Only the rel and target attributes the policy adds to external links may
+// differ.
 func TestSurvivesSanitizer(t *testing.T) {
-	p := extendedPolicy()
+	p := publish.BodyPolicy()
 	docs := []string{
 		article,
 		"![مبنى البرلمان \"الجديد\"، بعد الترميم (٢٠٢٥) — صورة: أ.ف.ب؟](/media/1 \"المبنى بعد الترميم\")",
@@ -728,45 +727,6 @@ func canonical(n *html.Node) string {
 	}
 	walk(n)
 	return b.String()
-}
-
-// Patterns for extendedPolicy: what markup emits, and no more.
-var (
-	// attrText is alt and title text in any script: letters with their
-	// marks (Arabic diacritics are \p{M}), digits, punctuation (، ؛ ؟ « »),
-	// spaces and the bidi marks; not < or >. bluemonday's Paragraph
-	// pattern drops an alt that has a diacritic, an Arabic comma or a
-	// question mark.
-	attrText = regexp.MustCompile(`^[\p{L}\p{M}\p{N}\p{P}\p{Zs}\p{Sc}\s\x{200C}-\x{200F}\x{061C}\x{2066}-\x{2069}+=^|~°×÷±]*$`)
-	// srcset candidates are the site's own media: root-relative URLs with
-	// width descriptors, as markup writes them.
-	srcsetPattern = regexp.MustCompile(`^/[^/\s,][^\s,]* [1-9][0-9]{0,4}w(?:, /[^/\s,][^\s,]* [1-9][0-9]{0,4}w)*$`)
-	sizesPattern  = regexp.MustCompile(`^[a-zA-Z0-9 ():,.-]{1,200}$`)
-)
-
-// extendedPolicy is publish.BodyPolicy with what markup's HTML needs.
-// The base is copied rather than imported so that markup's tests do not
-// build publish and the packages under it; once publish has these
-// additions, TestSurvivesSanitizer belongs beside BodyPolicy.
-func extendedPolicy() *bluemonday.Policy {
-	p := bluemonday.UGCPolicy() // publish.BodyPolicy as of this package's writing
-	p.RequireNoFollowOnLinks(false)
-	p.RequireNoFollowOnFullyQualifiedLinks(true)
-	p.AddTargetBlankToFullyQualifiedLinks(true)
-	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
-	p.AllowElements("figure", "figcaption")
-
-	// The additions markup needs.
-	p.AllowAttrs("alt").Matching(attrText).OnElements("img")
-	p.AllowAttrs("title").Matching(attrText).OnElements("img", "a")
-	p.AllowAttrs("srcset").Matching(srcsetPattern).OnElements("img")
-	p.AllowAttrs("sizes").Matching(sizesPattern).OnElements("img")
-	p.AllowAttrs("width", "height").Matching(regexp.MustCompile(`^[1-9][0-9]{0,4}$`)).OnElements("img")
-	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
-	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed embed-[a-z]{1,20}$`)).OnElements("figure")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-link$`)).OnElements("a")
-	return p
 }
 
 func TestDeterministicAndConcurrent(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"sahafa/accounts"
@@ -22,65 +23,103 @@ func (h *Handler) require(w http.ResponseWriter, r *request, act editorial.Actio
 	return false
 }
 
+// taxonomy is the page that manages sections or tags: the same list of
+// names with their links and counts, the same rename and create forms.
+type taxonomy struct {
+	Title, One, New, Add, Action string
+	act                          editorial.Action
+	rows                         func(r *request) ([]nameRow, error)
+	save                         func(r *request, id int64, name, slug string) error
+}
+
+// nameRow is one section or tag in the list.
+type nameRow struct {
+	ID         int64
+	Slug, Name string
+	Path       string
+	Articles   int
+}
+
+// names is what the names template receives.
+type names struct {
+	taxonomy
+	Rows []nameRow
+}
+
+func (h *Handler) sectionsTaxonomy() taxonomy {
+	return taxonomy{Title: "الأقسام", One: "القسم", New: "قسم جديد", Add: "أضف القسم", Action: "/newsroom/sections/",
+		act: editorial.ActManageSections,
+		rows: func(r *request) ([]nameRow, error) {
+			list, err := h.opts.Store.Sections(r.Context())
+			out := make([]nameRow, len(list))
+			for i, s := range list {
+				out[i] = nameRow{s.ID, s.Slug, s.Name, news.SectionPath(s.Slug), s.Articles}
+			}
+			return out, err
+		},
+		save: func(r *request, id int64, name, slug string) error {
+			_, err := h.opts.Editorial.SaveSection(r.Context(), r.user, id, name, slug)
+			return err
+		},
+	}
+}
+
+func (h *Handler) tagsTaxonomy() taxonomy {
+	return taxonomy{Title: "الوسوم", One: "الوسم", New: "وسم جديد", Add: "أضف الوسم", Action: "/newsroom/tags/",
+		act: editorial.ActManageTags,
+		rows: func(r *request) ([]nameRow, error) {
+			list, err := h.opts.Store.Tags(r.Context())
+			out := make([]nameRow, len(list))
+			for i, t := range list {
+				out[i] = nameRow{t.ID, t.Slug, t.Name, news.TagPath(t.Slug), t.Articles}
+			}
+			return out, err
+		},
+		save: func(r *request, id int64, name, slug string) error {
+			_, err := h.opts.Editorial.SaveTag(r.Context(), r.user, id, name, slug)
+			return err
+		},
+	}
+}
+
 func (h *Handler) sections(w http.ResponseWriter, r *request) {
-	if !h.require(w, r, editorial.ActManageSections) {
-		return
-	}
-	h.sectionsPage(w, r, http.StatusOK, nil, nil)
+	h.namesPage(w, r, h.sectionsTaxonomy())
 }
-
-func (h *Handler) sectionsPage(w http.ResponseWriter, r *request, status int, errs news.FieldErrors, form map[string]string) {
-	secs, err := h.opts.Store.Sections(r.Context())
-	if err != nil {
-		h.fail(w, r.Request, r, err)
-		return
-	}
-	h.render(w, r.Request, r, status, "sections", &page{Title: "الأقسام", Active: "sections", Sections: secs,
-		Errors: errs, Form: form})
-}
-
+func (h *Handler) tags(w http.ResponseWriter, r *request) { h.namesPage(w, r, h.tagsTaxonomy()) }
 func (h *Handler) saveSection(w http.ResponseWriter, r *request) {
-	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
-	name, slug := r.PostFormValue("name"), r.PostFormValue("slug")
-	if _, err := h.opts.Editorial.SaveSection(r.Context(), r.user, id, name, slug); err != nil {
-		if fe, ok := fieldErrors(err); ok {
-			h.sectionsPage(w, r, statusInvalid, fe, map[string]string{"id": r.PostFormValue("id"), "name": name, "slug": slug})
-			return
-		}
-		h.fail(w, r.Request, r, err)
+	h.saveName(w, r, h.sectionsTaxonomy())
+}
+func (h *Handler) saveTag(w http.ResponseWriter, r *request) { h.saveName(w, r, h.tagsTaxonomy()) }
+
+func (h *Handler) namesPage(w http.ResponseWriter, r *request, t taxonomy) {
+	if !h.require(w, r, t.act) {
 		return
 	}
-	http.Redirect(w, r.Request, "/newsroom/sections/", http.StatusSeeOther)
+	h.renderNames(w, r, t, http.StatusOK, nil, nil)
 }
 
-func (h *Handler) tags(w http.ResponseWriter, r *request) {
-	if !h.require(w, r, editorial.ActManageTags) {
-		return
-	}
-	h.tagsPage(w, r, http.StatusOK, nil, nil)
-}
-
-func (h *Handler) tagsPage(w http.ResponseWriter, r *request, status int, errs news.FieldErrors, form map[string]string) {
-	tags, err := h.opts.Store.Tags(r.Context())
+func (h *Handler) renderNames(w http.ResponseWriter, r *request, t taxonomy, status int, errs news.FieldErrors, form map[string]string) {
+	rows, err := t.rows(r)
 	if err != nil {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	h.render(w, r.Request, r, status, "tags", &page{Title: "الوسوم", Active: "tags", Tags: tags, Errors: errs, Form: form})
+	h.render(w, r.Request, r, status, "names", &page{Title: t.Title, Active: strings.TrimSuffix(strings.TrimPrefix(t.Action, "/newsroom/"), "/"),
+		Names: &names{taxonomy: t, Rows: rows}, Errors: errs, Form: form})
 }
 
-func (h *Handler) saveTag(w http.ResponseWriter, r *request) {
+func (h *Handler) saveName(w http.ResponseWriter, r *request, t taxonomy) {
 	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 	name, slug := r.PostFormValue("name"), r.PostFormValue("slug")
-	if _, err := h.opts.Editorial.SaveTag(r.Context(), r.user, id, name, slug); err != nil {
+	if err := t.save(r, id, name, slug); err != nil {
 		if fe, ok := fieldErrors(err); ok {
-			h.tagsPage(w, r, statusInvalid, fe, map[string]string{"id": r.PostFormValue("id"), "name": name, "slug": slug})
+			h.renderNames(w, r, t, statusInvalid, fe, map[string]string{"name": name, "slug": slug})
 			return
 		}
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	http.Redirect(w, r.Request, "/newsroom/tags/", http.StatusSeeOther)
+	http.Redirect(w, r.Request, t.Action, http.StatusSeeOther)
 }
 
 func (h *Handler) users(w http.ResponseWriter, r *request) {

@@ -200,14 +200,8 @@ func (h *Handler) newArticle(w http.ResponseWriter, r *request) {
 }
 
 func (h *Handler) editArticle(w http.ResponseWriter, r *request) {
-	id, ok := pathID(r)
+	a, ok := h.article(w, r)
 	if !ok {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
-		return
-	}
-	a, err := h.opts.Editorial.Article(r.Context(), r.user, id)
-	if err != nil {
-		h.fail(w, r.Request, r, err)
 		return
 	}
 	p := &page{Title: "تحرير: " + a.Title, Article: &a, Input: h.opts.Editorial.InputFrom(a), Flash: flash(r)}
@@ -281,9 +275,8 @@ func (h *Handler) saveArticle(w http.ResponseWriter, r *request) {
 }
 
 func (h *Handler) workflow(w http.ResponseWriter, r *request) {
-	id, ok := pathID(r)
+	id, ok := h.articleID(w, r)
 	if !ok {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
 		return
 	}
 	act := editorial.Action(r.PostFormValue("action"))
@@ -319,9 +312,8 @@ func (h *Handler) reshowEditor(w http.ResponseWriter, r *request, id int64, fe n
 }
 
 func (h *Handler) addCorrection(w http.ResponseWriter, r *request) {
-	id, ok := pathID(r)
+	id, ok := h.articleID(w, r)
 	if !ok {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
 		return
 	}
 	text := r.PostFormValue("correction")
@@ -337,17 +329,11 @@ func (h *Handler) addCorrection(w http.ResponseWriter, r *request) {
 }
 
 func (h *Handler) history(w http.ResponseWriter, r *request) {
-	id, ok := pathID(r)
+	a, ok := h.article(w, r)
 	if !ok {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
 		return
 	}
-	a, err := h.opts.Editorial.Article(r.Context(), r.user, id)
-	if err != nil {
-		h.fail(w, r.Request, r, err)
-		return
-	}
-	evs, revs, err := h.opts.Editorial.History(r.Context(), r.user, id)
+	evs, revs, err := h.opts.Editorial.History(r.Context(), r.user, a.ID)
 	if err != nil {
 		h.fail(w, r.Request, r, err)
 		return
@@ -357,9 +343,8 @@ func (h *Handler) history(w http.ResponseWriter, r *request) {
 }
 
 func (h *Handler) compare(w http.ResponseWriter, r *request) {
-	id, ok := pathID(r)
+	id, ok := h.articleID(w, r)
 	if !ok {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
 		return
 	}
 	from, err1 := strconv.Atoi(r.URL.Query().Get("from"))
@@ -383,9 +368,8 @@ func (h *Handler) compare(w http.ResponseWriter, r *request) {
 }
 
 func (h *Handler) restore(w http.ResponseWriter, r *request) {
-	id, ok := pathID(r)
+	id, ok := h.articleID(w, r)
 	if !ok {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
 		return
 	}
 	number, _ := strconv.Atoi(r.PostFormValue("revision"))
@@ -399,14 +383,12 @@ func (h *Handler) restore(w http.ResponseWriter, r *request) {
 
 // preview shows an article, in any status, as readers will see it.
 func (h *Handler) preview(w http.ResponseWriter, r *request) {
-	id, ok := pathID(r)
-	if !ok || h.opts.Preview == nil {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
+	a, ok := h.article(w, r)
+	if !ok {
 		return
 	}
-	a, err := h.opts.Editorial.Article(r.Context(), r.user, id)
-	if err != nil {
-		h.fail(w, r.Request, r, err)
+	if h.opts.Preview == nil {
+		h.renderError(w, r.Request, r, http.StatusNotFound, "المعاينة غير متاحة.")
 		return
 	}
 	h.opts.Preview(w, r.Request, a)
@@ -430,4 +412,27 @@ func (h *Handler) livePreview(w http.ResponseWriter, r *request) {
 	b.WriteString(html)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write([]byte(b.String()))
+}
+
+// articleID reads the {id} of an article's path, or answers 404.
+func (h *Handler) articleID(w http.ResponseWriter, r *request) (int64, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		h.renderError(w, r.Request, r, http.StatusNotFound, "المقال غير موجود.")
+	}
+	return id, ok
+}
+
+// article loads the {id} article if the user may see it, or answers why not.
+func (h *Handler) article(w http.ResponseWriter, r *request) (news.Article, bool) {
+	id, ok := h.articleID(w, r)
+	if !ok {
+		return news.Article{}, false
+	}
+	a, err := h.opts.Editorial.Article(r.Context(), r.user, id)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return news.Article{}, false
+	}
+	return a, true
 }

@@ -20,7 +20,7 @@ import (
 var templateFS embed.FS
 
 var pageNames = []string{"login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
-	"sections", "tags", "users", "user", "settings", "account", "error"}
+	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
 	pages map[string]*template.Template
@@ -116,7 +116,7 @@ type page struct {
 	Media     []news.Media
 	MediaItem *news.Media
 	MediaForm map[string]string
-	Tags      []news.TagStats
+	Names     *names
 	Users     []news.User
 	Edited    *news.User
 	Roles     []news.Role

@@ -797,35 +797,39 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 
 // credit writes the authors and tags of article id, in the record's order.
 func (sv *saver) credit(ctx context.Context, id int64, r *news.ArticleRecord) error {
-	seen := make(map[string]bool, len(r.Authors))
-	pos := 0
-	for _, au := range r.Authors {
-		if seen[au.Slug] {
-			continue
-		}
-		seen[au.Slug] = true
-		authorID, err := named(ctx, sv.upsertAuthor, sv.authors, au.Slug, au.Name)
-		if err != nil {
-			return fmt.Errorf("author %q: %w", au.Slug, err)
-		}
-		if _, err := sv.insertAuthor.ExecContext(ctx, id, authorID, pos); err != nil {
-			return fmt.Errorf("credit author %q: %w", au.Slug, err)
-		}
-		pos++
+	authors := make([]slugName, len(r.Authors))
+	for i, au := range r.Authors {
+		authors[i] = slugName{au.Slug, au.Name}
 	}
-	clear(seen)
-	pos = 0
-	for _, t := range r.Tags {
-		if seen[t.Slug] {
+	if err := sv.link(ctx, id, "author", authors, sv.upsertAuthor, sv.insertAuthor, sv.authors); err != nil {
+		return err
+	}
+	tags := make([]slugName, len(r.Tags))
+	for i, t := range r.Tags {
+		tags[i] = slugName{t.Slug, t.Name}
+	}
+	return sv.link(ctx, id, "tag", tags, sv.upsertTag, sv.insertTag, sv.tags)
+}
+
+type slugName struct{ slug, name string }
+
+// link finds or creates each named row (an author, a tag) and links it to
+// article id at its position, skipping repeats.
+func (sv *saver) link(ctx context.Context, id int64, what string, items []slugName, upsert, insert *sql.Stmt,
+	cache map[string]namedID) error {
+	seen := make(map[string]bool, len(items))
+	pos := 0
+	for _, it := range items {
+		if seen[it.slug] {
 			continue
 		}
-		seen[t.Slug] = true
-		tagID, err := named(ctx, sv.upsertTag, sv.tags, t.Slug, t.Name)
+		seen[it.slug] = true
+		rowID, err := named(ctx, upsert, cache, it.slug, it.name)
 		if err != nil {
-			return fmt.Errorf("tag %q: %w", t.Slug, err)
+			return fmt.Errorf("%s %q: %w", what, it.slug, err)
 		}
-		if _, err := sv.insertTag.ExecContext(ctx, id, tagID, pos); err != nil {
-			return fmt.Errorf("tag article with %q: %w", t.Slug, err)
+		if _, err := insert.ExecContext(ctx, id, rowID, pos); err != nil {
+			return fmt.Errorf("link %s %q to article %d: %w", what, it.slug, id, err)
 		}
 		pos++
 	}
