@@ -175,9 +175,6 @@ func TestBrowserNewsroom(t *testing.T) {
 	// cookies, so it is signed in as the contributor too.
 	desk.imageLoaded(t, "#preview figure img", "the editor's preview image")
 	desk.screenshot(t, "newsroom-editor")
-	var dbg any
-	desk.Eval(t, `[...document.querySelectorAll('code')].map(c => { const r = document.createRange(); const tn = c.firstChild; r.setStart(tn, 0); r.setEnd(tn, 1); const cr = c.getBoundingClientRect(); const rr = r.getBoundingClientRect(); return [c.textContent.slice(0,3), cr.left, cr.right, rr.left, rr.right, getComputedStyle(c).display, getComputedStyle(c.parentElement).direction]; })`, &dbg)
-	t.Logf("DEBUG %v", dbg)
 	phone := &newsroomTab{Tab: b.Tab(t, browsertest.Phone), base: e.srv.URL}
 	phone.Timeout = 15 * time.Second
 	if u := phone.open(t, editURL.Path); u.Path != editURL.Path {
@@ -185,6 +182,11 @@ func TestBrowserNewsroom(t *testing.T) {
 	}
 	phone.expectText(t, ".nr-meta .status", "مسودة")
 	phone.imageLoaded(t, "#preview figure img", "the editor's preview image (phone)")
+	var width struct{ Scroll, Client int }
+	phone.Eval(t, `({Scroll: document.documentElement.scrollWidth, Client: document.documentElement.clientWidth})`, &width)
+	if width.Scroll > width.Client {
+		t.Errorf("the editor on a phone scrolls sideways (%d > %d)", width.Scroll, width.Client)
+	}
 	phone.screenshot(t, "newsroom-editor")
 	phone.noErrors(t, "editor (phone)")
 
