@@ -263,6 +263,13 @@ func TestTSQueries(t *testing.T) {
 	if got := quoteLexeme(`a'b\c`); got != `'a''b\\c'` {
 		t.Errorf("quoteLexeme = %s", got)
 	}
+	// No text, indexed or searched, can hold the lexeme of hidden articles.
+	if ws := lexemes(hiddenLexeme); slices.Contains(ws, hiddenLexeme) {
+		t.Errorf("lexemes(%q) = %q", hiddenLexeme, ws)
+	}
+	if got := publicMatch(`'a' & 'b'`); got != `('a' & 'b') & !'_unlisted'` {
+		t.Errorf("publicMatch = %s", got)
+	}
 }
 
 func TestClosed(t *testing.T) {

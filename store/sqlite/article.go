@@ -517,6 +517,7 @@ type saver struct {
 	putRedirect, dropRedirect              *sql.Stmt
 	revisionCount, insertRevision          *sql.Stmt
 	insertEvent                            *sql.Stmt
+	deleteComments, insertComment          *sql.Stmt
 	sections, authors, tags                map[string]namedID
 }
 
@@ -598,6 +599,8 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 		{&sv.insertRevision, `INSERT INTO revisions (article_id, number, at, user_id, user_name, note, data)
 			VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?)`},
 		{&sv.insertEvent, insertEventSQL},
+		{&sv.deleteComments, `DELETE FROM comments WHERE article_id = ?`},
+		{&sv.insertComment, insertCommentSQL},
 	} {
 		st, err := tx.PrepareContext(ctx, p.query)
 		if err != nil {
@@ -610,8 +613,12 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 	return sv, nil
 }
 
-const insertEventSQL = `INSERT INTO events (article_id, at, user_id, user_name, action, from_status, to_status, note)
+const (
+	insertEventSQL = `INSERT INTO events (article_id, at, user_id, user_name, action, from_status, to_status, note)
 	VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`
+	insertCommentSQL = `INSERT INTO comments (article_id, external_id, parent_id, author, author_email, author_url,
+	at, text, approved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
 
 func (sv *saver) close() {
 	for _, st := range sv.stmts {
@@ -723,6 +730,7 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 	if cur.id == 0 || !cur.everPublished {
 		day = r.URLDate().Unix()
 	}
+	r.FirstPublished = fromUnix(day) // the path below is the one it is stored under
 	slug, err := sv.freeSlug(ctx, sectionID, day, r.Slug, id)
 	if err != nil {
 		return 0, false, err
@@ -781,6 +789,11 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 			return 0, false, err
 		}
 	}
+	if r.Comments != nil {
+		if err := sv.comments(ctx, id, r.Comments); err != nil {
+			return 0, false, err
+		}
+	}
 	if r.Event != nil {
 		ev := *r.Event
 		if ev.At.IsZero() {
@@ -832,6 +845,20 @@ func (sv *saver) link(ctx context.Context, id int64, what string, items []slugNa
 			return fmt.Errorf("link %s %q to article %d: %w", what, it.slug, id, err)
 		}
 		pos++
+	}
+	return nil
+}
+
+// comments replaces the comments of article id.
+func (sv *saver) comments(ctx context.Context, id int64, list []news.Comment) error {
+	if _, err := sv.deleteComments.ExecContext(ctx, id); err != nil {
+		return fmt.Errorf("clear comments of article %d: %w", id, err)
+	}
+	for _, c := range list {
+		if _, err := sv.insertComment.ExecContext(ctx, id, c.ExternalID, c.ParentID, c.Author, c.AuthorEmail,
+			c.AuthorURL, c.At.Unix(), c.Text, c.Approved); err != nil {
+			return fmt.Errorf("store a comment of article %d: %w", id, err)
+		}
 	}
 	return nil
 }
