@@ -35,6 +35,7 @@ type Draft struct {
 	Version   int           // the version the edit started from; 0 skips the check
 	Revision  *RevisionMeta // when set, a revision of the saved state is kept
 	Event     *Event        // when set, recorded with the save
+	Comments  []Comment     // readers' comments of an imported article, kept as data
 }
 
 // ArticleRecord is what a Store writes: a validated article (section and
@@ -54,6 +55,8 @@ type ArticleRecord struct {
 	ExpectVersion int
 	Revision      *RevisionMeta // keep a revision of the saved state
 	Event         *Event        // record this workflow event (ArticleID is filled in)
+	// Comments, when not nil, replace the article's stored comments.
+	Comments []Comment
 }
 
 // SaveResult tells what a SaveArticles call did, in input order.
@@ -317,4 +320,56 @@ type ChangeWatcher interface {
 // after), PRAGMA optimize on SQLite. Importers call it once at the end.
 type BulkWriteFinisher interface {
 	FinishBulkWrite(ctx context.Context) error
+}
+
+// ArticleExtras is what a whole-site export keeps of an article besides
+// its own fields: its history, corrections, old paths, stored related
+// list and readers' comments.
+type ArticleExtras struct {
+	Revisions   []Revision // with their data
+	Events      []Event
+	Corrections []Correction
+	OldPaths    []string // as recorded (RedirectKey form)
+	Related     []int64  // the stored "you may also read" list; nil when none is stored
+	Comments    []Comment
+}
+
+// RestoredArticle is an article of a whole-site export, written back with
+// its own id and URL date.
+type RestoredArticle struct {
+	ArticleRecord
+	Extras ArticleExtras
+}
+
+// Restorer writes a whole-site export into an empty store, keeping every
+// id, in one transaction: Commit makes all of it visible, Rollback (or a
+// crash) none of it. Users, sections, tags and media come before the
+// articles that refer to them; related lists may name articles of later
+// batches (they are written at Commit).
+type Restorer interface {
+	Users(users []User) error
+	Sections(secs []Section) error
+	Tags(tags []Tag) error
+	Media(m Media, files []MediaFile) error
+	Articles(arts []RestoredArticle) error
+	Settings(values map[string]string) error
+	Commit() error
+	Rollback() error
+}
+
+// SiteStore is what whole-site export, restore and backup need.
+type SiteStore interface {
+	// BeginRestore starts a restore; it fails with ECONFLICT unless the
+	// store holds no article, user or media.
+	BeginRestore(ctx context.Context) (Restorer, error)
+	// Extras returns the extras of the given articles, by article id.
+	Extras(ctx context.Context, ids []int64) (map[int64]ArticleExtras, error)
+	// Comments returns an article's comments, oldest first.
+	Comments(ctx context.Context, articleID int64) ([]Comment, error)
+}
+
+// Backuper is implemented by stores that can write a consistent copy of
+// themselves to a file while the site runs.
+type Backuper interface {
+	Backup(ctx context.Context, path string) error
 }

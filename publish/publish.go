@@ -269,6 +269,7 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 	return news.ArticleRecord{
 		Article: a, SearchTitle: SearchTitle(a), SearchBody: SearchBody(a),
 		OldPaths: d.OldPaths, ExpectVersion: d.Version, Revision: d.Revision, Event: d.Event,
+		Comments: d.Comments,
 	}, nil
 }
 

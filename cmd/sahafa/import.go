@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -84,6 +85,7 @@ type importReport struct {
 	format           importer.Format
 	created, updated int
 	skipped          []string // "line 12: reason"
+	note             string   // one more line for the summary
 }
 
 func (r *importReport) add(o importReport) {
@@ -98,6 +100,9 @@ const maxSkipLines = 20
 func (r importReport) print(w io.Writer, path string, took time.Duration) {
 	fmt.Fprintf(w, "%s (%s): %d created, %d updated, %d skipped in %s\n",
 		path, r.format, r.created, r.updated, len(r.skipped), took.Round(time.Millisecond))
+	if r.note != "" {
+		fmt.Fprintf(w, "  %s\n", r.note)
+	}
 	for i, s := range r.skipped {
 		if i == maxSkipLines {
 			fmt.Fprintf(w, "  … and %d more skipped\n", len(r.skipped)-maxSkipLines)
@@ -135,6 +140,21 @@ func importFile(ctx context.Context, a *app, path string, format importer.Format
 	case importer.FormatPage:
 		return importPage(ctx, a, path, br, rep)
 	case importer.FormatJSONL:
+		site, err := isSiteExport(br)
+		if err != nil {
+			return rep, fmt.Errorf("read: %w", err)
+		}
+		if site {
+			rep.format = "sahafa-export"
+			if b, err := br.Peek(2); err == nil && b[0] == 0x1f && b[1] == 0x8b {
+				zr, err := gzip.NewReader(br)
+				if err != nil {
+					return rep, fmt.Errorf("read: %w", err)
+				}
+				return importSite(ctx, a, zr, rep)
+			}
+			return importSite(ctx, a, br, rep)
+		}
 		return importJSONL(ctx, a, br, batchSize, rep)
 	default:
 		return rep, fmt.Errorf("format %q is not supported yet (supported: page, jsonl)", format)

@@ -27,6 +27,8 @@ usage:
   sahafa migrate-store --from DATA_DIR --to postgres://…
                                     copy a whole SQLite site into PostgreSQL
   sahafa user add --email E --role R add a newsroom user (also: user passwd, user list)
+  sahafa export --out FILE          write the whole site as JSON Lines (restore: sahafa import FILE)
+  sahafa backup FILE                a consistent copy of the database while the site runs
   sahafa help                       this text
 
 common flags (environment variables in brackets):
@@ -78,6 +80,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrateStore(ctx, args, stdout, stderr, logger)
 	case "user":
 		return userCommand(ctx, args, stdout, stderr, logger)
+	case "export":
+		return exportSite(ctx, args, stdout, stderr, logger)
+	case "backup":
+		return backup(ctx, args, stdout, stderr, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -11,9 +11,9 @@ import (
 )
 
 // TestMigrateStore copies a SQLite site (demo stories, synthetic articles,
-// a stored related list) into a fresh PostgreSQL schema, checks what
-// arrived, and runs the copy again to show it updates instead of
-// duplicating.
+// a stored related list, a newsroom user and her draft) into a fresh
+// PostgreSQL schema, checks what arrived, and runs the copy again to show
+// that it refuses a database that is not empty.
 func TestMigrateStore(t *testing.T) {
 	dsn := pgSchema(t) // skips without SAHAFA_TEST_POSTGRES
 	ctx := context.Background()
@@ -51,11 +51,14 @@ func TestMigrateStore(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for run := 1; run <= 2; run++ {
-		out, err := runCLI(t, "migrate-store", "--from", data, "--to", dsn, "--batch", "50")
-		if err != nil || !strings.Contains(out, "verified: every section holds the same number of articles") {
-			t.Fatalf("run %d: %v\n%s", run, err, out)
-		}
+	out, err := runCLI(t, "migrate-store", "--from", data, "--to", dsn)
+	if err != nil || !strings.Contains(out, "verified: every section holds the same number of articles") {
+		t.Fatalf("migrate-store: %v\n%s", err, out)
+	}
+	// Into a database that is no longer empty: refused, nothing copied.
+	out, err = runCLI(t, "migrate-store", "--from", data, "--to", dsn)
+	if err == nil || !strings.Contains(err.Error(), "copies into an empty database") {
+		t.Errorf("a second migrate-store: %v\n%s", err, out)
 	}
 
 	dst, err := postgres.Open(ctx, dsn)

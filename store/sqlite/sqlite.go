@@ -30,8 +30,9 @@ var migrations embed.FS
 
 // Store is a news.Store backed by one SQLite database file.
 type Store struct {
-	w *sql.DB // writes: a single connection, BEGIN IMMEDIATE
-	r *sql.DB // reads: several query-only connections
+	w    *sql.DB // writes: a single connection, BEGIN IMMEDIATE
+	r    *sql.DB // reads: several query-only connections
+	path string
 
 	watchMu   sync.Mutex
 	watchConn *sql.Conn // held by WatchChanges: data_version is per connection
@@ -41,6 +42,7 @@ var (
 	_ news.Store             = (*Store)(nil)
 	_ news.ChangeWatcher     = (*Store)(nil)
 	_ news.BulkWriteFinisher = (*Store)(nil)
+	_ news.Backuper          = (*Store)(nil)
 )
 
 // Pragmas set on every connection of both pools. busy_timeout comes first
@@ -101,7 +103,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, wrapErr("open readers", err)
 	}
-	return &Store{w: w, r: r}, nil
+	return &Store{w: w, r: r, path: path}, nil
 }
 
 // dsnWith is the modernc.org/sqlite DSN for path: a file name followed by

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"sahafa/news"
+	"sahafa/sitedump"
+)
+
+// exportSite writes the whole site as JSON Lines (gzipped when FILE ends
+// in .gz), through a temporary file renamed at the end, so a failed export
+// never leaves a partial file under the name asked for.
+func exportSite(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs, where := newFlags("export", stderr)
+	format := fs.String("format", "jsonl", "export format (jsonl: the whole site, restorable with sahafa import)")
+	out := fs.String("out", "", "file to write (.gz: gzipped); required")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *format != "jsonl" {
+		return usageError{fmt.Sprintf("--format: only jsonl is supported, got %q", *format)}
+	}
+	if *out == "" || fs.NArg() > 0 {
+		return usageError{"export: give --out FILE (and no other arguments)"}
+	}
+	a, err := openApp(ctx, where.data, where.db, logger, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	site, err := siteStore(a.store)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	var counts sitedump.Counts
+	err = writeAtomically(*out, func(w io.Writer) error {
+		if strings.HasSuffix(*out, ".gz") {
+			zw := gzip.NewWriter(w)
+			if counts, err = sitedump.Export(ctx, a.store, site, zw); err != nil {
+				return err
+			}
+			return zw.Close()
+		}
+		counts, err = sitedump.Export(ctx, a.store, site, w)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintf(stdout, "exported %d articles, %d users, %d images, %d sections and %d tags to %s in %s\n",
+		counts.Articles, counts.Users, counts.Media, counts.Sections, counts.Tags, *out,
+		time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// writeAtomically writes a file through a temporary one in the same
+// folder, synced and renamed when write succeeds.
+func writeAtomically(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// importSite restores a whole-site export into an empty site.
+func importSite(ctx context.Context, a *app, r io.Reader, rep importReport) (importReport, error) {
+	site, err := siteStore(a.store)
+	if err != nil {
+		return rep, err
+	}
+	counts, err := sitedump.Import(ctx, site, r)
+	if err != nil {
+		if news.ErrorCode(err) == news.ECONFLICT {
+			return rep, fmt.Errorf("%s: a whole-site export restores into an empty site; give --data a new folder (or --db an empty database)", news.ErrorMessage(err))
+		}
+		return rep, fmt.Errorf("nothing was restored: %w", err)
+	}
+	rep.created = counts.Articles
+	rep.note = fmt.Sprintf("restored the whole site: %d articles, %d users, %d images, %d sections, %d tags",
+		counts.Articles, counts.Users, counts.Media, counts.Sections, counts.Tags)
+	return rep, nil
+}
+
+// isSiteExport tells a whole-site export (possibly gzipped) from other
+// JSON Lines by its first line.
+func isSiteExport(br *bufio.Reader) (bool, error) {
+	head, err := br.Peek(4096)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return false, err
+	}
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(strings.NewReader(string(head)))
+		if err != nil {
+			return false, nil
+		}
+		plain := make([]byte, 4096)
+		n, _ := io.ReadFull(zr, plain)
+		head = plain[:n]
+	}
+	return sitedump.IsExport(head), nil
+}
+
+// backup writes a consistent copy of the site while it runs: SQLite's
+// VACUUM INTO, or pg_dump on PostgreSQL.
+func backup(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
+	fs, where := newFlags("backup", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{"backup: give one FILE to write"}
+	}
+	path := fs.Arg(0)
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s exists; choose a new file name", path)
+	}
+	a, err := openApp(ctx, where.data, where.db, logger, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	b, ok := a.store.(news.Backuper)
+	if !ok {
+		return errors.New("backup: this store cannot back itself up; use sahafa export")
+	}
+	start := time.Now()
+	if err := b.Backup(ctx, path); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	size := ""
+	if st, err := os.Stat(path); err == nil {
+		size = fmt.Sprintf(" (%.1f MiB)", float64(st.Size())/(1<<20))
+	}
+	fmt.Fprintf(stdout, "backed up the site to %s%s in %s\n", path, size, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// siteStore is the whole-site side of a store.
+func siteStore(st news.Store) (news.SiteStore, error) {
+	if s, ok := st.(news.SiteStore); ok {
+		return s, nil
+	}
+	return nil, fmt.Errorf("%T cannot export or restore a whole site", st)
+}
