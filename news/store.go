@@ -213,6 +213,7 @@ type Store interface {
 	EditorialStore
 	UserStore
 	MediaStore
+	SiteStore
 	Close() error
 }
 

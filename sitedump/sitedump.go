@@ -166,7 +166,7 @@ func IsExport(head []byte) bool {
 const exportBatch = 200
 
 // Export writes the whole site to w.
-func Export(ctx context.Context, store news.Store, site news.SiteStore, w io.Writer) (Counts, error) {
+func Export(ctx context.Context, store news.Store, w io.Writer) (Counts, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -221,7 +221,7 @@ func Export(ctx context.Context, store news.Store, site news.SiteStore, w io.Wri
 	if c.Media, err = exportMedia(ctx, store, put); err != nil {
 		return c, err
 	}
-	if c.Articles, err = exportArticles(ctx, store, site, put); err != nil {
+	if c.Articles, err = exportArticles(ctx, store, put); err != nil {
 		return c, err
 	}
 	if err := put(record{Type: "end", Counts: &c}); err != nil {
@@ -258,7 +258,7 @@ func exportMedia(ctx context.Context, store news.Store, put func(any) error) (in
 	}
 }
 
-func exportArticles(ctx context.Context, store news.Store, site news.SiteStore, put func(any) error) (int, error) {
+func exportArticles(ctx context.Context, store news.Store, put func(any) error) (int, error) {
 	n := 0
 	var after int64
 	for {
@@ -273,7 +273,7 @@ func exportArticles(ctx context.Context, store news.Store, site news.SiteStore, 
 		for i, a := range arts {
 			ids[i] = a.ID
 		}
-		extras, err := site.Extras(ctx, ids)
+		extras, err := store.Extras(ctx, ids)
 		if err != nil {
 			return n, err
 		}

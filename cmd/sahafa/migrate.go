@@ -58,22 +58,14 @@ func migrateStore(ctx context.Context, args []string, stdout, stderr io.Writer, 
 // their history and comments, settings) with its ids, in one transaction
 // on dst.
 func copySite(ctx context.Context, src, dst news.Store) (sitedump.Counts, error) {
-	from, err := siteStore(src)
-	if err != nil {
-		return sitedump.Counts{}, err
-	}
-	to, err := siteStore(dst)
-	if err != nil {
-		return sitedump.Counts{}, err
-	}
 	pr, pw := io.Pipe()
 	exported := make(chan error, 1)
 	go func() {
-		_, err := sitedump.Export(ctx, src, from, pw)
+		_, err := sitedump.Export(ctx, src, pw)
 		pw.CloseWithError(err)
 		exported <- err
 	}()
-	counts, err := sitedump.Import(ctx, to, pr)
+	counts, err := sitedump.Import(ctx, dst, pr)
 	pr.CloseWithError(errors.New("the restore stopped"))
 	if exportErr := <-exported; err == nil && exportErr != nil {
 		err = exportErr

@@ -38,21 +38,17 @@ func exportSite(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		return err
 	}
 	defer a.Close()
-	site, err := siteStore(a.store)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
 	var counts sitedump.Counts
 	err = writeAtomically(*out, func(w io.Writer) error {
 		if strings.HasSuffix(*out, ".gz") {
 			zw := gzip.NewWriter(w)
-			if counts, err = sitedump.Export(ctx, a.store, site, zw); err != nil {
+			if counts, err = sitedump.Export(ctx, a.store, zw); err != nil {
 				return err
 			}
 			return zw.Close()
 		}
-		counts, err = sitedump.Export(ctx, a.store, site, w)
+		counts, err = sitedump.Export(ctx, a.store, w)
 		return err
 	})
 	if err != nil {
@@ -94,16 +90,17 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 
 // importSite restores a whole-site export into an empty site.
 func importSite(ctx context.Context, a *app, r io.Reader, rep importReport) (importReport, error) {
-	site, err := siteStore(a.store)
-	if err != nil {
-		return rep, err
-	}
-	counts, err := sitedump.Import(ctx, site, r)
+	counts, err := sitedump.Import(ctx, a.store, r)
 	if err != nil {
 		if news.ErrorCode(err) == news.ECONFLICT {
 			return rep, fmt.Errorf("%s: a whole-site export restores into an empty site; give --data a new folder (or --db an empty database)", news.ErrorMessage(err))
 		}
 		return rep, fmt.Errorf("nothing was restored: %w", err)
+	}
+	if f, ok := a.store.(news.BulkWriteFinisher); ok {
+		if err := f.FinishBulkWrite(ctx); err != nil {
+			return rep, fmt.Errorf("after the restore: %w", err)
+		}
 	}
 	rep.created = counts.Articles
 	rep.note = fmt.Sprintf("restored the whole site: %d articles, %d users, %d images, %d sections, %d tags",
@@ -163,12 +160,4 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer, logger
 	}
 	fmt.Fprintf(stdout, "backed up the site to %s%s in %s\n", path, size, time.Since(start).Round(time.Millisecond))
 	return nil
-}
-
-// siteStore is the whole-site side of a store.
-func siteStore(st news.Store) (news.SiteStore, error) {
-	if s, ok := st.(news.SiteStore); ok {
-		return s, nil
-	}
-	return nil, fmt.Errorf("%T cannot export or restore a whole site", st)
 }

@@ -76,6 +76,7 @@ var (
 	_ news.Store             = (*Store)(nil)
 	_ news.ChangeWatcher     = (*Store)(nil)
 	_ news.BulkWriteFinisher = (*Store)(nil)
+	_ news.SiteStore         = (*Store)(nil)
 )
 
 // Open connects to the database at dsn, applies pending migrations and
@@ -286,7 +287,7 @@ func wrapErr(ctx context.Context, op string, err error) error {
 // VACUUM cannot run in a transaction: it runs on a pooled connection.
 func (s *Store) FinishBulkWrite(ctx context.Context) error {
 	if _, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) articles, article_authors, article_tags, sections, authors, tags,
-		related, redirects`); err != nil {
+		related, redirects, comments`); err != nil {
 		return fmt.Errorf("postgres: vacuum after import: %w", err)
 	}
 	return nil

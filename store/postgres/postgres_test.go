@@ -117,7 +117,7 @@ func TestConcurrentOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	slices.Sort(tables) // byte order, whatever the database's collation
-	want := []string{"article_authors", "article_tags", "articles", "authors", "corrections", "events",
+	want := []string{"article_authors", "article_tags", "articles", "authors", "comments", "corrections", "events",
 		"goose_db_version", "media", "media_files", "redirects", "related", "revisions", "sections", "sessions",
 		"settings", "tags", "users"}
 	if !slices.Equal(tables, want) {

@@ -346,6 +346,10 @@ func saveArticles(ctx context.Context, tx pgx.Tx, records []news.ArticleRecord) 
 				return news.SaveResult{}, err
 			}
 		}
+		if r.Comments != nil {
+			// Replaces the stored comments; a new article has none.
+			queueComments(w.b, id, r.Comments, !fresh)
+		}
 		if r.Event != nil {
 			ev := *r.Event
 			if ev.At.IsZero() {
@@ -488,6 +492,34 @@ const insertEventSQL = `INSERT INTO events (article_id, at, user_id, user_name, 
 // queueEvent queues the insertion of a workflow event of article id.
 func queueEvent(b *pgx.Batch, id int64, ev news.Event) {
 	b.Queue(insertEventSQL, id, second(ev.At), ev.UserID, ev.UserName, ev.Action, string(ev.From), string(ev.To), ev.Note)
+}
+
+// queueComments queues the writes that store list as the comments of
+// article id, in order, after deleting its stored ones when replace is set:
+// two statements whatever the number of comments.
+func queueComments(b *pgx.Batch, id int64, list []news.Comment, replace bool) {
+	if replace {
+		b.Queue(`DELETE FROM comments WHERE article_id = $1`, id)
+	}
+	if len(list) == 0 {
+		return
+	}
+	n := len(list)
+	ext, parent, author, email, url, text := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n)
+	at := make([]time.Time, n)
+	approved := make([]bool, n)
+	for i, c := range list {
+		ext[i], parent[i], author[i], email[i], url[i], text[i] = c.ExternalID, c.ParentID, c.Author,
+			c.AuthorEmail, c.AuthorURL, c.Text
+		at[i], approved[i] = second(c.At), c.Approved
+	}
+	// Ordered by position, so that ids follow the list's order.
+	b.Queue(`INSERT INTO comments (article_id, external_id, parent_id, author, author_email, author_url, at, text, approved)
+		SELECT $1, c.ext, c.parent, c.author, c.email, c.url, c.at, c.body, c.approved
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::bool[])
+			WITH ORDINALITY AS c(ext, parent, author, email, url, at, body, approved, n)
+		ORDER BY c.n`, id, ext, parent, author, email, url, at, text, approved)
 }
 
 // Both write every column; $1 is the id and $14 the search vector of the

@@ -290,6 +290,17 @@ func (r *restorer) article(ra *news.RestoredArticle) error {
 	if _, err := r.sv.insertSearch.ExecContext(r.ctx, a.ID, a.SearchTitle, indexedBody(a.SearchBody, a.Status)); err != nil {
 		return wrapErr(op, err)
 	}
+	// Authors have no list of their own in an export: each comes with its
+	// id on the first article that credits it.
+	for _, au := range a.Authors {
+		if _, seen := r.sv.authors[au.Slug]; seen || au.ID <= 0 {
+			continue
+		}
+		if err := r.exec(op, `INSERT INTO authors (id, slug, name) VALUES (?, ?, ?)`, au.ID, au.Slug, au.Name); err != nil {
+			return err
+		}
+		r.sv.authors[au.Slug] = namedID{id: au.ID, name: au.Name}
+	}
 	if err := r.sv.credit(r.ctx, a.ID, a); err != nil {
 		return wrapErr(op, err)
 	}
