@@ -2,6 +2,7 @@ package newsroom_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -166,7 +167,14 @@ func checkNoXSS(t *testing.T, where string, r response) {
 			switch n.Data {
 			case "script":
 				src := attr(n, "src")
-				if !strings.HasPrefix(src, "/static/") || n.FirstChild != nil {
+				switch {
+				case attr(n, "type") == "application/ld+json":
+					// Structured data, never executed: it must be one JSON
+					// value that the payloads did not break out of.
+					if n.FirstChild == nil || n.FirstChild.NextSibling != nil || !json.Valid([]byte(n.FirstChild.Data)) {
+						t.Errorf("%s: a JSON-LD block that is not valid JSON", where)
+					}
+				case !strings.HasPrefix(src, "/static/") || n.FirstChild != nil:
 					t.Errorf("%s: a script element that is not the site's own: src=%q", where, src)
 				}
 			case "iframe", "object", "embed", "svg", "style", "frame", "base":

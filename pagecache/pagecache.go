@@ -289,7 +289,7 @@ func (e *entry) addGzip() {
 	ct := e.header.Get("Content-Type")
 	if len(e.body) < minGzipBytes || e.header.Get("Content-Encoding") != "" ||
 		!(strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "application/json") ||
-			strings.HasPrefix(ct, "application/xml") || strings.Contains(ct, "+xml")) {
+			strings.HasPrefix(ct, "application/xml") || strings.Contains(ct, "+xml") || strings.Contains(ct, "+json")) {
 		return
 	}
 	var buf bytes.Buffer

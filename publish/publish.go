@@ -461,7 +461,7 @@ func (s *Service) loadSections(ctx context.Context) error {
 // section there would be shadowed (/search/, /archive/) or unreachable
 // (/static/…).
 var reservedSlugs = map[string]bool{"api": true, "archive": true, "author": true, "search": true, "static": true,
-	"newsroom": true, "media": true, "tag": true, "feed": true, "feeds": true, "sitemap.xml": true, "robots.txt": true}
+	"newsroom": true, "media": true, "tag": true, "feed": true, "feeds": true, "sitemap.xml": true, "sitemaps": true, "robots.txt": true}
 
 // ReservedSlug reports whether a section slug would collide with one of
 // the site's own paths.

@@ -112,6 +112,11 @@ type page struct {
 	Breadcrumb  []crumb
 	NoIndex     bool
 
+	// head metadata, filled by render (addHeadMeta, seo.go)
+	Feeds  []feedLink  // <link rel="alternate"> to the page's feeds
+	Social *socialMeta // Open Graph and Twitter card
+	JSONLD template.JS // an article's schema.org NewsArticle, JSON
+
 	// article page
 	Article *news.Article
 	Related []news.Article
@@ -183,6 +188,7 @@ const contentSecurityPolicy = "default-src 'none'; style-src 'self'; font-src 's
 // 500 page.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	p.SiteName = s.cfg(r.Context()).SiteName
+	s.addHeadMeta(name, p)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {

@@ -1,6 +1,7 @@
 // Package web owns Sahafa's public site: server-rendered, right-to-left
-// HTML pages (home, sections, archive, articles, authors, errors), the
-// embedded static assets (CSS and self-hosted Arabic fonts), and the wiring
+// HTML pages (home, sections, archive, articles, authors, errors), their
+// feeds (feeds.go), robots.txt and sitemaps (seo.go), the embedded static
+// assets (CSS and self-hosted Arabic fonts), and the wiring
 // that puts the pages behind the in-process page cache and mounts the JSON
 // API under /api/v1/. It reads through news.Store only.
 package web
@@ -113,8 +114,8 @@ func New(store news.Store, opts Options) (*Site, error) {
 
 	pages := http.NewServeMux()
 	s.routes(pages)
-	s.pages = pages
-	s.cached = s.cache.Middleware(pages)
+	s.pages = s.withSectionFeeds(pages)
+	s.cached = s.cache.Middleware(s.pages)
 	s.api = s.cache.Middleware(api.NewWithOptions(store, api.Options{
 		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location,
 	}))
@@ -122,8 +123,12 @@ func New(store news.Store, opts Options) (*Site, error) {
 }
 
 // routes registers the page patterns. "GET /search/{$}" is more specific
-// than "/{section}/", so a section can never shadow the search page.
+// than "/{section}/", so a section can never shadow the search page; the
+// same holds for the feeds, robots.txt and the sitemaps (feeds.go, seo.go;
+// the feeds of sections are served in front of the mux, withSectionFeeds).
 func (s *Site) routes(mux *http.ServeMux) {
+	s.feedRoutes(mux)
+	s.seoRoutes(mux)
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /archive/{$}", s.handleArchiveIndex)
 	mux.HandleFunc("GET /archive/{yyyy}/{$}", s.handleArchiveYear)
@@ -167,6 +172,11 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, target, http.StatusMovedPermanently)
 			return
 		}
+		if p == newsSitemapPath {
+			// Its content moves with the clock, not only with writes.
+			s.pages.ServeHTTP(w, r)
+			return
+		}
 		s.cached.ServeHTTP(w, r)
 	}
 }
@@ -175,13 +185,14 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the page uses, and otherwise the URL without the rest. Pages other than
 // search read only "page": a link with tracking or junk parameters
 // (?utm_source=…, ?x=1, ?x=2 …) is sent to its canonical URL, so it neither
-// fills the page cache with copies nor splits a page's links.
+// fills the page cache with copies nor splits a page's links. Feeds,
+// sitemaps and robots.txt read no parameter at all.
 func canonicalQuery(r *http.Request) (string, bool) {
 	if r.URL.RawQuery == "" || strings.HasPrefix(r.URL.Path, "/search") {
 		return "", true
 	}
 	clean := url.Values{}
-	if v := r.URL.Query().Get("page"); v != "" {
+	if v := r.URL.Query().Get("page"); v != "" && !isFeedPath(r.URL.Path) && !isSEOPath(r.URL.Path) {
 		clean.Set("page", v)
 	}
 	q := clean.Encode()
