@@ -20,7 +20,7 @@ func (s *Store) StatusCounts(ctx context.Context, createdBy int64) (map[news.Sta
 		query = `SELECT status, count(*) FROM articles WHERE created_by = ? GROUP BY status`
 		args = append(args, createdBy)
 	}
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.read().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, wrapErr(op, err)
 	}
@@ -40,7 +40,7 @@ func (s *Store) StatusCounts(ctx context.Context, createdBy int64) (map[news.Sta
 // Revisions lists an article's revisions, newest first, without their data.
 func (s *Store) Revisions(ctx context.Context, articleID int64) ([]news.Revision, error) {
 	const op = "list revisions"
-	rows, err := s.r.QueryContext(ctx, `SELECT id, number, at, COALESCE(user_id, 0), user_name, note
+	rows, err := s.read().QueryContext(ctx, `SELECT id, number, at, COALESCE(user_id, 0), user_name, note
 		FROM revisions WHERE article_id = ? ORDER BY number DESC`, articleID)
 	if err != nil {
 		return nil, wrapErr(op, err)
@@ -64,7 +64,7 @@ func (s *Store) Revision(ctx context.Context, articleID int64, number int) (news
 	r := news.Revision{ArticleID: articleID, Number: number}
 	var at int64
 	var data string
-	err := s.r.QueryRowContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, note, data
+	err := s.read().QueryRowContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, note, data
 		FROM revisions WHERE article_id = ? AND number = ?`, articleID, number).
 		Scan(&r.ID, &at, &r.UserID, &r.UserName, &r.Note, &data)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -83,7 +83,7 @@ func (s *Store) Revision(ctx context.Context, articleID int64, number int) (news
 // Events returns an article's history, oldest first.
 func (s *Store) Events(ctx context.Context, articleID int64) ([]news.Event, error) {
 	const op = "list events"
-	rows, err := s.r.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, from_status, to_status, note
+	rows, err := s.read().QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, from_status, to_status, note
 		FROM events WHERE article_id = ? ORDER BY id`, articleID)
 	if err != nil {
 		return nil, wrapErr(op, err)
@@ -148,7 +148,7 @@ func (s *Store) AddCorrection(ctx context.Context, c news.Correction, ev news.Ev
 // DueScheduled returns scheduled articles whose time has come, soonest first.
 func (s *Store) DueScheduled(ctx context.Context, now time.Time, limit int) ([]int64, error) {
 	const op = "due scheduled articles"
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= ?
+	rows, err := s.read().QueryContext(ctx, `SELECT id FROM articles WHERE status = 'scheduled' AND published_at <= ?
 		ORDER BY published_at, id LIMIT ?`, now.Unix(), max(1, min(limit, 1000)))
 	if err != nil {
 		return nil, wrapErr(op, err)
@@ -168,7 +168,7 @@ func (s *Store) DueScheduled(ctx context.Context, now time.Time, limit int) ([]i
 // NextScheduled returns the earliest time of a scheduled article, or zero.
 func (s *Store) NextScheduled(ctx context.Context) (time.Time, error) {
 	var t sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT min(published_at) FROM articles WHERE status = 'scheduled'`).Scan(&t)
+	err := s.read().QueryRowContext(ctx, `SELECT min(published_at) FROM articles WHERE status = 'scheduled'`).Scan(&t)
 	if err != nil {
 		return time.Time{}, wrapErr("next scheduled article", err)
 	}
@@ -181,7 +181,7 @@ func (s *Store) NextScheduled(ctx context.Context) (time.Time, error) {
 // Settings returns the saved site settings.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	const op = "read settings"
-	rows, err := s.r.QueryContext(ctx, `SELECT key, value FROM settings`)
+	rows, err := s.read().QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return nil, wrapErr(op, err)
 	}

@@ -68,7 +68,7 @@ func (s *Store) SaveMedia(ctx context.Context, m news.Media, files []news.MediaF
 
 // Media returns one image's record.
 func (s *Store) Media(ctx context.Context, id int64) (news.Media, error) {
-	m, err := scanMedia(s.r.QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = ?`, id))
+	m, err := scanMedia(s.read().QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Media{}, news.Errorf(news.ENOTFOUND, "image %d not found", id)
 	}
@@ -83,10 +83,10 @@ func (s *Store) MediaList(ctx context.Context, f news.MediaFilter) (news.MediaLi
 		where, args = " WHERE user_id = ?", append(args, f.UserID)
 	}
 	var out news.MediaList
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM media`+where, args...).Scan(&out.Total); err != nil {
+	if err := s.read().QueryRowContext(ctx, `SELECT count(*) FROM media`+where, args...).Scan(&out.Total); err != nil {
 		return news.MediaList{}, wrapErr(op, err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+mediaColumns+` FROM media`+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+	rows, err := s.read().QueryContext(ctx, `SELECT `+mediaColumns+` FROM media`+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
 		append(args, listLimit(f.Limit), max(f.Offset, 0))...)
 	if err != nil {
 		return news.MediaList{}, wrapErr(op, err)
@@ -118,7 +118,7 @@ func (s *Store) UpdateMedia(ctx context.Context, m news.Media) error {
 // MediaFile returns the bytes of one variant.
 func (s *Store) MediaFile(ctx context.Context, id int64, width int) (news.MediaFile, error) {
 	var f news.MediaFile
-	err := s.r.QueryRowContext(ctx, `SELECT width, height, content_type, ext, data FROM media_files
+	err := s.read().QueryRowContext(ctx, `SELECT width, height, content_type, ext, data FROM media_files
 		WHERE media_id = ? AND width = ?`, id, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.MediaFile{}, news.Errorf(news.ENOTFOUND, "image %d has no variant %d px wide", id, width)

@@ -115,7 +115,7 @@ func (s *Store) Related(ctx context.Context, id int64, limit int) ([]news.Articl
 // MissingRelated lists articles with no stored related list, newest first.
 func (s *Store) MissingRelated(ctx context.Context, limit int) ([]int64, error) {
 	limit = max(1, min(limit, 1000))
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM articles a
+	rows, err := s.read().QueryContext(ctx, `SELECT id FROM articles a
 		WHERE a.status = 'published' AND NOT EXISTS (SELECT 1 FROM related r WHERE r.article_id = a.id)
 		ORDER BY published_at DESC, id DESC LIMIT ?`, limit)
 	if err != nil {

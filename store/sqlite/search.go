@@ -185,7 +185,7 @@ func coreExpr(q news.SearchQuery) string {
 // searchRun holds what the queries of one search share.
 type searchRun struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	tx    readTx
 	where string // filter conditions on a (articles)
 	fargs []any
 	// public: the match already leaves out unpublished articles (see
@@ -270,7 +270,7 @@ func (r searchRun) ranked(match string, limit, offset int) ([]int64, []float64, 
 
 // articlesByID loads whole articles (queryArticles adds their authors), in
 // the order of ids.
-func articlesByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]news.Article, error) {
+func articlesByID(ctx context.Context, tx querier, ids []int64) ([]news.Article, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}

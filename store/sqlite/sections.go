@@ -13,7 +13,7 @@ import (
 // Sections returns every section with its number of articles, by name.
 func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
 	const op = "list sections"
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.read().QueryContext(ctx, `
 		SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
 		FROM sections s ORDER BY s.name, s.id`)
 	if err != nil {
@@ -34,7 +34,7 @@ func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
 // SectionBySlug returns the section with the given slug.
 func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, error) {
 	var sec news.Section
-	err := s.r.QueryRowContext(ctx, `SELECT id, slug, name FROM sections WHERE slug = ?`, slug).
+	err := s.read().QueryRowContext(ctx, `SELECT id, slug, name FROM sections WHERE slug = ?`, slug).
 		Scan(&sec.ID, &sec.Slug, &sec.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Section{}, news.Errorf(news.ENOTFOUND, "section %q not found", slug)
@@ -45,7 +45,7 @@ func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, e
 // AuthorBySlug returns the author with the given slug.
 func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, error) {
 	var au news.Author
-	err := s.r.QueryRowContext(ctx, `SELECT id, slug, name FROM authors WHERE slug = ?`, slug).
+	err := s.read().QueryRowContext(ctx, `SELECT id, slug, name FROM authors WHERE slug = ?`, slug).
 		Scan(&au.ID, &au.Slug, &au.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Author{}, news.Errorf(news.ENOTFOUND, "author %q not found", slug)
@@ -65,7 +65,7 @@ func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]ne
 		hi = ceilUnix(to)
 	}
 	const width = int64(news.CountBucket / time.Second)
-	rows, err := s.r.QueryContext(ctx, `SELECT published_at - (published_at % ?1) - (CASE WHEN published_at % ?1 < 0 THEN ?1 ELSE 0 END) AS b,
+	rows, err := s.read().QueryContext(ctx, `SELECT published_at - (published_at % ?1) - (CASE WHEN published_at % ?1 < 0 THEN ?1 ELSE 0 END) AS b,
 		count(*) FROM articles WHERE status = 'published' AND published_at >= ?2 AND published_at < ?3
 		GROUP BY b ORDER BY b`, width, lo, hi)
 	if err != nil {

@@ -30,9 +30,10 @@ var migrations embed.FS
 
 // Store is a news.Store backed by one SQLite database file.
 type Store struct {
-	w    *sql.DB // writes: a single connection, BEGIN IMMEDIATE
-	r    *sql.DB // reads: several query-only connections
-	path string
+	w     *sql.DB // writes: a single connection, BEGIN IMMEDIATE
+	r     *sql.DB // reads: several query-only connections
+	stmts stmtCache
+	path  string
 
 	watchMu   sync.Mutex
 	watchConn *sql.Conn // held by WatchChanges: data_version is per connection
@@ -103,7 +104,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, wrapErr("open readers", err)
 	}
-	return &Store{w: w, r: r, path: path}, nil
+	return &Store{w: w, r: r, path: path, stmts: stmtCache{db: r, stmts: map[string]*sql.Stmt{}, preparing: map[string]bool{}}}, nil
 }
 
 // dsnWith is the modernc.org/sqlite DSN for path: a file name followed by
@@ -132,6 +133,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.stmts.close()
 	s.watchMu.Lock()
 	if s.watchConn != nil {
 		s.watchConn.Close()

@@ -46,7 +46,7 @@ func mustAffect(res sql.Result, notFound error) error {
 // TagBySlug returns the tag with the given slug.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (news.Tag, error) {
 	var t news.Tag
-	err := s.r.QueryRowContext(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err := s.read().QueryRowContext(ctx, `SELECT id, slug, name FROM tags WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.Tag{}, news.Errorf(news.ENOTFOUND, "tag %q not found", slug)
 	}
@@ -56,7 +56,7 @@ func (s *Store) TagBySlug(ctx context.Context, slug string) (news.Tag, error) {
 // Tags returns every tag with its number of published articles, by name.
 func (s *Store) Tags(ctx context.Context) ([]news.TagStats, error) {
 	const op = "list tags"
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.read().QueryContext(ctx, `
 		SELECT t.id, t.slug, t.name, (SELECT count(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
 			WHERE at.tag_id = t.id AND a.status = 'published')
 		FROM tags t ORDER BY t.name, t.id`)

@@ -56,7 +56,7 @@ func (s *Store) UpdateUser(ctx context.Context, u news.User) error {
 }
 
 func (s *Store) oneUser(ctx context.Context, where string, arg any) (news.User, error) {
-	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	u, err := scanUser(s.read().QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.User{}, news.Errorf(news.ENOTFOUND, "user not found")
 	}
@@ -75,7 +75,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (news.User, error
 
 // Users returns every user, by name.
 func (s *Store) Users(ctx context.Context) ([]news.User, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
+	rows, err := s.read().QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY name, id`)
 	if err != nil {
 		return nil, wrapErr("list users", err)
 	}
@@ -119,7 +119,7 @@ func scanSession(sc scanner, extra ...any) (news.Session, error) {
 func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte, now time.Time) (news.Session, news.User, error) {
 	var u news.User
 	var created, updated int64
-	ss, err := scanSession(s.r.QueryRowContext(ctx, `SELECT `+sessionColumns+`,
+	ss, err := scanSession(s.read().QueryRowContext(ctx, `SELECT `+sessionColumns+`,
 		u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`,
 		tokenHash, now.Unix()), &u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &u.Disabled, &created, &updated)
@@ -158,7 +158,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep int64) (int
 
 // UserSessions lists a user's unexpired sessions, newest first.
 func (s *Store) UserSessions(ctx context.Context, userID int64, now time.Time) ([]news.Session, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s
+	rows, err := s.read().QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s
 		WHERE s.user_id = ? AND s.expires_at > ? ORDER BY s.last_seen DESC, s.id DESC`, userID, now.Unix())
 	if err != nil {
 		return nil, wrapErr("list sessions", err)
