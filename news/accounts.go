@@ -207,11 +207,12 @@ func (m Media) Srcset() string {
 	return strings.Join(parts, ", ")
 }
 
-// MediaIDFromURL reads the image id of a URL of the site's media
-// ("/media/42", "/media/42/1024.jpg"), with or without the site's host.
+// MediaIDFromURL reads the image id of a site-relative URL of the site's
+// media ("/media/42", "/media/42/1024.jpg"). A URL with a host is another
+// site's, even when its path looks the same.
 func MediaIDFromURL(raw string) (int64, bool) {
 	u, err := url.Parse(raw)
-	if err != nil {
+	if err != nil || u.Scheme != "" || u.Host != "" {
 		return 0, false
 	}
 	rest, ok := strings.CutPrefix(u.Path, "/media/")

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -144,6 +145,42 @@ func (s *Service) Prepare(ctx context.Context, drafts []news.Draft) (Prepared, e
 	return p, nil
 }
 
+// PrepareAll prepares a large set of drafts on every core, in chunks, as
+// one batch: Commit then stores all of them in one transaction (a
+// WordPress export, all or nothing). Skipped indexes refer to drafts.
+func (s *Service) PrepareAll(ctx context.Context, drafts []news.Draft) (Prepared, error) {
+	const chunk = 256
+	n := (len(drafts) + chunk - 1) / chunk
+	parts := make([]Prepared, n)
+	errs := make([]error, n)
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			lo, hi := i*chunk, min((i+1)*chunk, len(drafts))
+			parts[i], errs[i] = s.Prepare(ctx, drafts[lo:hi])
+			for j := range parts[i].Skipped {
+				parts[i].Skipped[j].Index += lo
+			}
+		}()
+	}
+	wg.Wait()
+	var all Prepared
+	all.records = make([]news.ArticleRecord, 0, len(drafts))
+	for i, p := range parts {
+		if errs[i] != nil {
+			return Prepared{}, errs[i]
+		}
+		all.records = append(all.records, p.records...)
+		all.Skipped = append(all.Skipped, p.Skipped...)
+	}
+	return all, nil
+}
+
 // Commit stores a prepared batch in one transaction: all of it or, on
 // error, nothing.
 func (s *Service) Commit(ctx context.Context, p Prepared) (Result, error) {
@@ -264,7 +301,9 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 		Tags:        tags,
 		Image:       image,
 		CreatedBy:   d.CreatedBy,
-		TimeSet:     d.TimeSet || !d.PublishedAt.IsZero() && d.CreatedBy == 0,
+		// A published article's time is set by definition; importers say
+		// whether a draft's was chosen (a WordPress draft's often was not).
+		TimeSet: d.TimeSet || status == news.StatusPublished,
 	}
 	return news.ArticleRecord{
 		Article: a, SearchTitle: SearchTitle(a), SearchBody: SearchBody(a),

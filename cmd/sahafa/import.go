@@ -19,6 +19,7 @@ import (
 	"sahafa/importer"
 	"sahafa/importer/jsonl"
 	"sahafa/importer/page"
+	"sahafa/importer/wxr"
 	"sahafa/news"
 	"sahafa/publish"
 	"sahafa/search"
@@ -29,20 +30,28 @@ const maxPageBytes = 32 << 20
 
 func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
 	fs, where := newFlags("import", stderr)
-	format := fs.String("format", "", "force the input format: page or jsonl (default: detected from content)")
+	format := fs.String("format", "", "force the input format: page, jsonl or wxr (default: detected from content)")
 	batchSize := fs.Int("batch", 500, "articles per transaction")
+	section := fs.String("section", "منوعات", "section of a web page whose own section is not found (html)")
+	status := fs.String("status", "published", "status of an imported web page: published or draft (html)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{"import: name at least one FILE"}
 	}
-	if *format != "" && *format != string(importer.FormatPage) && *format != string(importer.FormatJSONL) {
-		return usageError{fmt.Sprintf("--format: want page or jsonl, got %q", *format)}
+	switch importer.Format(*format) {
+	case "", importer.FormatPage, importer.FormatJSONL, importer.FormatWXR, importer.FormatHTML:
+	default:
+		return usageError{fmt.Sprintf("--format: want page, jsonl, wxr or html, got %q", *format)}
 	}
 	if *batchSize < 1 || *batchSize > 10000 {
 		return usageError{"--batch: want 1 to 10000"}
 	}
+	if *status != string(news.StatusPublished) && *status != string(news.StatusDraft) {
+		return usageError{fmt.Sprintf("--status: want published or draft, got %q", *status)}
+	}
+	page := htmlOptions{section: *section, status: news.Status(*status)}
 	a, err := openApp(ctx, where.data, where.db, logger, nil)
 	if err != nil {
 		return err
@@ -53,7 +62,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	failed := 0
 	for _, path := range fs.Args() {
 		start := time.Now()
-		rep, err := importFile(ctx, a, path, importer.Format(*format), *batchSize)
+		rep, err := importFile(ctx, a, path, importer.Format(*format), *batchSize, page)
 		rep.print(stdout, path, time.Since(start))
 		total.add(rep)
 		if err != nil {
@@ -114,8 +123,12 @@ func (r importReport) print(w io.Writer, path string, took time.Duration) {
 
 // importFile imports one file; whatever was saved before an error stays
 // saved in whole batches.
-func importFile(ctx context.Context, a *app, path string, format importer.Format, batchSize int) (importReport, error) {
+func importFile(ctx context.Context, a *app, path string, format importer.Format, batchSize int, page htmlOptions) (importReport, error) {
 	rep := importReport{format: format}
+	if isURL(path) {
+		rep.format = importer.FormatHTML
+		return importURL(ctx, a, path, page, rep)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return rep, fmt.Errorf("open: %w", err)
@@ -156,9 +169,45 @@ func importFile(ctx context.Context, a *app, path string, format importer.Format
 			return importSite(ctx, a, br, rep)
 		}
 		return importJSONL(ctx, a, br, batchSize, rep)
+	case importer.FormatWXR:
+		return importWXR(ctx, a, br, rep)
+	case importer.FormatHTML:
+		return importHTML(ctx, a, br, "", page, rep)
 	default:
-		return rep, fmt.Errorf("format %q is not supported yet (supported: page, jsonl)", format)
+		return rep, fmt.Errorf("format %q is not supported yet (supported: page, jsonl, wxr)", format)
 	}
+}
+
+// importWXR imports a WordPress export all or nothing: the whole file is
+// read first (a broken file names its line and element, and stores
+// nothing), then every post is stored in one transaction.
+func importWXR(ctx context.Context, a *app, r io.Reader, rep importReport) (importReport, error) {
+	exp, err := wxr.Parse(r, wxr.Options{})
+	if err != nil {
+		return rep, fmt.Errorf("nothing was imported: %w", err)
+	}
+	for _, s := range exp.Skipped {
+		rep.skipped = append(rep.skipped, s.String())
+	}
+	prep, err := a.publish.PrepareAll(ctx, exp.Posts)
+	if err != nil {
+		return rep, fmt.Errorf("nothing was imported: %w", err)
+	}
+	res, err := a.publish.Commit(ctx, prep)
+	if err != nil {
+		return rep, fmt.Errorf("nothing was imported: %w", err)
+	}
+	rep.created, rep.updated = res.Created, res.Updated
+	for _, s := range res.Skipped {
+		rep.skipped = append(rep.skipped, fmt.Sprintf("post %s: %s", s.Ref, s.Reason))
+	}
+	comments := 0
+	for _, p := range exp.Posts {
+		comments += len(p.Comments)
+	}
+	rep.note = fmt.Sprintf("WordPress site %q: %d posts, %d comments kept; featured images and images in bodies stay on their remote URLs",
+		exp.Title, len(exp.Posts), comments)
+	return rep, nil
 }
 
 func importPage(ctx context.Context, a *app, path string, r io.Reader, rep importReport) (importReport, error) {

@@ -408,7 +408,7 @@ func classifyUnit(t string, base item) []item {
 		it.kind = itPerson
 		return []item{it}
 	}
-	if len(ws) == 1 && isPlainWord(u) && !stopKeys[key(u)] && utf8.RuneCountInString(u) >= 2 && isArabic(u) {
+	if len(ws) == 1 && isPlainWord(u) && !isStop(u, key(u)) && utf8.RuneCountInString(u) >= 2 && isArabic(u) {
 		it.kind = itMaybeCity
 		return []item{it}
 	}
@@ -464,7 +464,7 @@ func isPersonName(s string) bool {
 			return false
 		}
 		k := key(w)
-		if k == "" || stopKeys[k] || roleKeys[k] {
+		if k == "" || isStop(w, k) || roleKeys[k] {
 			return false
 		}
 		if particleKey[k] {
@@ -587,3 +587,6 @@ func countBoth(items []item) int {
 	}
 	return n
 }
+
+// isStop reports whether word w (whose key is k) is a stop word.
+func isStop(w, k string) bool { return stopKeys[k] || w == "على" }

@@ -285,3 +285,21 @@ func FuzzSplitLead(f *testing.F) {
 		}
 	})
 }
+
+// The name علي is not the preposition على, which keys fold it into.
+func TestNameAli(t *testing.T) {
+	for raw, want := range map[string]string{
+		"كتب: محمد علي":      "محمد علي",
+		"القاهرة - محمد علي": "محمد علي",
+		"بيروت - علي حسن":    "علي حسن",
+		"بقلم: علي عبد الله": "علي عبد الله",
+	} {
+		got := Parse(raw)
+		if len(got.Authors) != 1 || got.Authors[0] != want {
+			t.Errorf("Parse(%q).Authors = %q, want [%s]", raw, got.Authors, want)
+		}
+	}
+	if got := Parse("القاهرة - ردا على سؤال الصحفيين"); len(got.Authors) != 0 {
+		t.Errorf("a sentence with على became an author: %q", got.Authors)
+	}
+}

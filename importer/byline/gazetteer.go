@@ -135,7 +135,9 @@ var roleWords = []string{"بواسطة", "بقلم", "كتب", "كتبت", "كت
 
 // stopWords never occur in a person's name: prepositions, pronouns and the
 // verbs news sentences open with. A segment holding one is not a name.
-var stopWords = []string{"في", "من", "على", "إلى", "الى", "عن", "أن", "إن", "ان",
+// The preposition على is not among them: keys fold ى into ي, and علي is
+// one of the commonest names ("محمد علي"); isStop checks it as written.
+var stopWords = []string{"في", "من", "إلى", "الى", "عن", "أن", "إن", "ان",
 	"لا", "لم", "لن", "ما", "هل", "هذا", "هذه", "ذلك", "تلك", "التي", "الذي",
 	"الذين", "قد", "كان", "كانت", "مع", "بين", "حول", "بعد", "قبل", "خلال", "منذ",
 	"أو", "او", "ثم", "كل", "حتى", "لدى", "عند", "قال", "قالت", "يقول", "تقول",

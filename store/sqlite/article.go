@@ -602,6 +602,9 @@ func (s *Store) SaveArticles(ctx context.Context, records []news.ArticleRecord) 
 		}
 		res.IDs[i], res.Created[i] = id, created
 	}
+	if err := sv.flushRedirects(ctx); err != nil {
+		return news.SaveResult{}, wrapErr(op, err)
+	}
 	if err := tx.Commit(); err != nil {
 		return news.SaveResult{}, wrapErr(op, err)
 	}
@@ -620,11 +623,12 @@ type saver struct {
 	deleteAuthors, insertAuthor            *sql.Stmt
 	deleteTags, insertTag                  *sql.Stmt
 	deleteRelated                          *sql.Stmt
-	putRedirect, dropRedirect              *sql.Stmt
+	putRedirect                            *sql.Stmt
 	revisionCount, insertRevision          *sql.Stmt
 	insertEvent                            *sql.Stmt
 	deleteComments, insertComment          *sql.Stmt
 	sections, authors, tags                map[string]namedID
+	redirectTo                             map[string]int64 // path → article, 0 for "no redirect"; see redirects
 }
 
 type namedID struct {
@@ -700,7 +704,6 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 		{&sv.insertTag, `INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)`},
 		{&sv.putRedirect, `INSERT INTO redirects (path, article_id) VALUES (?, ?)
 			ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`},
-		{&sv.dropRedirect, `DELETE FROM redirects WHERE path = ?`},
 		{&sv.revisionCount, `SELECT COALESCE(max(number), 0) FROM revisions WHERE article_id = ?`},
 		{&sv.insertRevision, `INSERT INTO revisions (article_id, number, at, user_id, user_name, note, data)
 			VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?)`},
@@ -887,9 +890,7 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 	if err := sv.credit(ctx, id, r); err != nil {
 		return 0, false, err
 	}
-	if err := sv.redirects(ctx, id, cur, r); err != nil {
-		return 0, false, err
-	}
+	sv.redirects(id, cur, r)
 	if r.Revision != nil {
 		if err := sv.revision(ctx, id, now, *r.Revision, r.Article.RevisionData()); err != nil {
 			return 0, false, err
@@ -972,22 +973,64 @@ func (sv *saver) comments(ctx context.Context, id int64, list []news.Comment) er
 // redirects records the paths that lead to article id from now on: its
 // previous path when a public article moves (a new slug or section), and
 // the record's old paths. Its own new path never redirects.
-func (sv *saver) redirects(ctx context.Context, id int64, cur current, r *news.ArticleRecord) error {
+//
+// The writes wait for flushRedirects at the end of the transaction: per
+// record they were three statements and 40% of a WordPress import's
+// write time; batched, the whole transaction takes two.
+func (sv *saver) redirects(id int64, cur current, r *news.ArticleRecord) {
 	newPath := news.RedirectKey(r.Path())
 	paths := r.OldPaths
 	if cur.id != 0 && cur.everPublished {
 		old := news.Article{Slug: cur.slug, Section: news.Section{Slug: cur.section}, FirstPublished: fromUnix(cur.day)}
 		paths = append(paths, old.Path())
 	}
+	if sv.redirectTo == nil {
+		sv.redirectTo = map[string]int64{}
+	}
 	for _, p := range paths {
 		if k := news.RedirectKey(p); k != "" && k != newPath {
-			if _, err := sv.putRedirect.ExecContext(ctx, k, id); err != nil {
-				return fmt.Errorf("redirect %q to article %d: %w", k, id, err)
-			}
+			sv.redirectTo[k] = id
 		}
 	}
-	if _, err := sv.dropRedirect.ExecContext(ctx, newPath); err != nil {
-		return fmt.Errorf("drop redirect %q: %w", newPath, err)
+	sv.redirectTo[newPath] = 0 // a live path never redirects
+}
+
+// flushRedirects writes what redirects collected: the last word on each
+// path, as if every record's writes had run in turn.
+func (sv *saver) flushRedirects(ctx context.Context) error {
+	if len(sv.redirectTo) == 0 {
+		return nil
+	}
+	var put [][2]any
+	var drop []string
+	for path, id := range sv.redirectTo {
+		if id == 0 {
+			drop = append(drop, path)
+		} else {
+			put = append(put, [2]any{path, id})
+		}
+	}
+	sv.redirectTo = nil
+	if len(drop) > 0 {
+		list, err := json.Marshal(drop)
+		if err != nil {
+			return err
+		}
+		if _, err := sv.tx.ExecContext(ctx, `DELETE FROM redirects WHERE path IN (SELECT value FROM json_each(?))`,
+			string(list)); err != nil {
+			return fmt.Errorf("drop redirects: %w", err)
+		}
+	}
+	if len(put) > 0 {
+		list, err := json.Marshal(put)
+		if err != nil {
+			return err
+		}
+		if _, err := sv.tx.ExecContext(ctx, `INSERT INTO redirects (path, article_id)
+			SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
+			ON CONFLICT (path) DO UPDATE SET article_id = excluded.article_id`, string(list)); err != nil {
+			return fmt.Errorf("record redirects: %w", err)
+		}
 	}
 	return nil
 }

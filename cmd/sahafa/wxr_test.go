@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sahafa/news"
+	"sahafa/web"
+)
+
+const wxrFixture = "../../importer/wxr/testdata/arabic-news.xml"
+
+// TestImportWordPress imports our Arabic WordPress export: published,
+// draft, review, scheduled and private posts land in the right status,
+// old links answer 301, comments are kept; importing it again updates;
+// a broken export stores nothing and leaves the site as it was.
+func TestImportWordPress(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	out, err := runCLI(t, "import", "--data", data, wxrFixture)
+	if err != nil || !strings.Contains(out, "(wxr): 8 created, 0 updated") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	st := openTestStore(t, data)
+	counts, err := st.StatusCounts(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Published 101, 102, 104; draft 103; pending 105 → review; future
+	// 112 → scheduled; private 106 and the password-protected 111 →
+	// unpublished (neither was public).
+	want := map[news.Status]int{news.StatusPublished: 3, news.StatusDraft: 1, news.StatusReview: 1,
+		news.StatusScheduled: 1, news.StatusUnpublished: 2}
+	for s, n := range want {
+		if counts[s] != n {
+			t.Errorf("%s: %d articles, want %d (all: %v)", s, counts[s], n, counts)
+		}
+	}
+	port, err := st.ArticleByOldPath(ctx, "/?p=101")
+	if err != nil {
+		t.Fatalf("the ?p=101 link: %v", err)
+	}
+	if !strings.HasPrefix(port.Title, "افتتاح توسعة ميناء المدينة") || port.Slug != "افتتاح-توسعة-ميناء-المدينة" ||
+		!strings.Contains(port.Body, "<figure>") || port.Image == nil {
+		t.Errorf("post 101: %q slug %q image %v", port.Title, port.Slug, port.Image)
+	}
+	comments, err := st.Comments(ctx, port.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	list, _ := st.EditorialArticles(ctx, news.EditorialFilter{Limit: 100})
+	for _, a := range list.Articles {
+		c, _ := st.Comments(ctx, a.ID)
+		total += len(c)
+	}
+	if total != 4 || len(comments) == 0 {
+		t.Errorf("comments: %d in all, %d on post 101", total, len(comments))
+	}
+
+	// Old links of the site answer 301 to the new URLs.
+	site, err := web.New(st, web.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, old := range []string{"/?p=101", "/2019/05/22/%d8%a7%d9%81%d8%aa%d8%aa%d8%a7%d8%ad-%d8%aa%d9%88%d8%b3%d8%b9%d8%a9-%d9%85%d9%8a%d9%86%d8%a7%d8%a1-%d8%a7%d9%84%d9%85%d8%af%d9%8a%d9%86%d8%a9/"} {
+		w := httptest.NewRecorder()
+		site.ServeHTTP(w, httptest.NewRequest("GET", old, nil))
+		if w.Code != http.StatusMovedPermanently || w.Header().Get("Location") != port.Path() {
+			t.Errorf("%s: %d to %q, want 301 to %s", old, w.Code, w.Header().Get("Location"), port.Path())
+		}
+	}
+
+	// Again: the same articles, updated.
+	if out, err := runCLI(t, "import", "--data", data, wxrFixture); err != nil || !strings.Contains(out, "0 created, 8 updated") {
+		t.Errorf("second import: %v\n%s", err, out)
+	}
+	// A broken export: its line and element, and nothing stored.
+	before, _ := st.EditorialArticles(ctx, news.EditorialFilter{Limit: 1})
+	raw, err := os.ReadFile(wxrFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken := strings.Replace(string(raw), "<wp:post_id>104</wp:post_id>", "<wp:post_id>104</wp:post>", 1)
+	broken = strings.Replace(broken, "<wp:post_id>101</wp:post_id>", "<wp:post_id>9101</wp:post_id>", 1)
+	path := filepath.Join(t.TempDir(), "broken.xml")
+	os.WriteFile(path, []byte(broken), 0o644)
+	out, err = runCLI(t, "import", "--data", data, path)
+	if err == nil || !strings.Contains(out, "nothing was imported: line ") || !strings.Contains(out, "wp:post_id") {
+		t.Errorf("broken export: %v\n%s", err, out)
+	}
+	after, _ := st.EditorialArticles(ctx, news.EditorialFilter{Limit: 1})
+	if after.Total != before.Total {
+		t.Errorf("a broken export changed the site: %d articles, then %d", before.Total, after.Total)
+	}
+	if _, err := st.ArticleByExternalID(ctx, "wp:almadina.example.com:9101"); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("a post before the broken element was stored: %v", err)
+	}
+}
+
+// TestImportWebPage imports an article page from a file and from a URL
+// (served here): the article without the page's chrome, as a draft when
+// asked; a page with no article is refused.
+func TestImportWebPage(t *testing.T) {
+	ctx := context.Background()
+	page, err := os.ReadFile("../../importer/htmlpage/testdata/article.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/news/article.html":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(page)
+		case "/old":
+			http.Redirect(w, r, "/news/article.html", http.StatusMovedPermanently)
+		case "/photo.jpg":
+			w.Header().Set("Content-Type", "image/jpeg")
+			w.Write([]byte{0xff, 0xd8, 0xff})
+		default:
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<html><body><nav>الرئيسية</nav><p>قصير</p></body></html>"))
+		}
+	}))
+	defer srv.Close()
+	data := t.TempDir()
+	out, err := runCLI(t, "import", "--data", data, "--status", "draft", srv.URL+"/old")
+	if err != nil || !strings.Contains(out, "(html): 1 created") {
+		t.Fatalf("import a URL: %v\n%s", err, out)
+	}
+	st := openTestStore(t, data)
+	list, err := st.EditorialArticles(ctx, news.EditorialFilter{Statuses: []news.Status{news.StatusDraft}})
+	if err != nil || list.Total != 1 {
+		t.Fatalf("drafts: %d, %v", list.Total, err)
+	}
+	a := list.Articles[0]
+	// The page names its canonical URL; relative images resolve against
+	// where the fetch ended, after the redirect.
+	if a.Title == "" || strings.Contains(a.Body, "إعلان") || strings.Contains(a.Body, "اقرأ أيضا") ||
+		a.SourceURL != "https://alofoq.example/economy/2024/03/05/central-bank-rates" ||
+		!strings.Contains(a.Body, `src="`+srv.URL+`/media/2024/03/bank-hall.jpg"`) {
+		t.Errorf("imported article: %q from %s\n%s", a.Title, a.SourceURL, a.Body)
+	}
+	// The same page from a file updates nothing twice: it is the same
+	// article (its canonical URL names it).
+	if out, err := runCLI(t, "import", "--data", data, "../../importer/htmlpage/testdata/article.html"); err != nil || !strings.Contains(out, "(html): 0 created, 1 updated") {
+		t.Errorf("the file after the URL: %v\n%s", err, out)
+	}
+	for _, bad := range []string{srv.URL + "/empty", srv.URL + "/photo.jpg", srv.URL + "/missing-but-answers"} {
+		if out, err := runCLI(t, "import", "--data", data, bad); err == nil {
+			t.Errorf("%s was imported:\n%s", bad, out)
+		}
+	}
+}
