@@ -22,7 +22,8 @@ const usage = `sahafa — an Arabic-first news platform
 
 usage:
   sahafa [serve] [flags]            run the site (demo content on first run)
-  sahafa import [flags] FILE...     import articles (formats: page, jsonl[.gz])
+  sahafa import [flags] FILE|URL... import articles (page, jsonl[.gz], WordPress wxr, html page or URL,
+                                    or a whole-site export)
   sahafa reindex [flags]            rebuild the search index from stored articles
   sahafa migrate-store --from DATA_DIR --to postgres://…
                                     copy a whole SQLite site into PostgreSQL
