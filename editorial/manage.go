@@ -81,7 +81,8 @@ type Lists struct {
 // ListFilter narrows the newsroom's lists.
 type ListFilter struct {
 	Section string // slug
-	Author  string // slug
+	Author  string // byline author's slug
+	User    int64  // the newsroom user who owns the articles
 	Limit   int
 }
 
@@ -98,6 +99,9 @@ func (s *Service) Dashboard(ctx context.Context, u news.User, f ListFilter) (Lis
 	var mine int64
 	if !u.Role.AtLeast(news.RoleEditor) {
 		mine = u.ID
+	}
+	if f.User > 0 && mine == 0 {
+		mine = f.User // an editor looking at one writer's articles
 	}
 	base := news.EditorialFilter{SectionSlug: f.Section, AuthorSlug: f.Author, Limit: limit}
 	var l Lists
@@ -118,7 +122,7 @@ func (s *Service) Dashboard(ctx context.Context, u news.User, f ListFilter) (Lis
 		return Lists{}, err
 	}
 	q = base
-	q.Statuses, q.ByPublished = []news.Status{news.StatusPublished}, true
+	q.Statuses, q.ByPublished, q.CreatedBy = []news.Status{news.StatusPublished}, true, f.User
 	if l.Published, err = s.store.EditorialArticles(ctx, q); err != nil {
 		return Lists{}, err
 	}
@@ -136,6 +140,7 @@ func (s *Service) Browse(ctx context.Context, u news.User, st news.Status, f Lis
 	if st != "" {
 		q.Statuses = []news.Status{st}
 	}
+	q.CreatedBy = f.User
 	if !u.Role.AtLeast(news.RoleEditor) && st != news.StatusPublished {
 		q.CreatedBy = u.ID
 	}

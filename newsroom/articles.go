@@ -55,7 +55,23 @@ func (h *Handler) logout(w http.ResponseWriter, r *request) {
 // listFilter reads the section and author filters of a list page.
 func listFilter(r *request) editorial.ListFilter {
 	q := r.URL.Query()
-	return editorial.ListFilter{Section: q.Get("section"), Author: q.Get("author")}
+	user, _ := strconv.ParseInt(q.Get("user"), 10, 64)
+	return editorial.ListFilter{Section: q.Get("section"), Author: q.Get("author"), User: user}
+}
+
+// filterChoices fills the section and writer choices of a list page.
+func (h *Handler) filterChoices(r *request, p *page, f editorial.ListFilter) error {
+	secs, err := h.opts.Store.Sections(r.Context())
+	if err != nil {
+		return err
+	}
+	p.Sections, p.SectionF, p.UserF = secs, f.Section, f.User
+	if r.user.Role.AtLeast(news.RoleEditor) {
+		if p.Users, err = h.opts.Store.Users(r.Context()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (h *Handler) dashboard(w http.ResponseWriter, r *request) {
@@ -65,13 +81,12 @@ func (h *Handler) dashboard(w http.ResponseWriter, r *request) {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	secs, err := h.opts.Store.Sections(r.Context())
-	if err != nil {
+	p := &page{Title: "غرفة الأخبار", Active: "dashboard", Lists: lists, Flash: flash(r)}
+	if err := h.filterChoices(r, p, f); err != nil {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	h.render(w, r.Request, r, http.StatusOK, "dashboard", &page{Title: "غرفة الأخبار", Active: "dashboard",
-		Lists: lists, Sections: secs, SectionF: f.Section, Flash: flash(r)})
+	h.render(w, r.Request, r, http.StatusOK, "dashboard", p)
 }
 
 // flash is the confirmation a redirect after a POST asks for (?done=…).
@@ -141,12 +156,10 @@ func (h *Handler) browse(w http.ResponseWriter, r *request) {
 		p.List = list
 		p.Pager = makePager(r.URL, n, list.Total, browsePageSize)
 	}
-	secs, err := h.opts.Store.Sections(r.Context())
-	if err != nil {
+	if err := h.filterChoices(r, p, f); err != nil {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	p.Sections = secs
 	h.render(w, r.Request, r, http.StatusOK, "articles", p)
 }
 

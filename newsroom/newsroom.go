@@ -15,6 +15,7 @@
 package newsroom
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"log/slog"
@@ -40,6 +41,9 @@ type Options struct {
 	Accounts  *accounts.Service
 	Assets    *assets.Set
 	SiteName  string
+	// CurrentSiteName, when set, gives the site's name as administrators
+	// last set it (web.Site.SiteName); SiteName is the fallback.
+	CurrentSiteName func(context.Context) string
 	// BaseURL is the site's public URL: an https one makes cookies Secure,
 	// and its origin is trusted for state-changing requests.
 	BaseURL string

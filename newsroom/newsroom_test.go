@@ -339,3 +339,36 @@ func testScheduledGoesLive(t *testing.T, open teststores.OpenFunc) {
 	}
 	t.Fatalf("not live 5 s after %v", at)
 }
+
+// TestListsFilter: an editor narrows the lists to one writer and one
+// section; a writer's lists hold only their own unpublished articles.
+func TestListsFilter(t *testing.T) { teststores.Each(t, testListsFilter) }
+
+func testListsFilter(t *testing.T, open teststores.OpenFunc) {
+	e := newEnv(t, open)
+	e.articleIn("writer", news.StatusReview, "مراجعة الكاتب الأول")
+	e.articleIn("writer2", news.StatusReview, "مراجعة الكاتبة الثانية")
+	ed := e.as("editor")
+	all := ed.get("/newsroom/")
+	if !strings.Contains(all.body, "مراجعة الكاتب الأول") || !strings.Contains(all.body, "مراجعة الكاتبة الثانية") {
+		t.Fatal("the editor's dashboard lacks an article in review")
+	}
+	one := ed.get(fmt.Sprintf("/newsroom/?user=%d", e.users["writer2"].ID))
+	if strings.Contains(one.body, "مراجعة الكاتب الأول") || !strings.Contains(one.body, "مراجعة الكاتبة الثانية") ||
+		!strings.Contains(one.body, `selected>نادية الكاتبة`) {
+		t.Errorf("filtered by writer2: wrong articles or the choice not kept")
+	}
+	list := ed.get(fmt.Sprintf("/newsroom/articles/?status=review&user=%d", e.users["writer"].ID))
+	if !strings.Contains(list.body, "مراجعة الكاتب الأول") || strings.Contains(list.body, "مراجعة الكاتبة الثانية") {
+		t.Errorf("the article list filtered by writer shows the wrong articles")
+	}
+	if r := ed.get("/newsroom/?section=sport"); strings.Contains(r.body, "مراجعة الكاتب الأول") {
+		t.Error("a world article in the sport filter")
+	}
+	// A writer sees only their own article in review, whatever they ask.
+	w := e.as("writer")
+	mine := w.get(fmt.Sprintf("/newsroom/?user=%d", e.users["writer2"].ID))
+	if strings.Contains(mine.body, "مراجعة الكاتبة الثانية") || strings.Contains(mine.body, `id="f-user"`) {
+		t.Error("a writer sees another writer's article in review, or the writer filter")
+	}
+}

@@ -100,6 +100,7 @@ type page struct {
 	Results     *search.Results
 	Sections    []news.SectionStats
 	SectionF    string
+	UserF       int64 // the writer a list is filtered by
 	Pager       *pager
 	StatusCount map[news.Status]int
 
@@ -133,6 +134,9 @@ type pager struct {
 // render writes a page with the newsroom layout.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, rq *request, status int, name string, p *page) {
 	p.SiteName = h.opts.SiteName
+	if h.opts.CurrentSiteName != nil {
+		p.SiteName = h.opts.CurrentSiteName(r.Context())
+	}
 	if rq != nil {
 		u := rq.user
 		p.User, p.CSRF = &u, rq.session.CSRFToken

@@ -70,3 +70,7 @@ func (s *Site) current() *config {
 	}
 	return s.cfg(context.Background())
 }
+
+// SiteName is the site's name as administrators last set it, else the
+// flag's; the newsroom shows it too.
+func (s *Site) SiteName(ctx context.Context) string { return s.cfg(ctx).SiteName }

@@ -92,7 +92,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	nr, err := newsroom.New(newsroom.Options{
 		Store: a.store, Editorial: ed, Accounts: accounts.New(a.store, accounts.Options{}), Assets: static,
 		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
-		Preview: func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
+		Preview:         func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
+		CurrentSiteName: func(ctx context.Context) string { return site.SiteName(ctx) },
 	})
 	if err != nil {
 		ln.Close()
