@@ -106,6 +106,26 @@ type Article struct {
 	Dateline    string   `json:"dateline"`
 	PublishedAt string   `json:"published_at"`
 	UpdatedAt   string   `json:"updated_at,omitempty"`
+	Tags        []Author `json:"tags"` // name and slug, like authors
+	Image       *Image   `json:"image,omitempty"`
+	// Corrections are present on single articles (GET /api/v1/articles/{id}).
+	Corrections []Correction `json:"corrections,omitempty"`
+}
+
+// Image is an article's lead image; URLs are absolute.
+type Image struct {
+	URL     string `json:"url"`
+	Srcset  string `json:"srcset,omitempty"`
+	Width   int    `json:"width,omitempty"`
+	Height  int    `json:"height,omitempty"`
+	Alt     string `json:"alt"`
+	Caption string `json:"caption,omitempty"`
+}
+
+// Correction is a dated correction of a published article.
+type Correction struct {
+	At   string `json:"at"`
+	Text string `json:"text"`
 }
 
 // Section is the JSON form of a section inside an article.
@@ -161,7 +181,32 @@ func (s *server) article(a news.Article) Article {
 	for _, au := range a.Authors {
 		out.Authors = append(out.Authors, Author{Name: au.Name, Slug: au.Slug})
 	}
+	out.Tags = make([]Author, 0, len(a.Tags))
+	for _, t := range a.Tags {
+		out.Tags = append(out.Tags, Author{Name: t.Name, Slug: t.Slug})
+	}
+	if img := a.Image; img != nil {
+		out.Image = &Image{URL: s.absolute(img.URL), Width: img.Width, Height: img.Height, Alt: img.Alt, Caption: img.Caption}
+		if img.Srcset != "" {
+			parts := strings.Split(img.Srcset, ", ")
+			for i, p := range parts {
+				parts[i] = s.absolute(p)
+			}
+			out.Image.Srcset = strings.Join(parts, ", ")
+		}
+	}
+	for _, c := range a.Corrections {
+		out.Corrections = append(out.Corrections, Correction{At: c.At.UTC().Format(time.RFC3339), Text: c.Text})
+	}
 	return out
+}
+
+// absolute makes a site-relative URL (the media library's) absolute.
+func (s *server) absolute(u string) string {
+	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		return s.baseURL + u
+	}
+	return u
 }
 
 func (s *server) handleArticles(w http.ResponseWriter, r *http.Request) {
