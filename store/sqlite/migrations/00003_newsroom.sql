@@ -185,6 +185,11 @@ COMMIT;
 
 PRAGMA foreign_keys = ON;
 
+-- The copy left the old table's pages free: on an archive of 62,000
+-- articles the file grew from 337 to 610 MB. VACUUM gives them back once,
+-- at the upgrade (about 10 s for that archive).
+VACUUM;
+
 -- +goose Down
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
