@@ -256,6 +256,10 @@ type stmtCache struct {
 	mu        sync.Mutex
 	stmts     map[string]*sql.Stmt
 	preparing map[string]bool
+	// background counts the prepares running on their own, which Store.Close
+	// waits for: one still holding a connection after the pool closed would
+	// close it (and SQLite its -wal and -shm files) after Close returned.
+	background sync.WaitGroup
 }
 
 const maxCachedStmts = 256
@@ -275,7 +279,11 @@ func (c *stmtCache) get(ctx context.Context, query string, inTx bool) *sql.Stmt 
 	c.preparing[query] = true
 	c.mu.Unlock()
 	if inTx {
-		go c.prepare(context.WithoutCancel(ctx), query)
+		c.background.Add(1)
+		go func() {
+			defer c.background.Done()
+			c.prepare(context.WithoutCancel(ctx), query)
+		}()
 		return nil
 	}
 	return c.prepare(ctx, query)

@@ -140,7 +140,9 @@ func (s *Store) Close() error {
 		s.watchConn = nil
 	}
 	s.watchMu.Unlock()
-	return errors.Join(s.r.Close(), s.w.Close())
+	err := errors.Join(s.r.Close(), s.w.Close())
+	s.stmts.background.Wait() // a closed pool fails them, or they finish
+	return err
 }
 
 // wrapErr adds the operation to err and, for failures a caller can act on,
