@@ -208,12 +208,12 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 		section = sec
 	}
 	tags := splitNames(in.Tags)
-	if len(tags) > publish.MaxTags {
-		errs.Add("tags", fmt.Sprintf("الحد الأقصى %d وسمًا", publish.MaxTags))
+	if len(tags) > news.MaxTags {
+		errs.Add("tags", fmt.Sprintf("الحد الأقصى %d وسمًا", news.MaxTags))
 	}
 	for _, t := range tags {
-		if utf8.RuneCountInString(t) > 60 {
-			errs.Add("tags", fmt.Sprintf("الوسم «%s» أطول من 60 حرفًا", t))
+		if utf8.RuneCountInString(t) > news.MaxTagLength {
+			errs.Add("tags", fmt.Sprintf("الوسم «%s» أطول من %d حرفًا", t, news.MaxTagLength))
 		}
 	}
 	authors := splitNames(in.Authors)

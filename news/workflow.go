@@ -56,6 +56,12 @@ type Tag struct {
 	Name string
 }
 
+// Limits on an article's tags, the same for the newsroom and importers.
+const (
+	MaxTags      = 20 // tags of one article
+	MaxTagLength = 60 // characters of a tag's name
+)
+
 // TagPath is the URL path of a tag's page.
 func TagPath(slug string) string { return "/tag/" + url.PathEscape(slug) + "/" }
 

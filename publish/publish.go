@@ -39,7 +39,6 @@ type Options struct {
 type Service struct {
 	store    news.Store
 	opts     Options
-	policy   *bluemonday.Policy
 	mu       sync.Mutex
 	sections map[string]news.Section // normalized name → section
 }
@@ -49,7 +48,7 @@ func New(store news.Store, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{store: store, opts: opts, policy: BodyPolicy(), sections: map[string]news.Section{}}
+	s := &Service{store: store, opts: opts, sections: map[string]news.Section{}}
 	for _, sec := range opts.KnownSections {
 		s.sections[arabic.Normalize(sec.Name)] = sec
 	}
@@ -246,7 +245,7 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 		}
 		body, source = html, d.Body
 	} else {
-		body = s.policy.Sanitize(d.Body)
+		body = bodyPolicy.Sanitize(d.Body)
 	}
 	image, err := s.leadImage(ctx, d.Image)
 	if err != nil {
@@ -312,9 +311,6 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 	}, nil
 }
 
-// MaxTags bounds the tags of one article.
-const MaxTags = 20
-
 // tagList turns tag names into tags with slugs, dropping empty names and
 // repeats (by slug) and keeping the order.
 func tagList(names []string) ([]news.Tag, error) {
@@ -326,14 +322,14 @@ func tagList(names []string) ([]news.Tag, error) {
 		if name == "" || slug == "" || seen[slug] {
 			continue
 		}
-		if len([]rune(name)) > 60 {
-			return nil, news.Errorf(news.EINVALID, "tag %q is longer than 60 characters", name)
+		if len([]rune(name)) > news.MaxTagLength {
+			return nil, news.Errorf(news.EINVALID, "tag %q is longer than %d characters", name, news.MaxTagLength)
 		}
 		seen[slug] = true
 		out = append(out, news.Tag{Slug: slug, Name: name})
 	}
-	if len(out) > MaxTags {
-		return nil, news.Errorf(news.EINVALID, "an article may have at most %d tags, not %d", MaxTags, len(out))
+	if len(out) > news.MaxTags {
+		return nil, news.Errorf(news.EINVALID, "an article may have at most %d tags, not %d", news.MaxTags, len(out))
 	}
 	return out, nil
 }

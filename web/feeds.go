@@ -2,11 +2,8 @@ package web
 
 import (
 	"bytes"
-	"encoding/hex"
-	"hash/fnv"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 
 	"sahafa/feed"
@@ -260,41 +257,7 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, f feedFormat, s
 		s.renderError(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.serveBytes(w, r, f.contentType(), buf.Bytes())
-}
-
-func putBuf(buf *bytes.Buffer) {
-	if buf.Cap() <= 1<<20 {
-		bufPool.Put(buf)
-	}
-}
-
-// serveBytes writes a generated document (feed, sitemap, robots.txt) as
-// render writes a page: Content-Length, the pages' Cache-Control, an ETag
-// answered with 304, nosniff and the pages' Content-Security-Policy (in
-// case a browser shows the XML).
-func (s *Site) serveBytes(w http.ResponseWriter, r *http.Request, contentType string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
-	if h.Get("Cache-Control") == "" {
-		h.Set("Cache-Control", htmlCacheControl)
-	}
-	sum := fnv.New64a()
-	sum.Write(body)
-	var b [8]byte
-	etag := `"` + hex.EncodeToString(sum.Sum(b[:0])) + `"`
-	h.Set("ETag", etag)
-	if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	writeBody(w, r, http.StatusOK, f.contentType(), buf.Bytes())
 }
 
 // feedLinks are the <link rel="alternate"> of a list's feeds.

@@ -191,11 +191,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	s.addHeadMeta(name, p)
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 1<<20 {
-			bufPool.Put(buf)
-		}
-	}()
+	defer putBuf(buf)
 	t := s.tmpl.pages[name]
 	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		s.log.ErrorContext(r.Context(), "web: rendering template", "template", name, "path", r.URL.Path, "err", err)
@@ -206,9 +202,24 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 		s.renderError(w, r, http.StatusInternalServerError, nil)
 		return
 	}
+	writeBody(w, r, status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func putBuf(buf *bytes.Buffer) {
+	if buf.Cap() <= 1<<20 {
+		bufPool.Put(buf)
+	}
+}
+
+// writeBody writes a page or a generated document (feed, sitemap,
+// robots.txt) with Content-Length, nosniff, the pages' Content-Security-
+// Policy (also in case a browser shows the XML) and Referrer-Policy, and,
+// when the status is 200, the pages' Cache-Control and an ETag answered
+// with 304.
+func writeBody(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	// Links out of an article or a search page carry the origin only, never
@@ -219,7 +230,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 			h.Set("Cache-Control", htmlCacheControl)
 		}
 		sum := fnv.New64a()
-		sum.Write(buf.Bytes())
+		sum.Write(body)
 		var b [8]byte
 		etag := `"` + hex.EncodeToString(sum.Sum(b[:0])) + `"`
 		h.Set("ETag", etag)
@@ -231,7 +242,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	}
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
-		w.Write(buf.Bytes())
+		w.Write(body)
 	}
 }
 

@@ -45,7 +45,7 @@ func (s *Site) seoRoutes(mux *http.ServeMux) {
 
 // isSEOPath reports whether a path is robots.txt or a sitemap, which take
 // no query parameters. ("/sitemaps/" itself is the front page of a section
-// of that name, if there is one: "sitemaps" is not a reserved slug.)
+// of that name in sites older than the reservation of the slug.)
 func isSEOPath(p string) bool {
 	if p == "/robots.txt" || p == "/sitemap.xml" {
 		return true
@@ -60,7 +60,7 @@ func (s *Site) handleRobots(w http.ResponseWriter, r *http.Request) {
 		Disallow: robotsDisallow,
 		Sitemaps: []string{s.canonical("/sitemap.xml"), s.canonical(newsSitemapPath)},
 	})
-	s.serveBytes(w, r, feed.RobotsContentType, b.Bytes())
+	writeBody(w, r, http.StatusOK, feed.RobotsContentType, b.Bytes())
 }
 
 // sitemapMonths returns the UTC months that have published articles,
@@ -228,7 +228,7 @@ func (s *Site) writeXML(w http.ResponseWriter, r *http.Request, write func(*byte
 		s.renderError(w, r, http.StatusInternalServerError, err)
 		return
 	}
-	s.serveBytes(w, r, feed.SitemapContentType, buf.Bytes())
+	writeBody(w, r, http.StatusOK, feed.SitemapContentType, buf.Bytes())
 }
 
 // Head metadata of pages.

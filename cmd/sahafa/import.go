@@ -30,7 +30,7 @@ const maxPageBytes = 32 << 20
 
 func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
 	fs, where := newFlags("import", stderr)
-	format := fs.String("format", "", "force the input format: page, jsonl or wxr (default: detected from content)")
+	format := fs.String("format", "", "force the input format: page, jsonl, wxr or html (default: detected from content)")
 	batchSize := fs.Int("batch", 500, "articles per transaction")
 	section := fs.String("section", "منوعات", "section of a web page whose own section is not found (html)")
 	status := fs.String("status", "published", "status of an imported web page: published or draft (html)")
@@ -51,7 +51,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	if *status != string(news.StatusPublished) && *status != string(news.StatusDraft) {
 		return usageError{fmt.Sprintf("--status: want published or draft, got %q", *status)}
 	}
-	page := htmlOptions{section: *section, status: news.Status(*status)}
+	webPage := htmlOptions{section: *section, status: news.Status(*status)}
 	a, err := openApp(ctx, where.data, where.db, logger, nil)
 	if err != nil {
 		return err
@@ -62,7 +62,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	failed := 0
 	for _, path := range fs.Args() {
 		start := time.Now()
-		rep, err := importFile(ctx, a, path, importer.Format(*format), *batchSize, page)
+		rep, err := importFile(ctx, a, path, importer.Format(*format), *batchSize, webPage)
 		rep.print(stdout, path, time.Since(start))
 		total.add(rep)
 		if err != nil {
@@ -123,11 +123,11 @@ func (r importReport) print(w io.Writer, path string, took time.Duration) {
 
 // importFile imports one file; whatever was saved before an error stays
 // saved in whole batches.
-func importFile(ctx context.Context, a *app, path string, format importer.Format, batchSize int, page htmlOptions) (importReport, error) {
+func importFile(ctx context.Context, a *app, path string, format importer.Format, batchSize int, webPage htmlOptions) (importReport, error) {
 	rep := importReport{format: format}
 	if isURL(path) {
 		rep.format = importer.FormatHTML
-		return importURL(ctx, a, path, page, rep)
+		return importURL(ctx, a, path, webPage, rep)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -153,13 +153,13 @@ func importFile(ctx context.Context, a *app, path string, format importer.Format
 	case importer.FormatPage:
 		return importPage(ctx, a, path, br, rep)
 	case importer.FormatJSONL:
-		site, err := isSiteExport(br)
+		site, gzipped, err := isSiteExport(br)
 		if err != nil {
 			return rep, fmt.Errorf("read: %w", err)
 		}
 		if site {
 			rep.format = "sahafa-export"
-			if b, err := br.Peek(2); err == nil && b[0] == 0x1f && b[1] == 0x8b {
+			if gzipped {
 				zr, err := gzip.NewReader(br)
 				if err != nil {
 					return rep, fmt.Errorf("read: %w", err)
@@ -172,9 +172,9 @@ func importFile(ctx context.Context, a *app, path string, format importer.Format
 	case importer.FormatWXR:
 		return importWXR(ctx, a, br, rep)
 	case importer.FormatHTML:
-		return importHTML(ctx, a, br, "", page, rep)
+		return importHTML(ctx, a, br, "", webPage, rep)
 	default:
-		return rep, fmt.Errorf("format %q is not supported yet (supported: page, jsonl, wxr)", format)
+		return rep, fmt.Errorf("format %q is not supported yet (supported: page, jsonl, wxr, html)", format)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -108,23 +109,24 @@ func importSite(ctx context.Context, a *app, r io.Reader, rep importReport) (imp
 	return rep, nil
 }
 
-// isSiteExport tells a whole-site export (possibly gzipped) from other
-// JSON Lines by its first line.
-func isSiteExport(br *bufio.Reader) (bool, error) {
+// isSiteExport tells a whole-site export (possibly gzipped: then gzipped
+// is true) from other JSON Lines by its first line, reading nothing off br.
+func isSiteExport(br *bufio.Reader) (site, gzipped bool, err error) {
 	head, err := br.Peek(4096)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return false, err
+		return false, false, err
 	}
 	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(strings.NewReader(string(head)))
+		gzipped = true
+		zr, err := gzip.NewReader(bytes.NewReader(head))
 		if err != nil {
-			return false, nil
+			return false, true, nil
 		}
 		plain := make([]byte, 4096)
 		n, _ := io.ReadFull(zr, plain)
 		head = plain[:n]
 	}
-	return sitedump.IsExport(head), nil
+	return sitedump.IsExport(head), gzipped, nil
 }
 
 // backup writes a consistent copy of the site while it runs: SQLite's

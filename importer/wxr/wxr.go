@@ -132,9 +132,9 @@ const (
 	maxToken = MaxText + 64<<10
 	// maxDepth bounds the nesting of elements inside a channel's child.
 	maxDepth = 64
-	// MaxTags is the number of tags an article may have (publish.MaxTags);
-	// a post's further tags are dropped.
-	MaxTags = 20
+	// MaxTags is the number of tags an article may have; a post's further
+	// tags are dropped.
+	MaxTags = news.MaxTags
 )
 
 // Uncategorized is the section of a post that has no category: the name
