@@ -5,8 +5,12 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -23,19 +27,43 @@ type Options struct {
 	MaxAge      time.Duration
 	// Sign-in limits: an account may fail AccountBurst times in a row,
 	// then once per AccountEvery; an address AddressBurst times, then once
-	// per AddressEvery. Defaults 5 / 1 minute and 20 / 10 seconds.
+	// per AddressEvery. Defaults 5 / 1 minute and 20 / 10 seconds. The
+	// current-password check of a password change has the account's
+	// limits. The budgets live in the store, so every server on one
+	// database shares them.
 	AccountBurst int
 	AccountEvery time.Duration
 	AddressBurst int
 	AddressEvery time.Duration
+	// HashMemory bounds the memory this process's password hashes may use
+	// at once (default DefaultHashMemory): each argon2id hash takes
+	// Params.Memory KiB, so it sets how many run concurrently (at least
+	// one). A hash that finds every slot taken waits at most HashWait
+	// (default 1 s) in a short queue, and is otherwise refused at once as
+	// busy, so that a burst of sign-ins costs bounded memory and every
+	// request gets a prompt answer.
+	HashMemory int64
+	HashWait   time.Duration
+	// Logger receives the security events (failed sign-ins, lockouts,
+	// password changes) at warn level; default slog.Default().
+	Logger *slog.Logger
 }
+
+// DefaultHashMemory is the default bound of Options.HashMemory: two
+// hashes at RFC 9106's 64 MiB, as many as two cores compute at full speed.
+const DefaultHashMemory = 128 << 20
 
 // Service signs newsroom users in and out and manages their accounts.
 type Service struct {
-	store   news.UserStore
-	opts    Options
-	account *limiter
-	address *limiter
+	store news.UserStore
+	opts  Options
+	log   *slog.Logger
+	// hashSlots holds a token per running hash; hashQueue counts the
+	// hashes waiting for one.
+	hashSlots chan struct{}
+	hashQueue atomic.Int64
+	maxQueue  int64
+	prunes    atomic.Int64
 	// dummyHash is verified against when an email is unknown, so that a
 	// wrong email takes as long as a wrong password and does not tell an
 	// attacker which accounts exist.
@@ -68,14 +96,85 @@ func New(store news.UserStore, opts Options) *Service {
 	if opts.AddressEvery <= 0 {
 		opts.AddressEvery = 10 * time.Second
 	}
+	if opts.HashMemory <= 0 {
+		opts.HashMemory = DefaultHashMemory
+	}
+	if opts.HashWait <= 0 {
+		opts.HashWait = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	slots := max(1, opts.HashMemory/(int64(opts.Params.Memory)<<10))
+	slots = min(slots, 64)
 	dummy, _ := HashPassword("not a password of anyone", opts.Params)
 	return &Service{
 		store:     store,
 		opts:      opts,
-		account:   newLimiter(opts.AccountEvery, opts.AccountBurst),
-		address:   newLimiter(opts.AddressEvery, opts.AddressBurst),
+		log:       opts.Logger,
+		hashSlots: make(chan struct{}, slots),
+		maxQueue:  4 * slots,
 		dummyHash: dummy,
 	}
+}
+
+// HashSlots is how many password hashes may run at once.
+func (s *Service) HashSlots() int { return cap(s.hashSlots) }
+
+// Messages of refusals for load, not for the request itself.
+const msgBusy = "الخادم مشغول الآن بطلبات دخول كثيرة. حاول بعد ثوانٍ"
+
+// errBusy is returned when every hash slot is taken and the queue is full
+// or did not move within HashWait.
+func errBusy() error {
+	return &news.LimitedError{Message: msgBusy, RetryAfter: time.Second, Busy: true}
+}
+
+// withHashSlot runs fn, a password hash, once a slot is free: at once, or
+// after a wait of at most HashWait in a queue of bounded length.
+func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
+	select {
+	case s.hashSlots <- struct{}{}:
+	default:
+		if s.hashQueue.Add(1) > s.maxQueue {
+			s.hashQueue.Add(-1)
+			return errBusy()
+		}
+		t := time.NewTimer(s.opts.HashWait)
+		select {
+		case s.hashSlots <- struct{}{}:
+			t.Stop()
+			s.hashQueue.Add(-1)
+		case <-t.C:
+			s.hashQueue.Add(-1)
+			return errBusy()
+		case <-ctx.Done():
+			t.Stop()
+			s.hashQueue.Add(-1)
+			return ctx.Err()
+		}
+	}
+	defer func() { <-s.hashSlots }()
+	fn()
+	return nil
+}
+
+// hashPassword is HashPassword within the hash slots.
+func (s *Service) hashPassword(ctx context.Context, password string) (string, error) {
+	var hash string
+	var err error
+	if serr := s.withHashSlot(ctx, func() { hash, err = HashPassword(password, s.opts.Params) }); serr != nil {
+		return "", serr
+	}
+	return hash, err
+}
+
+// verifyPassword is VerifyPassword within the hash slots.
+func (s *Service) verifyPassword(ctx context.Context, password, encoded string) (ok, rehash bool, err error) {
+	if serr := s.withHashSlot(ctx, func() { ok, rehash, err = VerifyPassword(password, encoded, s.opts.Params) }); serr != nil {
+		return false, false, serr
+	}
+	return ok, rehash, err
 }
 
 // UserInput is what a form or the command line gives to create or edit a
@@ -119,7 +218,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (news.User, erro
 	if err := errs.Err(); err != nil {
 		return news.User{}, err
 	}
-	hash, err := HashPassword(in.Password, s.opts.Params)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return news.User{}, err
 	}
@@ -143,7 +242,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserInput) (news.
 	}
 	u.Email, u.Name, u.Role = email, name, role
 	if in.Password != "" {
-		if u.PasswordHash, err = HashPassword(in.Password, s.opts.Params); err != nil {
+		if u.PasswordHash, err = s.hashPassword(ctx, in.Password); err != nil {
 			return news.User{}, err
 		}
 	}
@@ -188,38 +287,64 @@ const (
 
 // SignIn checks an email and password and opens a session. It returns the
 // token for the browser's cookie (the store keeps only its hash).
-// Failures are EUNAUTHORIZED, or a *news.LimitedError after too many.
+// Failures are EUNAUTHORIZED, or a *news.LimitedError after too many (or
+// when the server is too busy hashing to try).
+//
+// The attempt is taken from the account's and the address's budgets
+// before the password is hashed, and given back when it succeeds: checking
+// the limit first and counting the failure after the hash let any number
+// of concurrent guesses through.
 func (s *Service) SignIn(ctx context.Context, email, password, address, userAgent string) (string, news.Session, news.User, error) {
 	now := s.opts.Now()
 	email, _ = news.NormalizeEmail(email)
 	accountKey := "account:" + email
 	addressKey := "address:" + address
-	if wait := max(s.account.wait(accountKey, now), s.address.wait(addressKey, now)); wait > 0 {
-		return "", news.Session{}, news.User{}, &news.LimitedError{Message: msgTooMany, RetryAfter: wait}
+	if err := s.reserve(ctx, addressKey, now, s.opts.AddressEvery, s.opts.AddressBurst, "address", address); err != nil {
+		return "", news.Session{}, news.User{}, err
 	}
-	fail := func() (string, news.Session, news.User, error) {
-		s.account.fail(accountKey, now)
-		s.address.fail(addressKey, now)
+	if err := s.reserve(ctx, accountKey, now, s.opts.AccountEvery, s.opts.AccountBurst, "account", email); err != nil {
+		s.giveBack(ctx, addressKey, s.opts.AddressEvery, false)
+		return "", news.Session{}, news.User{}, err
+	}
+	s.maybePrune(ctx, now)
+	fail := func(reason string) (string, news.Session, news.User, error) {
+		s.log.WarnContext(ctx, "security: sign-in failed", "email", email, "address", address, "reason", reason)
 		return "", news.Session{}, news.User{}, news.Errorf(news.EUNAUTHORIZED, msgBadCredentials)
 	}
 	if len(password) > MaxPasswordLen {
-		return fail()
+		return fail("password too long")
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil && news.ErrorCode(err) != news.ENOTFOUND {
+		s.giveBackBoth(ctx, accountKey, addressKey)
 		return "", news.Session{}, news.User{}, err
 	}
+	known := err == nil
 	hash := u.PasswordHash
-	if err != nil {
+	if !known {
 		hash = s.dummyHash
 	}
-	ok, rehash, verr := VerifyPassword(password, hash, s.opts.Params)
-	if err != nil || verr != nil || !ok || u.Disabled {
-		return fail()
+	ok, rehash, verr := s.verifyPassword(ctx, password, hash)
+	var le *news.LimitedError
+	if errors.As(verr, &le) || errors.Is(verr, context.Canceled) {
+		// Not tried: the attempt goes back to both budgets.
+		s.giveBackBoth(ctx, accountKey, addressKey)
+		return "", news.Session{}, news.User{}, verr
 	}
-	s.account.reset(accountKey)
+	switch {
+	case !known:
+		return fail("unknown email")
+	case verr != nil:
+		return fail("unreadable password hash")
+	case !ok:
+		return fail("wrong password")
+	case u.Disabled:
+		return fail("account disabled")
+	}
+	s.giveBack(ctx, accountKey, s.opts.AccountEvery, true)
+	s.giveBack(ctx, addressKey, s.opts.AddressEvery, false)
 	if rehash {
-		if h, err := HashPassword(password, s.opts.Params); err == nil {
+		if h, err := s.hashPassword(ctx, password); err == nil {
 			u.PasswordHash = h
 			if err := s.store.UpdateUser(ctx, u); err != nil {
 				return "", news.Session{}, news.User{}, err
@@ -231,6 +356,49 @@ func (s *Service) SignIn(ctx context.Context, email, password, address, userAgen
 		return "", news.Session{}, news.User{}, err
 	}
 	return token, sess, u, nil
+}
+
+// reserve takes an attempt from key's budget, or returns the LimitedError
+// that says how long to wait (and logs the lockout).
+func (s *Service) reserve(ctx context.Context, key string, now time.Time, every time.Duration, burst int, kind, who string) error {
+	wait, err := s.store.ReserveAttempt(ctx, key, now, every, burst)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		s.log.WarnContext(ctx, "security: too many attempts", "limit", kind, "key", who, "retry_after", wait.Round(time.Second).String())
+		return &news.LimitedError{Message: msgTooMany, RetryAfter: max(wait, time.Second)}
+	}
+	return nil
+}
+
+// giveBack returns an attempt (all: forgets the key's failures). It runs
+// even when the request's context has ended, since the attempt was not
+// the user's to lose; a store error only leaves the budget lower.
+func (s *Service) giveBack(ctx context.Context, key string, every time.Duration, all bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := s.store.ReturnAttempt(ctx, key, every, all); err != nil {
+		s.log.WarnContext(ctx, "sign-in limits: return an attempt", "err", err)
+	}
+}
+
+func (s *Service) giveBackBoth(ctx context.Context, accountKey, addressKey string) {
+	s.giveBack(ctx, accountKey, s.opts.AccountEvery, false)
+	s.giveBack(ctx, addressKey, s.opts.AddressEvery, false)
+}
+
+// pruneEvery is how many reservations pass between two prunes of the
+// full budgets, which bounds the table under a spray of made-up emails.
+const pruneEvery = 500
+
+func (s *Service) maybePrune(ctx context.Context, now time.Time) {
+	if s.prunes.Add(1)%pruneEvery != 0 {
+		return
+	}
+	if err := s.store.PruneAttempts(ctx, now); err != nil {
+		s.log.WarnContext(ctx, "sign-in limits: prune", "err", err)
+	}
 }
 
 // randomToken is 32 random bytes, URL-safe.
@@ -318,12 +486,25 @@ func (s *Service) SignOutEverywhere(ctx context.Context, userID, keep int64) (in
 }
 
 // ChangePassword sets a new password after checking the current one, and
-// ends the user's other sessions.
+// ends the user's other sessions. Wrong current passwords are limited like
+// sign-ins to the account, so a stolen session cannot guess it.
 func (s *Service) ChangePassword(ctx context.Context, u news.User, keep int64, current, next, confirm string) error {
+	key := "password:" + strconv.FormatInt(u.ID, 10)
+	if err := s.reserve(ctx, key, s.opts.Now(), s.opts.AccountEvery, s.opts.AccountBurst, "password change", u.Email); err != nil {
+		return err
+	}
 	errs := news.FieldErrors{}
-	ok, _, err := VerifyPassword(current, u.PasswordHash, s.opts.Params)
+	ok, _, err := s.verifyPassword(ctx, current, u.PasswordHash)
+	var le *news.LimitedError
+	if errors.As(err, &le) || errors.Is(err, context.Canceled) {
+		s.giveBack(ctx, key, s.opts.AccountEvery, false)
+		return err
+	}
 	if err != nil || !ok {
+		s.log.WarnContext(ctx, "security: wrong current password on a password change", "user", u.ID, "email", u.Email)
 		errs.Add("current", "كلمة المرور الحالية غير صحيحة")
+	} else {
+		s.giveBack(ctx, key, s.opts.AccountEvery, true)
 	}
 	if msg := CheckPassword(next, u.Email); msg != "" {
 		errs.Add("password", msg)
@@ -333,12 +514,13 @@ func (s *Service) ChangePassword(ctx context.Context, u news.User, keep int64, c
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	if u.PasswordHash, err = HashPassword(next, s.opts.Params); err != nil {
+	if u.PasswordHash, err = s.hashPassword(ctx, next); err != nil {
 		return err
 	}
 	if err := s.store.UpdateUser(ctx, u); err != nil {
 		return err
 	}
+	s.log.WarnContext(ctx, "security: password changed", "user", u.ID, "email", u.Email)
 	_, err = s.store.DeleteUserSessions(ctx, u.ID, keep)
 	return err
 }

@@ -2,6 +2,9 @@ package accounts_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -217,5 +220,152 @@ func testPasswordChange(t *testing.T, open teststores.OpenFunc) {
 	}
 	if n, err := svc.SignOutEverywhere(ctx, u.ID, 0); err != nil || n != 2 {
 		t.Errorf("SignOutEverywhere = %d, %v; want 2", n, err)
+	}
+}
+
+// slowParams make a hash take a few milliseconds, long enough for
+// concurrent sign-ins to overlap inside it.
+var slowParams = accounts.Params{Time: 1, Memory: 4 << 10, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// signInBurst runs n concurrent sign-ins and counts the answers by code.
+func signInBurst(svc *accounts.Service, n int, email func(i int) string, password string, address func(i int) string) map[string]int {
+	var mu sync.Mutex
+	counts := map[string]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, _, err := svc.SignIn(context.Background(), email(i), password, address(i), "")
+			code := news.ErrorCode(err)
+			if err == nil {
+				code = "ok"
+			}
+			mu.Lock()
+			counts[code]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return counts
+}
+
+func TestSignInLimitsConcurrent(t *testing.T) { teststores.Each(t, testSignInLimitsConcurrent) }
+
+// testSignInLimitsConcurrent is the race the limits had: checked before the
+// hash and counted after it, 30 concurrent guesses at one account all got
+// to try, as did 60 unknown emails from one address.
+func testSignInLimitsConcurrent(t *testing.T, open teststores.OpenFunc) {
+	ctx := context.Background()
+	st := open(t)
+	svc := accounts.New(st, accounts.Options{Params: slowParams})
+	if _, err := svc.CreateUser(ctx, accounts.UserInput{Email: "nadia@example.com", Name: "نادية", Role: "editor", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	got := signInBurst(svc, 30, func(int) string { return "nadia@example.com" }, "تخمين خاطئ تمامًا",
+		func(i int) string { return fmt.Sprintf("198.51.100.%d", i) })
+	if got[news.EUNAUTHORIZED] != 5 || got[news.ELIMITED] != 25 {
+		t.Errorf("30 concurrent wrong passwords for one account: %v; want 5 %s and 25 %s", got, news.EUNAUTHORIZED, news.ELIMITED)
+	}
+	got = signInBurst(svc, 60, func(i int) string { return fmt.Sprintf("nobody%d@example.com", i) }, "تخمين خاطئ تمامًا",
+		func(int) string { return "203.0.113.66" })
+	if got[news.EUNAUTHORIZED] != 20 || got[news.ELIMITED] != 40 {
+		t.Errorf("60 concurrent unknown emails from one address: %v; want 20 %s and 40 %s", got, news.EUNAUTHORIZED, news.ELIMITED)
+	}
+}
+
+func TestSignInHashBound(t *testing.T) { teststores.Each(t, testSignInHashBound) }
+
+// testSignInHashBound checks that concurrent hashes are bounded by memory:
+// with room for one hash and a queue of four, a burst of 40 sign-ins gets
+// prompt "busy" answers (503 with Retry-After in the newsroom) beyond
+// them, and those attempts are not counted against anyone.
+func testSignInHashBound(t *testing.T, open teststores.OpenFunc) {
+	ctx := context.Background()
+	st := open(t)
+	heavy := accounts.Params{Time: 2, Memory: 32 << 10, Threads: 1, KeyLen: 32, SaltLen: 16}
+	svc := accounts.New(st, accounts.Options{Params: heavy, HashMemory: 32 << 20, HashWait: time.Millisecond})
+	if svc.HashSlots() != 1 {
+		t.Fatalf("HashSlots = %d for one hash's memory, want 1", svc.HashSlots())
+	}
+	if _, err := svc.CreateUser(ctx, accounts.UserInput{Email: "karim@example.com", Name: "كريم", Role: "writer", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	got := signInBurst(svc, 40, func(i int) string { return fmt.Sprintf("user%d@example.com", i) }, "تخمين خاطئ تمامًا",
+		func(i int) string { return fmt.Sprintf("192.0.2.%d", i) })
+	if got[news.EUNAVAILABLE] < 30 || got[news.EUNAVAILABLE]+got[news.EUNAUTHORIZED] != 40 {
+		t.Errorf("40 concurrent sign-ins with one hash slot: %v; want at least 30 %s, the rest %s", got, news.EUNAVAILABLE, news.EUNAUTHORIZED)
+	}
+	t.Logf("burst answered in %v: %v", time.Since(start), got)
+	// A refusal for load takes nothing from the budgets: the same address
+	// signs in with the right password right away, five times over.
+	for i := range 6 {
+		if _, _, _, err := svc.SignIn(ctx, "karim@example.com", goodPassword, "192.0.2.1", ""); err != nil {
+			t.Fatalf("sign-in %d after the burst: %v", i+1, err)
+		}
+	}
+	var le *news.LimitedError
+	_, _, _, err := svc.SignIn(ctx, "x@example.com", "y", "192.0.2.250", "")
+	if errors.As(err, &le) {
+		t.Errorf("a lone sign-in after the burst was refused: %v", err)
+	}
+}
+
+func TestSignInLimitsShared(t *testing.T) { teststores.Each(t, testSignInLimitsShared) }
+
+// testSignInLimitsShared runs two services, two servers, on one store: the
+// account's five tries are shared, not five per server.
+func testSignInLimitsShared(t *testing.T, open teststores.OpenFunc) {
+	ctx := context.Background()
+	st := open(t)
+	a := accounts.New(st, accounts.Options{Params: accounts.TestParams})
+	b := accounts.New(st, accounts.Options{Params: accounts.TestParams})
+	if _, err := a.CreateUser(ctx, accounts.UserInput{Email: "reem@example.com", Name: "ريم", Role: "writer", Password: goodPassword}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		svc := a
+		if i%2 == 1 {
+			svc = b
+		}
+		if _, _, _, err := svc.SignIn(ctx, "reem@example.com", "خطأ رقم "+strconv.Itoa(i), "198.51.100."+strconv.Itoa(i), ""); news.ErrorCode(err) != news.EUNAUTHORIZED {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	for name, svc := range map[string]*accounts.Service{"a": a, "b": b} {
+		if _, _, _, err := svc.SignIn(ctx, "reem@example.com", goodPassword, "203.0.113.1", ""); news.ErrorCode(err) != news.ELIMITED {
+			t.Errorf("server %s after five failures across both: %v, want %s", name, err, news.ELIMITED)
+		}
+	}
+}
+
+func TestPasswordChangeLimit(t *testing.T) { teststores.Each(t, testPasswordChangeLimit) }
+
+// testPasswordChangeLimit: the current-password check of the account page
+// is a password oracle for whoever holds a session; it is limited like a
+// sign-in.
+func testPasswordChangeLimit(t *testing.T, open teststores.OpenFunc) {
+	ctx := context.Background()
+	svc, _, c := newService(t, open)
+	u, err := svc.CreateUser(ctx, accounts.UserInput{Email: "ali@example.com", Name: "علي", Role: "writer", Password: goodPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const next = "قمر فوق مئذنة قديمة"
+	for i := range 5 {
+		err := svc.ChangePassword(ctx, u, 0, "تخمين "+strconv.Itoa(i), next, next)
+		if fe, ok := err.(news.FieldErrors); !ok || fe["current"] == "" {
+			t.Fatalf("wrong guess %d: %v", i+1, err)
+		}
+	}
+	err = svc.ChangePassword(ctx, u, 0, goodPassword, next, next)
+	var le *news.LimitedError
+	if !errors.As(err, &le) || news.ErrorCode(err) != news.ELIMITED {
+		t.Fatalf("sixth try, with the right password: %v, want ELIMITED", err)
+	}
+	c.add(time.Minute)
+	if err := svc.ChangePassword(ctx, u, 0, goodPassword, next, next); err != nil {
+		t.Fatalf("a minute later: %v", err)
 	}
 }

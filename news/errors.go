@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -102,13 +103,27 @@ func (f FieldErrors) Err() error {
 	return f
 }
 
-// LimitedError is an ELIMITED error that says when to try again.
+// LimitedError is a refusal that says when to try again: ELIMITED (429)
+// when the client went over its own limit, EUNAVAILABLE (503) when Busy,
+// that is when the server is at its capacity for the work asked.
 type LimitedError struct {
 	Message    string
 	RetryAfter time.Duration
+	Busy       bool
 }
 
 func (e *LimitedError) Error() string { return e.Message }
 
-// Unwrap gives the error its code, ELIMITED, for ErrorCode.
-func (e *LimitedError) Unwrap() error { return &Error{Code: ELIMITED, Message: e.Message} }
+// Unwrap gives the error its code, ELIMITED or EUNAVAILABLE, for ErrorCode.
+func (e *LimitedError) Unwrap() error {
+	if e.Busy {
+		return &Error{Code: EUNAVAILABLE, Message: e.Message}
+	}
+	return &Error{Code: ELIMITED, Message: e.Message}
+}
+
+// RetryAfterSeconds is the Retry-After header value for a wait: whole
+// seconds, rounded up, at least one.
+func RetryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int((d+time.Second-1)/time.Second)))
+}

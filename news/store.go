@@ -136,6 +136,10 @@ type SearchQuery struct {
 	// keeps those statuses.
 	AllStatuses bool
 	Statuses    []Status
+	// VisibleTo, when > 0 in a newsroom search, keeps the published
+	// articles and the others created by this user: what a contributor or
+	// writer may see, so that counts and pages count nothing else.
+	VisibleTo int64
 }
 
 // SearchHit is one result with the store's relevance score (higher is better).
@@ -291,6 +295,25 @@ type UserStore interface {
 	DeleteUserSessions(ctx context.Context, userID, keep int64) (int, error)
 	// UserSessions lists a user's unexpired sessions, newest first.
 	UserSessions(ctx context.Context, userID int64, now time.Time) ([]Session, error)
+	AttemptStore
+}
+
+// AttemptStore keeps the sign-in attempt budgets of keys (an account, a
+// client address), shared by every server on the database, so that two
+// servers do not each give an account its own five tries. A budget holds
+// at most burst attempts and regains one per every. These writes change no
+// public page.
+type AttemptStore interface {
+	// ReserveAttempt takes one attempt from key's budget atomically and
+	// returns 0, or, when the budget is spent, takes nothing and returns
+	// how long until the next attempt is free.
+	ReserveAttempt(ctx context.Context, key string, now time.Time, every time.Duration, burst int) (wait time.Duration, err error)
+	// ReturnAttempt gives back one attempt ReserveAttempt took (the
+	// sign-in succeeded, or was never tried); with all, it forgets key's
+	// spent attempts altogether.
+	ReturnAttempt(ctx context.Context, key string, every time.Duration, all bool) error
+	// PruneAttempts forgets the keys whose budget is full again at now.
+	PruneAttempts(ctx context.Context, now time.Time) error
 }
 
 // MediaStore keeps uploaded images and their variants.

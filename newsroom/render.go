@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
-	"time"
 
 	"sahafa/editorial"
 	"sahafa/news"
@@ -159,7 +158,8 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, rq *reques
 		http.StatusBadRequest: "طلب غير صالح", http.StatusUnauthorized: "سجّل الدخول",
 		http.StatusForbidden: "غير مسموح", http.StatusNotFound: "غير موجود",
 		http.StatusConflict: "تعارض في التعديل", http.StatusTooManyRequests: "محاولات كثيرة",
-		http.StatusServiceUnavailable: "الخدمة غير متاحة مؤقتًا", http.StatusInternalServerError: "خطأ في الخادم",
+		http.StatusRequestEntityTooLarge: "الطلب كبير جدًا",
+		http.StatusServiceUnavailable:    "الخدمة غير متاحة مؤقتًا", http.StatusInternalServerError: "خطأ في الخادم",
 	}
 	h.render(w, r, rq, status, "error", &page{Title: titles[status], Status: status, Message: msg})
 }
@@ -170,8 +170,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rq *request, err 
 	var le *news.LimitedError
 	switch code := news.ErrorCode(err); {
 	case errors.As(err, &le):
-		w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter/time.Second)+1))
-		h.renderError(w, r, rq, http.StatusTooManyRequests, le.Message)
+		w.Header().Set("Retry-After", news.RetryAfterSeconds(le.RetryAfter))
+		h.renderError(w, r, rq, limitedStatus(le), le.Message)
 	case code == news.EFORBIDDEN:
 		h.renderError(w, r, rq, http.StatusForbidden, "ليست لديك صلاحية لهذا الإجراء.")
 	case code == news.ENOTFOUND:
@@ -190,6 +190,15 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rq *request, err 
 		h.log.ErrorContext(r.Context(), "newsroom: request failed", "path", r.URL.Path, "err", err)
 		h.renderError(w, r, rq, http.StatusInternalServerError, "حدث خطأ غير متوقع. لم يُحفظ شيء؛ سجّلنا المشكلة.")
 	}
+}
+
+// limitedStatus is 503 for a server at capacity, 429 for a client over
+// its limit.
+func limitedStatus(le *news.LimitedError) int {
+	if le.Busy {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusTooManyRequests
 }
 
 // statusFor is the HTTP status of a form refused with field errors.

@@ -50,7 +50,7 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer, l
 		return err
 	}
 	defer a.Close()
-	svc := accounts.New(a.store, accounts.Options{})
+	svc := accounts.New(a.store, accounts.Options{Logger: logger})
 
 	switch sub {
 	case "add":

@@ -119,7 +119,7 @@ func TestConcurrentOpen(t *testing.T) {
 	slices.Sort(tables) // byte order, whatever the database's collation
 	want := []string{"article_authors", "article_tags", "articles", "authors", "comments", "corrections", "events",
 		"goose_db_version", "media", "media_files", "redirects", "related", "revisions", "sections", "sessions",
-		"settings", "tags", "users"}
+		"settings", "signin_attempts", "tags", "users"}
 	if !slices.Equal(tables, want) {
 		t.Errorf("tables in %s: %v, want %v", schema, tables, want)
 	}

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"ConcurrentReadersAndWriter", testConcurrent},
 	}
 	tests = append(tests, newsroomTests...)
+	tests = append(tests, operationsTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
