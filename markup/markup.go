@@ -76,6 +76,9 @@ var md = goldmark.New(
 // same source and options.
 func Render(src string, opts Options) (string, []Problem) {
 	source := []byte(src)
+	if problems := checkLimits(source); len(problems) > 0 {
+		return plainHTML(source), problems
+	}
 	doc := md.Parser().Parse(text.NewReader(source))
 	t := &transformer{src: source, opts: opts}
 	t.transform(doc)
