@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"sahafa/arabic"
 	"sahafa/markup"
+	"sahafa/media"
 	"sahafa/news"
 	"sahafa/publish"
 	"sahafa/search"
@@ -23,6 +25,12 @@ type Options struct {
 	Location *time.Location
 	Now      func() time.Time // default time.Now
 	Logger   *slog.Logger     // default slog.Default()
+	// Images bounds the server's image processing (default
+	// media.NewGate with its defaults).
+	Images *media.Gate
+	// UploadsPerUser is how many uploads one user may have in progress at
+	// once (default 2); more are refused with 429.
+	UploadsPerUser int
 }
 
 // Service carries out newsroom actions for a signed-in user.
@@ -33,6 +41,9 @@ type Service struct {
 	opts   Options
 	// wake nudges the scheduler after a save that schedules an article.
 	wake chan struct{}
+
+	uploadsMu sync.Mutex
+	uploads   map[int64]int // uploads in progress, by user
 }
 
 // New returns a Service writing through pub.
@@ -49,7 +60,13 @@ func New(store news.Store, pub *publish.Service, engine *search.Engine, opts Opt
 	if engine == nil {
 		engine = search.New(store)
 	}
-	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1)}
+	if opts.Images == nil {
+		opts.Images = media.NewGate(media.GateOptions{})
+	}
+	if opts.UploadsPerUser <= 0 {
+		opts.UploadsPerUser = 2
+	}
+	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1), uploads: map[int64]int{}}
 }
 
 // Location is the newsroom's time zone.

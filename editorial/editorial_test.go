@@ -3,15 +3,18 @@ package editorial_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"sahafa/editorial"
+	"sahafa/media"
 	"sahafa/news"
 	"sahafa/publish"
 	"sahafa/store/teststores"
@@ -242,5 +245,112 @@ func testSettingsAreValidated(t *testing.T, open teststores.OpenFunc) {
 	}
 	if got, _ := f.store.Settings(ctx); got["site_name"] != "جريدة الصباح" || got["digits"] != "arabic" {
 		t.Errorf("settings = %v", got)
+	}
+}
+
+// heldReader blocks its first Read until released: an upload still
+// arriving.
+type heldReader struct {
+	data    io.Reader
+	started chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func newHeld(data []byte) *heldReader {
+	return &heldReader{data: bytes.NewReader(data), started: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *heldReader) Read(p []byte) (int, error) {
+	h.once.Do(func() { close(h.started); <-h.release })
+	return h.data.Read(p)
+}
+
+func smallPNG(t *testing.T) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, 40, 30))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestUploadsPerUser(t *testing.T) { teststores.Each(t, testUploadsPerUser) }
+
+// testUploadsPerUser: one contributor sending eight uploads at once had
+// all eight processed together (2.9 GB); the third concurrent upload of a
+// user is now refused at once with 429, and others' uploads are not.
+func testUploadsPerUser(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	// Room in the gate for everyone's uploads: what is tested is the
+	// limit per user.
+	f.ed = editorial.New(f.store, publish.New(f.store, publish.Options{}), nil,
+		editorial.Options{Images: media.NewGate(media.GateOptions{Slots: 4})})
+	ctx := context.Background()
+	u := f.users[news.RoleContributor]
+	data := smallPNG(t)
+	var held []*heldReader
+	done := make(chan error, 2)
+	for range 2 {
+		h := newHeld(data)
+		held = append(held, h)
+		go func() {
+			_, err := f.ed.Upload(ctx, u, h, "صورة من الميدان", "", "")
+			done <- err
+		}()
+		<-h.started
+	}
+	_, err := f.ed.Upload(ctx, u, bytes.NewReader(data), "صورة ثالثة", "", "")
+	var le *news.LimitedError
+	if !errors.As(err, &le) || news.ErrorCode(err) != news.ELIMITED {
+		t.Fatalf("a third concurrent upload: %v, want ELIMITED", err)
+	}
+	if _, err := f.ed.Upload(ctx, f.users[news.RoleWriter], bytes.NewReader(data), "صورة كاتب آخر", "", ""); err != nil {
+		t.Fatalf("another user's upload meanwhile: %v", err)
+	}
+	for _, h := range held {
+		close(h.release)
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Errorf("held upload: %v", err)
+		}
+	}
+	if _, err := f.ed.Upload(ctx, u, bytes.NewReader(data), "صورة بعد اكتمال الرفع", "", ""); err != nil {
+		t.Errorf("an upload once the others finished: %v", err)
+	}
+}
+
+func TestUploadAbandonedStoresNothing(t *testing.T) {
+	teststores.Each(t, testUploadAbandonedStoresNothing)
+}
+
+// testUploadAbandonedStoresNothing: an upload whose client went away (the
+// request's context ended) is not stored: the client was never told it
+// worked.
+func testUploadAbandonedStoresNothing(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx, cancel := context.WithCancel(context.Background())
+	h := newHeld(smallPNG(t))
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.ed.Upload(ctx, f.users[news.RoleWriter], h, "صورة لن تكتمل", "", "")
+		done <- err
+	}()
+	<-h.started
+	cancel()
+	close(h.release)
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("abandoned upload: %v, want context.Canceled", err)
+	}
+	list, err := f.store.MediaList(context.Background(), news.MediaFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 0 {
+		t.Errorf("the abandoned upload was stored: %d images", list.Total)
 	}
 }

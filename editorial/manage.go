@@ -260,8 +260,13 @@ func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, cap
 	if r == nil {
 		errs.Add("file", "اختر صورة لرفعها")
 	} else {
+		if !s.startUpload(u.ID) {
+			return news.Media{}, &news.LimitedError{RetryAfter: 5 * time.Second, Message: fmt.Sprintf(
+				"لديك %d صور قيد الرفع الآن؛ انتظر حتى تكتمل ثم ارفع غيرها", s.opts.UploadsPerUser)}
+		}
+		defer s.endUpload(u.ID)
 		var err error
-		if p, err = media.Process(r, media.Limits{MaxBytes: MaxUploadBytes}); err != nil {
+		if p, err = s.opts.Images.Process(ctx, r, media.Limits{MaxBytes: MaxUploadBytes}); err != nil {
 			if news.ErrorCode(err) != news.EINVALID {
 				return news.Media{}, err
 			}
@@ -278,6 +283,26 @@ func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, cap
 	}
 	return s.store.SaveMedia(ctx, news.Media{CreatedAt: s.opts.Now(), UserID: u.ID, Alt: alt, Caption: caption,
 		Credit: credit, Format: p.Format, Width: p.Width, Height: p.Height}, files)
+}
+
+// startUpload counts an upload of user in, unless they already have
+// UploadsPerUser in progress.
+func (s *Service) startUpload(user int64) bool {
+	s.uploadsMu.Lock()
+	defer s.uploadsMu.Unlock()
+	if s.uploads[user] >= s.opts.UploadsPerUser {
+		return false
+	}
+	s.uploads[user]++
+	return true
+}
+
+func (s *Service) endUpload(user int64) {
+	s.uploadsMu.Lock()
+	defer s.uploadsMu.Unlock()
+	if s.uploads[user]--; s.uploads[user] <= 0 {
+		delete(s.uploads, user)
+	}
 }
 
 // EditMedia changes an image's alt text, caption and credit.

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"fmt"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 	"io"
@@ -29,6 +30,10 @@ const (
 	DefaultMaxBytes  = 20 << 20
 	DefaultMaxPixels = 40_000_000
 	DefaultMaxSide   = 12_000
+	// DefaultMaxMemory bounds the memory one image may take to process:
+	// a 40-megapixel JPEG takes about 150 MB, an 8-bit PNG of that size
+	// about 220 MB; a 16-bit one would take 380 MB and is refused.
+	DefaultMaxMemory = 256 << 20
 )
 
 // Limits bound what Process accepts, against oversized uploads and
@@ -37,6 +42,7 @@ type Limits struct {
 	MaxBytes  int64 // default 20 MiB when 0
 	MaxPixels int   // width*height of the source; default 40_000_000 when 0
 	MaxSide   int   // longest side of the source; default 12_000 when 0
+	MaxMemory int64 // estimated memory to process it (Cost); default 256 MiB when 0
 }
 
 // Widths are the variant widths made for every image (only those smaller
@@ -76,6 +82,7 @@ const (
 	msgTooLarge  = "الصورة أكبر من الحد المسموح (%s)"
 	msgTooManyPx = "أبعاد الصورة كبيرة جدًا (%d×%d بكسل)، والحد الأقصى %s بكسل"
 	msgTooLong   = "أبعاد الصورة كبيرة جدًا (%d×%d بكسل)، وأطول ضلع مسموح %d بكسل"
+	msgTooHeavy  = "الصورة (%d×%d بكسل%s) تحتاج إلى ذاكرة أكثر مما يسمح به الخادم لمعالجتها؛ صغّر أبعادها أو احفظها بعمق ألوان 8 بت ثم ارفعها"
 )
 
 // Process reads at most limits.MaxBytes+1 bytes from r, decodes the image,
@@ -83,6 +90,13 @@ const (
 // with code news.EINVALID and an Arabic message fit to show the user;
 // a failure to read r is returned wrapped, as is.
 func Process(r io.Reader, limits Limits) (*Processed, error) {
+	return processWith(r, limits, nil)
+}
+
+// processWith is Process with admit, when not nil, called once the header is
+// read and before any pixel is allocated, with the memory the rest will
+// take (Gate uses it to wait for room); an error from it ends processing.
+func processWith(r io.Reader, limits Limits, admit func(cost int64) error) (*Processed, error) {
 	limits = limits.withDefaults()
 	data, err := readCapped(r, limits.MaxBytes)
 	if err != nil {
@@ -92,24 +106,104 @@ func Process(r io.Reader, limits Limits) (*Processed, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, err := decode(data, format, cfg)
-	if err != nil {
-		return nil, err
-	}
 	orient := 1
 	if format == "jpeg" {
 		orient = jpegOrientation(data)
 	}
-	// One conversion to *image.RGBA for the whole pipeline: the scaler and
-	// both encoders have fast paths for it.
-	img := applyOrientation(toRGBA(src), orient)
-
-	variants, err := makeVariants(img, format == "jpeg" || img.Opaque())
+	plan := planFor(cfg.Width, cfg.Height, orient)
+	cost := plan.cost(cfg, len(data))
+	if cost > limits.MaxMemory {
+		depth := ""
+		if bytesPerPixel(cfg.ColorModel) > 4 {
+			depth = "، بعمق ألوان 16 بت"
+		}
+		return nil, news.Errorf(news.EINVALID, msgTooHeavy, cfg.Width, cfg.Height, depth)
+	}
+	if admit != nil {
+		if err := admit(cost); err != nil {
+			return nil, err
+		}
+	}
+	src, err := decode(data, format, cfg)
 	if err != nil {
 		return nil, err
 	}
-	b := img.Bounds()
-	return &Processed{Format: format, Width: b.Dx(), Height: b.Dy(), Variants: variants}, nil
+	data = nil
+	// The source is scaled straight to the largest variant, converting to
+	// RGBA a band of rows at a time, so that no full-size RGBA copy of a
+	// large photo is ever made; EXIF orientation is applied to that
+	// variant, which is far smaller than the source.
+	top := applyOrientation(scaleFrom(src, plan.storedW, plan.storedH), orient)
+	src = nil
+	variants, err := makeVariants(top, plan.uprightW, plan.uprightH, format == "jpeg" || top.Opaque())
+	if err != nil {
+		return nil, err
+	}
+	return &Processed{Format: format, Width: plan.uprightW, Height: plan.uprightH, Variants: variants}, nil
+}
+
+// plan is the geometry of one upload: the upright size (after EXIF
+// orientation) and the size, in the stored orientation, of the largest
+// variant.
+type plan struct {
+	w, h                 int // stored
+	uprightW, uprightH   int
+	storedW, storedH     int // the largest variant before orientation
+	rotated, transposing bool
+}
+
+func planFor(w, h, orient int) plan {
+	p := plan{w: w, h: h, uprightW: w, uprightH: h, rotated: orient >= 2 && orient <= 8, transposing: orient >= 5 && orient <= 8}
+	if p.transposing {
+		p.uprightW, p.uprightH = h, w
+	}
+	widths := variantWidths(p.uprightW)
+	topW := widths[len(widths)-1]
+	topH := heightFor(p.uprightW, p.uprightH, topW)
+	p.storedW, p.storedH = topW, topH
+	if p.transposing {
+		p.storedW, p.storedH = topH, topW
+	}
+	return p
+}
+
+// cost estimates the bytes processing takes at its peak: the file, the
+// decoded pixels, the largest variant and the horizontal pass before it,
+// its turned copy, and some room for the encoders.
+func (p plan) cost(cfg image.Config, fileBytes int) int64 {
+	px := int64(p.w) * int64(p.h)
+	n := int64(fileBytes) + px*int64(bytesPerPixel(cfg.ColorModel))
+	top := int64(p.storedW) * int64(p.storedH) * 4
+	if p.storedW != p.w || p.storedH != p.h {
+		n += top + int64(p.storedW)*int64(p.h)*4
+	} else if bytesPerPixel(cfg.ColorModel) != 4 {
+		n += top // converted to RGBA whole (RGBA and NRGBA are used in place)
+	}
+	if p.rotated {
+		n += top
+	}
+	return n + 16<<20
+}
+
+// bytesPerPixel is what a decoder allocates per pixel for a colour model
+// (for YCbCr, the worst case: no chroma subsampling).
+func bytesPerPixel(m color.Model) int {
+	switch m {
+	case color.GrayModel:
+		return 1
+	case color.Gray16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	case color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		return 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 8
 }
 
 func (l Limits) withDefaults() Limits {
@@ -121,6 +215,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxSide <= 0 {
 		l.MaxSide = DefaultMaxSide
+	}
+	if l.MaxMemory <= 0 {
+		l.MaxMemory = DefaultMaxMemory
 	}
 	return l
 }

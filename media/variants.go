@@ -23,10 +23,15 @@ const bandSize = 64
 
 // toRGBA converts a decoded image to *image.RGBA with its origin at (0, 0),
 // once, so that every later step takes the fast paths of image/draw,
-// x/image/draw and both encoders.
+// x/image/draw and both encoders. An NRGBA image (PNG and lossless WebP
+// with alpha) is premultiplied in place: same layout, no second copy.
 func toRGBA(m image.Image) *image.RGBA {
 	if rgba, ok := m.(*image.RGBA); ok && rgba.Rect.Min == (image.Point{}) {
 		return rgba
+	}
+	if n, ok := m.(*image.NRGBA); ok && n.Rect.Min == (image.Point{}) {
+		premultiply(n.Pix, n.Stride, n.Rect.Dx(), n.Rect.Dy())
+		return &image.RGBA{Pix: n.Pix, Stride: n.Stride, Rect: n.Rect}
 	}
 	b := m.Bounds()
 	dst := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
@@ -64,8 +69,10 @@ func heightFor(w0, h0, w int) int {
 // kernel's cost grows with the size of what it reads, and with the default
 // Widths each step shrinks by at most half, which Catmull-Rom does well
 // (about one level of difference on average from scaling the source).
-func makeVariants(img *image.RGBA, opaque bool) ([]Variant, error) {
-	w0, h0 := img.Rect.Dx(), img.Rect.Dy()
+//
+// img is the largest variant, or the source; w0×h0 is the upright source,
+// whose aspect ratio every variant keeps.
+func makeVariants(img *image.RGBA, w0, h0 int, opaque bool) ([]Variant, error) {
 	widths := variantWidths(w0)
 	variants := make([]Variant, len(widths))
 	prev := img
@@ -83,6 +90,52 @@ func makeVariants(img *image.RGBA, opaque bool) ([]Variant, error) {
 		prev = m
 	}
 	return variants, nil
+}
+
+// premultiply turns non-premultiplied RGBA pixels into premultiplied ones,
+// as color.NRGBA's RGBA method does, rounded to 8 bits.
+func premultiply(pix []byte, stride, w, h int) {
+	for y := range h {
+		row := pix[y*stride : y*stride+4*w]
+		for i := 0; i < len(row); i += 4 {
+			a := uint32(row[i+3])
+			if a == 0xff {
+				continue
+			}
+			// (c * 0x101 * a * 0x101 / 0xffff) >> 8, as color.NRGBA.RGBA.
+			a16 := a * 0x101
+			row[i] = uint8((uint32(row[i]) * 0x101 * a16 / 0xffff) >> 8)
+			row[i+1] = uint8((uint32(row[i+1]) * 0x101 * a16 / 0xffff) >> 8)
+			row[i+2] = uint8((uint32(row[i+2]) * 0x101 * a16 / 0xffff) >> 8)
+		}
+	}
+}
+
+// scaleFrom scales any decoded image to w×h as resize does. A source that
+// is not RGBA is converted a band of rows at a time in the horizontal
+// pass, so a 40-megapixel JPEG costs its YCbCr planes and the scaled
+// image, never a full-size RGBA copy. A source already w×h is converted
+// whole (toRGBA).
+func scaleFrom(src image.Image, w, h int) *image.RGBA {
+	sb := src.Bounds()
+	if w == sb.Dx() && h == sb.Dy() {
+		return toRGBA(src)
+	}
+	if rgba, ok := src.(*image.RGBA); ok && rgba.Rect.Min == (image.Point{}) {
+		return resize(rgba, w, h)
+	}
+	sw, sh := sb.Dx(), sb.Dy()
+	mid := image.NewRGBA(image.Rect(0, 0, w, sh))
+	rows := draw.CatmullRom.NewScaler(w, bandSize, sw, bandSize)
+	bands := sync.Pool{New: func() any { return image.NewRGBA(image.Rect(0, 0, sw, bandSize)) }}
+	forBands(sh, func(y0, y1 int) {
+		band := bands.Get().(*image.RGBA)
+		defer bands.Put(band)
+		br := image.Rect(0, 0, sw, y1-y0)
+		draw.Draw(band, br, src, image.Pt(sb.Min.X, sb.Min.Y+y0), draw.Src)
+		rows.Scale(mid, image.Rect(0, y0, w, y1), band, br, draw.Src, nil)
+	})
+	return scaleColumns(mid, w, h)
 }
 
 // resize scales src to w×h with the Catmull-Rom kernel.
@@ -105,6 +158,13 @@ func resize(src *image.RGBA, w, h int) *image.RGBA {
 	forBands(sh, func(y0, y1 int) {
 		rows.Scale(mid, image.Rect(0, y0, w, y1), src, image.Rect(0, y0, sw, y1), draw.Src, nil)
 	})
+	return scaleColumns(mid, w, h)
+}
+
+// scaleColumns is the vertical pass of resize: mid, already w wide, to
+// w×h.
+func scaleColumns(mid *image.RGBA, w, h int) *image.RGBA {
+	sh := mid.Rect.Dy()
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	cols := draw.CatmullRom.NewScaler(bandSize, h, bandSize, sh)
 	forBands(w, func(x0, x1 int) {

@@ -19,21 +19,21 @@ func (h *Handler) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if !h.readForm(w, r, nil, maxFormBytes) {
+		return
+	}
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
 	token, _, _, err := h.opts.Accounts.SignIn(r.Context(), email, password, h.clientAddress(r), r.UserAgent())
 	if err != nil {
 		p := &page{Title: "تسجيل الدخول", Email: email, Next: next, Alert: news.ErrorMessage(err)}
-		switch code := news.ErrorCode(err); code {
-		case news.EUNAUTHORIZED:
+		var le *news.LimitedError
+		switch {
+		case news.ErrorCode(err) == news.EUNAUTHORIZED:
 			h.render(w, r, nil, http.StatusUnauthorized, "login", p)
-		case news.ELIMITED:
-			var le *news.LimitedError
-			if errors.As(err, &le) {
-				w.Header().Set("Retry-After", strconv.Itoa(int(le.RetryAfter.Seconds())+1))
-			}
-			h.render(w, r, nil, http.StatusTooManyRequests, "login", p)
+		case errors.As(err, &le):
+			w.Header().Set("Retry-After", news.RetryAfterSeconds(le.RetryAfter))
+			h.render(w, r, nil, limitedStatus(le), "login", p)
 		default:
 			h.fail(w, r, nil, err)
 		}

@@ -18,12 +18,14 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"sahafa/accounts"
 	"sahafa/assets"
@@ -44,6 +46,10 @@ type Options struct {
 	// CurrentSiteName, when set, gives the site's name as administrators
 	// last set it (web.Site.SiteName); SiteName is the fallback.
 	CurrentSiteName func(context.Context) string
+	// CurrentSettings, when set, gives the settings in force by key
+	// (web.Site.Settings): the saved ones, else the flags'. The settings
+	// form starts from them; without it, from the saved ones alone.
+	CurrentSettings func(context.Context) map[string]string
 	// BaseURL is the site's public URL: an https one makes cookies Secure,
 	// and its origin is trusted for state-changing requests.
 	BaseURL string
@@ -118,10 +124,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; " +
 	"img-src 'self' data: https:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-// Body limits: forms are small; uploads carry one image.
+// Body limits: forms are small; uploads carry one image, and may take
+// uploadTimeout to arrive.
 const (
 	maxFormBytes   = 1 << 20
 	maxUploadBytes = editorial.MaxUploadBytes + 1<<20
+	uploadTimeout  = 5 * time.Minute
 )
 
 func (h *Handler) routes() {
@@ -205,7 +213,9 @@ func (h *Handler) auth(fn func(w http.ResponseWriter, r *request)) http.Handler 
 			if strings.HasPrefix(r.URL.Path, "/newsroom/media/") {
 				limit = maxUploadBytes
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if !h.readForm(w, r, rq, limit) {
+				return
+			}
 			if !h.checkCSRF(r, sess) {
 				h.renderError(w, r, rq, http.StatusForbidden, "انتهت صلاحية النموذج أو جاء من مكان آخر. أعد تحميل الصفحة وحاول مرة أخرى.")
 				return
@@ -215,19 +225,67 @@ func (h *Handler) auth(fn func(w http.ResponseWriter, r *request)) http.Handler 
 	})
 }
 
+// readForm reads a POST's form, at most limit bytes of it, before anything
+// looks at it: a body over the limit is answered 413 with the limit in
+// the message — at once when Content-Length says so, without reading it —
+// rather than an expired-form 403 or an empty answer; a body that is not
+// a form is 400. Files of a multipart form past the first MiB wait in
+// temporary files, not in memory.
+func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, rq *request, limit int64) bool {
+	tooLarge := func() bool {
+		h.log.WarnContext(r.Context(), "security: request body over the limit", "path", r.URL.Path, "limit", limit,
+			"content_length", r.ContentLength, "address", h.clientAddress(r))
+		w.Header().Set("Connection", "close")
+		msg := fmt.Sprintf("الطلب أكبر من الحد المسموح (%d ميغابايت). لم يُحفظ شيء.", limit>>20)
+		if limit >= maxUploadBytes {
+			msg = fmt.Sprintf("الملف أكبر من الحد المسموح (%d ميغابايت). اختر صورة أصغر أو صغّرها ثم ارفعها.", editorial.MaxUploadBytes>>20)
+		}
+		h.renderError(w, r, rq, http.StatusRequestEntityTooLarge, msg)
+		return false
+	}
+	if r.ContentLength > limit {
+		return tooLarge()
+	}
+	if limit >= maxUploadBytes {
+		// A 20 MB photo over a slow link takes longer than the server's
+		// read timeout; the uploader is signed in by now. The answer may
+		// wait for the image gate (media.GateOptions.Wait) and processing.
+		rc := http.NewResponseController(w)
+		rc.SetReadDeadline(time.Now().Add(uploadTimeout))
+		rc.SetWriteDeadline(time.Now().Add(uploadTimeout + time.Minute))
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return tooLarge()
+	case err != nil:
+		h.renderError(w, r, rq, http.StatusBadRequest, "تعذّرت قراءة النموذج المرسل. أعد تحميل الصفحة وحاول مرة أخرى.")
+		return false
+	}
+	return true
+}
+
 // checkCSRF compares the form's csrf field (or the X-CSRF-Token header of
-// the live preview) with the session's token, in constant time.
+// the live preview) with the session's token, in constant time. The form
+// has been read (readForm).
 func (h *Handler) checkCSRF(r *http.Request, sess news.Session) bool {
 	got := r.Header.Get("X-CSRF-Token")
 	if got == "" {
-		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-			if err := r.ParseMultipartForm(1 << 20); err != nil {
-				return false
-			}
-		}
 		got = r.PostFormValue("csrf")
 	}
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) == 1
+	ok := got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRFToken)) == 1
+	if !ok {
+		h.log.WarnContext(r.Context(), "security: CSRF token refused", "path", r.URL.Path, "user", sess.UserID,
+			"address", h.clientAddress(r))
+	}
+	return ok
 }
 
 func (h *Handler) setCookie(w http.ResponseWriter, token string) {

@@ -98,10 +98,20 @@
           body: data.toString(),
           credentials: "same-origin"
         }).then(function (r) {
+          if (r.status === 413) {
+            // Too long to preview: say so instead of a stale preview.
+            if (mine === seq) {
+              var p = document.createElement("ul"), li = document.createElement("li");
+              p.className = "problems"; p.setAttribute("role", "alert");
+              li.textContent = "النص أطول من أن يُعاين أو يُحفظ؛ قسّمه إلى أكثر من مقال.";
+              p.appendChild(li); preview.replaceChildren(p); preview.classList.remove("stale");
+            }
+            return null;
+          }
           if (!r.ok) { throw new Error(r.status); }
           return r.text();
         }).then(function (html) {
-          if (mine === seq) { preview.innerHTML = html; preview.classList.remove("stale"); }
+          if (html !== null && mine === seq) { preview.innerHTML = html; preview.classList.remove("stale"); }
         }).catch(function () { preview.classList.add("stale"); });
       }, 300);
     });
