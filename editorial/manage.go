@@ -158,6 +158,11 @@ func (s *Service) Search(ctx context.Context, u news.User, query string, st news
 	if st != "" {
 		req.Statuses = []news.Status{st}
 	}
+	if !u.Role.AtLeast(news.RoleEditor) {
+		// In the query, not only in the filter below: the total and the
+		// pages must not count other people's drafts.
+		req.VisibleTo = u.ID
+	}
 	res, err := s.search.Search(ctx, req)
 	if err != nil {
 		return res, err

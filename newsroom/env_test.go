@@ -56,13 +56,14 @@ func newEnv(t testing.TB, open teststores.OpenFunc) *env {
 	}})
 	engine := search.New(st)
 	e.ed = editorial.New(st, pub, engine, editorial.Options{Location: time.UTC, Logger: logger})
-	e.acc = accounts.New(st, accounts.Options{Params: accounts.TestParams})
+	e.acc = accounts.New(st, accounts.Options{Params: accounts.TestParams, Logger: logger})
 	static, err := assets.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	nr, err := newsroom.New(newsroom.Options{Store: st, Editorial: e.ed, Accounts: e.acc, Assets: static,
-		Logger: logger, Preview: func(w http.ResponseWriter, r *http.Request, a news.Article) { e.site.Preview(w, r, a) }})
+		Logger: logger, Preview: func(w http.ResponseWriter, r *http.Request, a news.Article) { e.site.Preview(w, r, a) },
+		CurrentSettings: func(ctx context.Context) map[string]string { return e.site.Settings(ctx) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,9 @@ type Request struct {
 	// searches find published articles only); Statuses narrows it.
 	Newsroom bool
 	Statuses []news.Status
+	// VisibleTo, when > 0, limits a newsroom search to published articles
+	// and those this user created (news.SearchQuery.VisibleTo).
+	VisibleTo int64
 }
 
 // Hit is one result, ready to show.
@@ -85,7 +88,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (Results, error) {
 		Terms: q.Terms, Phrases: q.Phrases, Exclude: q.Exclude,
 		SectionSlug: req.Section, AuthorSlug: req.Author, From: req.From, To: req.To,
 		ByDate: req.ByDate, Limit: limit, Offset: max(req.Offset, 0),
-		AllStatuses: req.Newsroom, Statuses: req.Statuses,
+		AllStatuses: req.Newsroom, Statuses: req.Statuses, VisibleTo: req.VisibleTo,
 	}
 	beyond := sq.Offset > MaxOffset
 	if beyond {

@@ -71,6 +71,24 @@ func (s *Site) current() *config {
 	return s.cfg(context.Background())
 }
 
+// Settings are the values in force, by setting key: what administrators
+// saved, else the flags'. The newsroom's settings form starts from them,
+// so that saving one setting keeps the others as they are.
+func (s *Site) Settings(ctx context.Context) map[string]string {
+	c := s.cfg(ctx)
+	digits, hijri, feed := "latin", "false", "full"
+	if c.Digits == arabic.ArabicIndicDigits {
+		digits = "arabic"
+	}
+	if c.ShowHijri {
+		hijri = "true"
+	}
+	if !c.FeedFull {
+		feed = "summary"
+	}
+	return map[string]string{settingSiteName: c.SiteName, settingDigits: digits, settingHijri: hijri, settingFeedContent: feed}
+}
+
 // SiteName is the site's name as administrators last set it, else the
 // flag's; the newsroom shows it too.
 func (s *Site) SiteName(ctx context.Context) string { return s.cfg(ctx).SiteName }

@@ -90,10 +90,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	opts.Assets = static
 	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger})
 	nr, err := newsroom.New(newsroom.Options{
-		Store: a.store, Editorial: ed, Accounts: accounts.New(a.store, accounts.Options{}), Assets: static,
+		Store: a.store, Editorial: ed, Accounts: accounts.New(a.store, accounts.Options{Logger: logger}), Assets: static,
 		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
 		Preview:         func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
 		CurrentSiteName: func(ctx context.Context) string { return site.SiteName(ctx) },
+		CurrentSettings: func(ctx context.Context) map[string]string { return site.Settings(ctx) },
 	})
 	if err != nil {
 		ln.Close()

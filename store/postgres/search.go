@@ -260,6 +260,9 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	var where string
 	if q.AllStatuses {
 		where = statusSQL(q.Statuses)
+		if q.VisibleTo > 0 {
+			where += " AND (a.status = 'published' OR a.created_by = " + p.add(q.VisibleTo) + ")"
+		}
 	}
 	where += filters{section: q.SectionSlug, author: q.AuthorSlug, from: q.From, to: q.To}.sql(&p)
 	if q.ExcludeID != 0 {

@@ -112,6 +112,10 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 		where += st
 		fargs = append(fargs, sargs...)
 	}
+	if q.AllStatuses && q.VisibleTo > 0 {
+		where += " AND (a.status = 'published' OR a.created_by = ?)"
+		fargs = append(fargs, q.VisibleTo)
+	}
 
 	tx, err := s.readTx(ctx)
 	if err != nil {
