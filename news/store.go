@@ -334,8 +334,39 @@ type MediaStore interface {
 // changed by another process or node (an import run beside the server,
 // another server on the same database), so that page caches can be
 // dropped. WatchChanges calls onChange after such changes until ctx ends.
+// Writes that change no page (sessions, sign-in attempts) are not
+// reported; a stored "you may also read" list is reported as a change of
+// its article's page only.
 type ChangeWatcher interface {
-	WatchChanges(ctx context.Context, onChange func())
+	WatchChanges(ctx context.Context, onChange func(Change))
+}
+
+// Change is what a ChangeWatcher reports: All when anything pages show
+// may have changed, else Related, the articles whose stored related list
+// was written (only their own pages changed).
+type Change struct {
+	All     bool
+	Related []int64
+}
+
+// Pinger is implemented by stores that can say whether they can serve:
+// the database answers, and its schema is the one this binary expects.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// PoolStats is the state of one connection pool of a store, for metrics.
+type PoolStats struct {
+	Name         string // "read", "write", "postgres"
+	Max          int    // connections allowed
+	Open, InUse  int
+	WaitCount    int64         // acquisitions that had to wait, since start
+	WaitDuration time.Duration // their total wait
+}
+
+// PoolStatser is implemented by stores that report their pools.
+type PoolStatser interface {
+	PoolStats() []PoolStats
 }
 
 // BulkWriteFinisher is implemented by stores that need upkeep after a bulk

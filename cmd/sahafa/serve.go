@@ -111,7 +111,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	// Writes by other processes on the same database (an import run beside
 	// the server, another node) drop the page cache too.
 	if w, ok := a.store.(news.ChangeWatcher); ok {
-		w.WatchChanges(ctx, site.Invalidate)
+		w.WatchChanges(ctx, func(news.Change) { site.Invalidate() })
 	}
 
 	if *warm {

@@ -27,7 +27,7 @@ func TestServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	changed := make(chan struct{}, 64)
-	s.WatchChanges(ctx, func() { changed <- struct{}{} })
+	s.WatchChanges(ctx, func(news.Change) { changed <- struct{}{} })
 
 	// A large batch, in flight when the server stops.
 	const inflight = 3000

@@ -25,6 +25,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"path"
 	"runtime"
 	"strings"
 	"sync"
@@ -77,6 +78,8 @@ var (
 	_ news.ChangeWatcher     = (*Store)(nil)
 	_ news.BulkWriteFinisher = (*Store)(nil)
 	_ news.SiteStore         = (*Store)(nil)
+	_ news.Pinger            = (*Store)(nil)
+	_ news.PoolStatser       = (*Store)(nil)
 )
 
 // Open connects to the database at dsn, applies pending migrations and
@@ -180,16 +183,27 @@ func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
 // readTx runs fn in a read-only transaction (one snapshot for the queries
 // of one call).
 func (s *Store) readTx(ctx context.Context, op string, fn func(ctx context.Context, tx pgx.Tx) error) error {
-	return s.inTx(ctx, op, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, false, fn)
+	return s.inTx(ctx, op, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, noNotify, fn)
 }
 
 // writeTx runs fn in a read-write transaction that notifies the other
-// nodes at commit.
+// nodes at commit that anything may have changed.
 func (s *Store) writeTx(ctx context.Context, op string, fn func(ctx context.Context, tx pgx.Tx) error) error {
-	return s.inTx(ctx, op, pgx.TxOptions{}, true, fn)
+	return s.inTx(ctx, op, pgx.TxOptions{}, notifyAll, fn)
 }
 
-func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify bool, fn func(ctx context.Context, tx pgx.Tx) error) error {
+// Notification payloads: the schema, then what changed ("" for anything,
+// relatedPrefix and an id for one article's related list), so that the
+// watchers of other schemas in the same database can ignore it and the
+// others drop only what changed.
+const (
+	noNotify      = "\x00"
+	notifyAll     = ""
+	payloadSep    = "\t"
+	relatedPrefix = "related:"
+)
+
+func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify string, fn func(ctx context.Context, tx pgx.Tx) error) error {
 	ctx, cancel := callCtx(ctx)
 	defer cancel()
 	c, err := s.acquire(ctx, op)
@@ -205,11 +219,13 @@ func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify 
 	if err := fn(ctx, tx); err != nil {
 		return wrapErr(ctx, op, err)
 	}
-	if notify {
+	if notify != noNotify {
 		// Delivered to the listeners at commit, and not at all on rollback.
-		// The payload names the schema, so that the watchers of other
-		// schemas in the same database can ignore it.
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, current_schema())`, changesChannel); err != nil {
+		what := ""
+		if notify != notifyAll {
+			what = payloadSep + notify
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, current_schema() || $2)`, changesChannel, what); err != nil {
 			return wrapErr(ctx, op, err)
 		}
 	}
@@ -291,4 +307,34 @@ func (s *Store) FinishBulkWrite(ctx context.Context) error {
 		return fmt.Errorf("postgres: vacuum after import: %w", err)
 	}
 	return nil
+}
+
+// Ping reads the schema version: the server answers, and the schema holds
+// every migration this binary has (a newer binary may have added more).
+func (s *Store) Ping(ctx context.Context) error {
+	var v int64
+	err := s.query(ctx, "ping", func(ctx context.Context, c querier) error {
+		return c.QueryRow(ctx, `SELECT COALESCE(max(version_id), 0) FROM goose_db_version`).Scan(&v)
+	})
+	if err != nil {
+		return err
+	}
+	files, _ := fs.Glob(migrations, "migrations/*.sql")
+	var want int64
+	for _, f := range files {
+		var n int64
+		fmt.Sscanf(path.Base(f), "%d_", &n)
+		want = max(want, n)
+	}
+	if v < want {
+		return fmt.Errorf("postgres: the schema is at version %d, this binary needs %d", v, want)
+	}
+	return nil
+}
+
+// PoolStats reports the connection pool.
+func (s *Store) PoolStats() []news.PoolStats {
+	st := s.pool.Stat()
+	return []news.PoolStats{{Name: "postgres", Max: int(st.MaxConns()), Open: int(st.TotalConns()),
+		InUse: int(st.AcquiredConns()), WaitCount: st.EmptyAcquireCount(), WaitDuration: st.AcquireDuration()}}
 }

@@ -158,7 +158,7 @@ func TestWatchChanges(t *testing.T) {
 	defer other.Close()
 
 	changed := make(chan struct{}, 16)
-	server.WatchChanges(ctx, func() { changed <- struct{}{} })
+	server.WatchChanges(ctx, func(news.Change) { changed <- struct{}{} })
 
 	rng := rand.New(rand.NewPCG(1, 2))
 	if _, err := other.SaveArticles(ctx, storetest.GeneratedBatch(rng, 0, 1)); err != nil {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,7 +25,8 @@ func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error
 			list = append(list, rid)
 		}
 	}
-	return s.writeTx(ctx, "set related", func(ctx context.Context, tx pgx.Tx) error {
+	// Only the article's own page changes: the notification says so.
+	return s.inTx(ctx, "set related", pgx.TxOptions{}, relatedPrefix+strconv.FormatInt(id, 10), func(ctx context.Context, tx pgx.Tx) error {
 		// Lock the article's row, so that a concurrent update (which clears
 		// the list) happens entirely before or after this one.
 		var found int64

@@ -3,9 +3,13 @@ package postgres
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"sahafa/news"
 )
 
 // Reconnection delays of WatchChanges: doubling from the first to the
@@ -26,7 +30,7 @@ const (
 // once the first LISTEN is in place (or its first attempt failed) and
 // watches in the background until ctx ends or the Store is closed.
 // onChange runs on the watcher's goroutine, one call at a time.
-func (s *Store) WatchChanges(ctx context.Context, onChange func()) {
+func (s *Store) WatchChanges(ctx context.Context, onChange func(news.Change)) {
 	if s.ctx.Err() != nil {
 		return
 	}
@@ -63,7 +67,7 @@ func (s *Store) listen(ctx context.Context) (*pgx.Conn, string, error) {
 	return conn, schema, nil
 }
 
-func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed bool, onChange func()) {
+func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed bool, onChange func(news.Change)) {
 	defer func() {
 		if conn != nil {
 			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -88,7 +92,7 @@ func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed
 			conn, schema, backoff = c, sch, minWatchBackoff
 			if missed {
 				missed = false
-				onChange()
+				onChange(news.Change{All: true})
 			}
 		}
 		n, err := conn.WaitForNotification(ctx)
@@ -103,8 +107,22 @@ func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed
 			missed = true
 			continue
 		}
-		if n.Payload == "" || n.Payload == schema {
-			onChange()
+		if change, ok := parsePayload(n.Payload, schema); ok {
+			onChange(change)
 		}
 	}
+}
+
+// parsePayload reads a notification: ok when it is about schema.
+func parsePayload(payload, schema string) (news.Change, bool) {
+	sch, what, _ := strings.Cut(payload, payloadSep)
+	if payload != "" && sch != schema {
+		return news.Change{}, false
+	}
+	if id, ok := strings.CutPrefix(what, relatedPrefix); ok {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 {
+			return news.Change{Related: []int64{n}}, true
+		}
+	}
+	return news.Change{All: true}, true
 }

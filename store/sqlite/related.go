@@ -58,8 +58,24 @@ func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error
 		}
 		rank++
 	}
+	// Tell the change watchers (this process's and others') that only
+	// this article's page changed; keep the last relatedChangesKept rows.
+	var change int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO related_changes (article_id) VALUES (?) RETURNING id`, id).Scan(&change); err != nil {
+		return wrapErr(op, err)
+	}
+	if change%100 == 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM related_changes WHERE id <= ?`, change-relatedChangesKept); err != nil {
+			return wrapErr(op, err)
+		}
+	}
 	return wrapErr(op, tx.Commit())
 }
+
+// relatedChangesKept is how many related_changes rows SetRelated keeps: at
+// the refresher's pace, minutes of them, where watchers read every half
+// second.
+const relatedChangesKept = 5000
 
 // nearestSQL picks, with two index range scans on (section_id,
 // published_at, id), the articles of the section just before and just after

@@ -4,9 +4,11 @@ import (
 	"context"
 	"math/rand/v2"
 	"path/filepath"
-	"sahafa/store/storetest"
 	"testing"
 	"time"
+
+	"sahafa/news"
+	"sahafa/store/storetest"
 )
 
 // TestWatchChangesAcrossConnections opens the same file twice, as the
@@ -28,7 +30,7 @@ func TestWatchChangesAcrossConnections(t *testing.T) {
 	defer importer.Close()
 
 	changed := make(chan struct{}, 16)
-	server.WatchChanges(ctx, func() { changed <- struct{}{} })
+	server.WatchChanges(ctx, func(news.Change) { changed <- struct{}{} })
 	time.Sleep(2 * watchInterval) // let the watcher read its first version
 	select {
 	case <-changed:

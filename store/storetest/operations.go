@@ -19,6 +19,88 @@ var operationsTests = []struct {
 }{
 	{"Attempts", testAttempts},
 	{"AttemptsConcurrent", testAttemptsConcurrent},
+	{"WatchReportsWhatChanged", testWatchReportsWhatChanged},
+}
+
+// testWatchReportsWhatChanged: a write that changes no page (a session, a
+// sign-in attempt) is not reported; a stored related list is reported as
+// its article alone; a content write as everything. Before, every write
+// emptied every page cache, so the related-lists refresher and a spray of
+// failed sign-ins kept the cache empty.
+func testWatchReportsWhatChanged(t *testing.T, s news.Store) {
+	w, ok := s.(news.ChangeWatcher)
+	if !ok {
+		t.Skip("the store reports no changes")
+	}
+	ids := seed(t, s)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes := make(chan news.Change, 64)
+	w.WatchChanges(ctx, func(c news.Change) { changes <- c })
+	time.Sleep(700 * time.Millisecond) // the watcher takes its first reading
+	drain := func() {
+		for {
+			select {
+			case <-changes:
+			default:
+				return
+			}
+		}
+	}
+	drain()
+	quiet := func(what string) {
+		t.Helper()
+		select {
+		case c := <-changes:
+			t.Errorf("%s reported %+v, want nothing", what, c)
+		case <-time.After(1200 * time.Millisecond):
+		}
+	}
+	next := func(what string) news.Change {
+		t.Helper()
+		select {
+		case c := <-changes:
+			return c
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: no change reported in 5 s", what)
+		}
+		return news.Change{}
+	}
+
+	u, err := s.CreateUser(ctx, newUser("watch@example.com", news.RoleWriter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain() // a user change may or may not be reported; sessions must not be
+	now := time.Now().UTC().Truncate(time.Second)
+	sess, err := s.CreateSession(ctx, news.Session{TokenHash: []byte("watch-token-hash-0123456789abcdef"), UserID: u.ID,
+		CSRFToken: "c", CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TouchSession(ctx, sess.ID, now.Add(time.Minute), now.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if _, err := s.ReserveAttempt(ctx, "address:192.0.2.9", now, time.Minute, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	quiet("sessions and sign-in attempts")
+
+	a, b := ids["p1"], ids["p2"]
+	if err := s.SetRelated(ctx, a, []int64{b}); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("a stored related list"); c.All || len(c.Related) != 1 || c.Related[0] != a {
+		t.Errorf("a stored related list of %d reported %+v, want Related [%d]", a, c, a)
+	}
+	if _, err := s.SaveSection(ctx, news.Section{Slug: "watch-desk", Name: "مكتب المراقبة"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("a new section"); !c.All {
+		t.Errorf("a new section reported %+v, want All", c)
+	}
 }
 
 func testAttempts(t *testing.T, s news.Store) {
