@@ -2,7 +2,15 @@
 // http.Handler middleware that keeps successful GET/HEAD responses in memory,
 // bounded by total bytes with least-recently-used eviction, answers
 // conditional requests from the stored ETag, and lets writers drop every
-// entry in O(1) with Invalidate.
+// entry in O(1) with Invalidate, or the entries of one tag (a response's
+// Surrogate-Key header, such as one article's page) with InvalidateTag.
+//
+// A dropped entry is kept as the page's last good copy until it is
+// replaced or evicted: when rendering it again fails with a server error
+// (the database is down), the last good copy is served instead
+// (stale-if-error); while one request renders a page again, others for the
+// same page get the last good copy at once rather than wait
+// (stale-while-revalidate). Such answers carry "X-Cache: stale".
 package pagecache
 
 import (
@@ -17,11 +25,27 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // HeaderName is the response header that tells whether a response came from
-// the cache ("hit") or was rendered for this request ("miss").
+// the cache ("hit"), was rendered for this request ("miss"), or is the last
+// good copy of a page that is being or could not be rendered again
+// ("stale").
 const HeaderName = "X-Cache"
+
+// TagHeader is the response header whose space-separated values tag a
+// stored response for InvalidateTag (the name CDNs use for purge keys).
+const TagHeader = "Surrogate-Key"
+
+// maxTags bounds the tags kept per entry.
+const maxTags = 8
+
+// retryFailedAfter is how long a page whose render failed is served from
+// its last good copy before a request tries to render it again, so that
+// a database outage costs one failing render per page per interval, not
+// one per request.
+const retryFailedAfter = 2 * time.Second
 
 // entryOverhead is a rough per-entry cost added to the body and header sizes,
 // so that many tiny entries still count against the byte budget.
@@ -41,20 +65,26 @@ type Cache struct {
 
 	mu      sync.Mutex
 	entries map[string]*list.Element // key → element whose Value is *entry
-	lru     *list.List               // front = most recently used
+	tags    map[string]map[string]struct{}
+	lru     *list.List // front = most recently used
 	size    int64
 	flights map[flightKey]*flight
 
-	hits, misses atomic.Int64
+	hits, misses, stale, evictions atomic.Int64
 }
 
 type entry struct {
-	key    string
-	gen    uint64
-	size   int64
-	header http.Header // stored headers, shared read-only by every hit
-	etag   string
-	body   []byte
+	key  string
+	gen  uint64
+	size int64
+	tags []string
+	// dropped is set by InvalidateTag; failedAt is when rendering the
+	// page again last failed. Both are guarded by Cache.mu.
+	dropped  bool
+	failedAt time.Time
+	header   http.Header // stored headers, shared read-only by every hit
+	etag     string
+	body     []byte
 
 	// The gzip variant, compressed once when the entry is stored, for
 	// readers whose browsers accept it (a 10 KB article page travels as
@@ -83,6 +113,7 @@ func New(maxBytes int64) *Cache {
 		maxBytes: maxBytes,
 		maxEntry: maxBytes / 4,
 		entries:  make(map[string]*list.Element),
+		tags:     make(map[string]map[string]struct{}),
 		lru:      list.New(),
 		flights:  make(map[flightKey]*flight),
 	}
@@ -93,16 +124,39 @@ func New(maxBytes int64) *Cache {
 }
 
 // Invalidate drops every cached response. It only bumps a generation
-// counter; stale entries are removed when next looked up or evicted.
+// counter; dropped entries stay as last good copies until replaced or
+// evicted.
 func (c *Cache) Invalidate() { c.gen.Add(1) }
 
-// Stats reports the cache's current size in bytes, its number of entries
-// (including stale ones not yet removed) and its hit and miss counters.
-func (c *Cache) Stats() (bytes int64, entries int, hits, misses int64) {
+// InvalidateTag drops the responses tagged tag (see TagHeader); they stay
+// as last good copies until replaced or evicted.
+func (c *Cache) InvalidateTag(tag string) {
 	c.mu.Lock()
-	bytes, entries = c.size, c.lru.Len()
+	defer c.mu.Unlock()
+	for key := range c.tags[tag] {
+		if el, ok := c.entries[key]; ok {
+			el.Value.(*entry).dropped = true
+		}
+	}
+}
+
+// Stats is what the cache holds and has done.
+type Stats struct {
+	Bytes     int64 // stored, bodies and headers, last good copies included
+	Entries   int
+	Hits      int64 // answered from a live entry
+	Misses    int64 // rendered
+	Stale     int64 // answered from a last good copy
+	Evictions int64 // entries removed to make room
+}
+
+// Stats reports the cache's size and counters.
+func (c *Cache) Stats() Stats {
+	c.mu.Lock()
+	bytes, entries := c.size, c.lru.Len()
 	c.mu.Unlock()
-	return bytes, entries, c.hits.Load(), c.misses.Load()
+	return Stats{Bytes: bytes, Entries: entries, Hits: c.hits.Load(), Misses: c.misses.Load(),
+		Stale: c.stale.Load(), Evictions: c.evictions.Load()}
 }
 
 // Middleware serves GET and HEAD requests from the cache when it can and
@@ -124,15 +178,27 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		gen := c.gen.Load()
 
 		c.mu.Lock()
-		if e := c.lookupLocked(key, gen); e != nil {
+		e, last := c.lookupLocked(key, gen)
+		if e != nil {
 			c.mu.Unlock()
 			c.hits.Add(1)
 			serveEntry(w, r, e, "hit")
 			return
 		}
+		if last != nil && !last.failedAt.IsZero() && time.Since(last.failedAt) < retryFailedAfter {
+			// Rendering this page failed a moment ago: do not try again
+			// for every reader while the database is down.
+			c.mu.Unlock()
+			c.serveStale(w, r, last)
+			return
+		}
 		fk := flightKey{key, gen}
 		if f, ok := c.flights[fk]; ok {
 			c.mu.Unlock()
+			if last != nil {
+				c.serveStale(w, r, last) // another request is rendering it
+				return
+			}
 			select {
 			case <-f.done:
 			case <-r.Context().Done():
@@ -169,13 +235,21 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 			rr = r.Clone(r.Context())
 			rr.Method = http.MethodGet
 		}
-		rec := &recorder{dst: w, header: make(http.Header), max: c.maxEntry, head: r.Method == http.MethodHead}
+		rec := &recorder{dst: w, header: make(http.Header), max: c.maxEntry, head: r.Method == http.MethodHead,
+			holdErrors: last != nil}
 		rec.header.Set(HeaderName, "miss")
 		next.ServeHTTP(rec, rr)
+		if rec.failed {
+			c.mu.Lock()
+			last.failedAt = time.Now()
+			c.mu.Unlock()
+			c.serveStale(w, r, last)
+			return
+		}
 		if rec.passthrough {
 			return
 		}
-		e := rec.entry(key, gen)
+		e = rec.entry(key, gen)
 		if e != nil {
 			c.store(e)
 			f.entry = e
@@ -184,6 +258,12 @@ func (c *Cache) Middleware(next http.Handler) http.Handler {
 		}
 		rec.flushTo(w)
 	})
+}
+
+// serveStale answers with a page's last good copy.
+func (c *Cache) serveStale(w http.ResponseWriter, r *http.Request, e *entry) {
+	c.stale.Add(1)
+	serveEntry(w, r, e, "stale")
 }
 
 // cacheKey is the decoded path and the raw query. A path whose encoding
@@ -200,19 +280,19 @@ func cacheKey(u *url.URL) string {
 	return p + "?" + u.RawQuery
 }
 
-// lookupLocked returns the live entry for key, removing a stale one.
-func (c *Cache) lookupLocked(key string, gen uint64) *entry {
+// lookupLocked returns the live entry for key, or else the dropped one
+// kept as its last good copy (or neither).
+func (c *Cache) lookupLocked(key string, gen uint64) (live, last *entry) {
 	el, ok := c.entries[key]
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	e := el.Value.(*entry)
-	if e.gen != gen {
-		c.removeLocked(el)
-		return nil
+	if e.gen != gen || e.dropped {
+		return nil, e
 	}
 	c.lru.MoveToFront(el)
-	return e
+	return e, nil
 }
 
 func (c *Cache) removeLocked(el *list.Element) {
@@ -220,6 +300,14 @@ func (c *Cache) removeLocked(el *list.Element) {
 	c.lru.Remove(el)
 	delete(c.entries, e.key)
 	c.size -= e.size
+	for _, t := range e.tags {
+		if keys := c.tags[t]; keys != nil {
+			delete(keys, e.key)
+			if len(keys) == 0 {
+				delete(c.tags, t)
+			}
+		}
+	}
 }
 
 func (c *Cache) store(e *entry) {
@@ -233,12 +321,21 @@ func (c *Cache) store(e *entry) {
 	}
 	c.entries[e.key] = c.lru.PushFront(e)
 	c.size += e.size
+	for _, t := range e.tags {
+		keys := c.tags[t]
+		if keys == nil {
+			keys = make(map[string]struct{}, 1)
+			c.tags[t] = keys
+		}
+		keys[e.key] = struct{}{}
+	}
 	for c.size > c.maxBytes {
 		back := c.lru.Back()
 		if back == nil {
 			break
 		}
 		c.removeLocked(back)
+		c.evictions.Add(1)
 	}
 }
 
@@ -319,13 +416,17 @@ func (e *entry) addGzip() {
 }
 
 var (
-	hitValue  = []string{"hit"}
-	missValue = []string{"miss"}
+	hitValue   = []string{"hit"}
+	missValue  = []string{"miss"}
+	staleValue = []string{"stale"}
 )
 
 func headerValue(state string) []string {
-	if state == "hit" {
+	switch state {
+	case "hit":
 		return hitValue
+	case "stale":
+		return staleValue
 	}
 	return missValue
 }
@@ -347,7 +448,9 @@ func etagMatches(inm, etag string) bool {
 }
 
 // recorder buffers a response so it can be stored. A response that grows
-// past max is written through to dst as it comes and never stored.
+// past max is written through to dst as it comes and never stored. With
+// holdErrors (there is a last good copy to fall back on), a server error
+// is not passed through: failed is set and the body dropped.
 type recorder struct {
 	dst         http.ResponseWriter
 	header      http.Header
@@ -356,6 +459,8 @@ type recorder struct {
 	max         int64
 	head        bool // the client asked for HEAD: write no body to it
 	passthrough bool
+	holdErrors  bool
+	failed      bool
 }
 
 func (r *recorder) Header() http.Header {
@@ -376,6 +481,10 @@ func (r *recorder) WriteHeader(status int) {
 		return
 	}
 	r.status = status
+	if status >= 500 && r.holdErrors {
+		r.failed = true
+		return
+	}
 	if status != http.StatusOK {
 		r.startPassthrough()
 	}
@@ -384,6 +493,9 @@ func (r *recorder) WriteHeader(status int) {
 func (r *recorder) Write(p []byte) (int, error) {
 	if r.status == 0 {
 		r.WriteHeader(http.StatusOK)
+	}
+	if r.failed {
+		return len(p), nil
 	}
 	if r.passthrough {
 		if r.head {
@@ -455,6 +567,9 @@ func (r *recorder) entry(key string, gen uint64) *entry {
 		}
 	}
 	e := &entry{key: key, gen: gen, size: size, header: h, etag: etag, body: body}
+	if tags := strings.Fields(h.Get(TagHeader)); len(tags) > 0 {
+		e.tags = tags[:min(len(tags), maxTags)]
+	}
 	e.addGzip()
 	return e
 }

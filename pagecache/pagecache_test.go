@@ -99,7 +99,8 @@ func TestHitMiss(t *testing.T) {
 	if r := get(h, "POST", "/مقال?x=1"); r.cache != "" || next.calls.Load() != calls+1 {
 		t.Errorf("POST: X-Cache %q", r.cache)
 	}
-	_, entries, hits, misses := c.Stats()
+	st := c.Stats()
+	entries, hits, misses := st.Entries, st.Hits, st.Misses
 	if entries != 3 || hits != 3 || misses != 3 {
 		t.Errorf("stats: %d entries, %d hits, %d misses", entries, hits, misses)
 	}
@@ -131,8 +132,9 @@ func TestEvictionBySize(t *testing.T) {
 	}
 	get(h, "GET", "/1") // touch /1: /2 is now least recently used
 	get(h, "GET", "/4") // evicts /2
-	size, entries, _, _ := c.Stats()
-	if size > 4500 || entries != 3 {
+	st := c.Stats()
+	size, entries := st.Bytes, st.Entries
+	if size > 4500 || entries != 3 || st.Evictions != 1 {
 		t.Errorf("size %d entries %d", size, entries)
 	}
 	// in this order: the miss on /2 stores it again and evicts another
@@ -206,7 +208,7 @@ func TestNotStored(t *testing.T) {
 	if r := get(h, "GET", "/missing"); r.status != 404 || !strings.HasPrefix(r.body, "/missing") {
 		t.Errorf("404 body: %d %q", r.status, r.body)
 	}
-	if _, entries, _, _ := c.Stats(); entries != 0 {
+	if entries := c.Stats().Entries; entries != 0 {
 		t.Errorf("%d entries stored", entries)
 	}
 }
@@ -274,7 +276,7 @@ func TestConcurrentMixed(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if size, _, _, _ := c.Stats(); size > 8<<10 {
+	if size := c.Stats().Bytes; size > 8<<10 {
 		t.Errorf("size %d over budget", size)
 	}
 }
@@ -326,7 +328,7 @@ func TestLongKeyNotStored(t *testing.T) {
 	if a.status != 200 || b.status != 200 || a.cache != "" || b.cache != "" || next.calls.Load() != 2 {
 		t.Errorf("long URL: %d/%q then %d/%q, %d calls", a.status, a.cache, b.status, b.cache, next.calls.Load())
 	}
-	if _, entries, _, _ := c.Stats(); entries != 0 {
+	if entries := c.Stats().Entries; entries != 0 {
 		t.Errorf("%d entries stored", entries)
 	}
 }
