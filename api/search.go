@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"sahafa/news"
+	"sahafa/pagecache"
 	"sahafa/search"
 )
 
@@ -134,6 +136,7 @@ func (s *server) handleRelated(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	w.Header().Set(pagecache.TagHeader, news.CacheTag(a.ID))
 	out := RelatedList{Articles: make([]Article, 0, len(list))}
 	for _, ra := range list {
 		out.Articles = append(out.Articles, s.article(ra))

@@ -21,7 +21,8 @@ import (
 // The stories are written for these tests.
 type searchFixture struct {
 	*fixture
-	byExt map[string]int64
+	byExt  map[string]int64
+	engine *search.Engine
 }
 
 var riyadh = time.FixedZone("UTC+3", 3*3600)
@@ -62,9 +63,10 @@ func newSearchFixture(t *testing.T, open teststores.OpenFunc) *searchFixture {
 	}
 	logs := &strings.Builder{}
 	f := &fixture{t: t, store: &failing{Store: st}, ids: res.IDs, logs: logs}
+	engine := search.New(f.store)
 	f.h = api.NewWithOptions(f.store, api.Options{BaseURL: base, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Search: search.New(f.store), Location: riyadh})
-	sf := &searchFixture{fixture: f, byExt: map[string]int64{}}
+		Search: engine, Location: riyadh})
+	sf := &searchFixture{fixture: f, byExt: map[string]int64{}, engine: engine}
 	for i, r := range recs {
 		sf.byExt[r.ExternalID] = res.IDs[i]
 	}
@@ -294,6 +296,14 @@ func testRelatedEndpoint(t *testing.T, open teststores.OpenFunc) {
 	f := newSearchFixture(t, open)
 	id := f.byExt["truce"]
 	var list api.RelatedList
+	// The first request answers at once with the section's neighbours and
+	// queues the article; the refresher stores its list.
+	if code, _, raw := f.get(fmt.Sprintf("/api/v1/articles/%d/related", id), &list); code != 200 || len(list.Articles) == 0 {
+		t.Fatalf("related before its list is computed: %d %s", code, raw)
+	}
+	if n, err := f.engine.RefreshQueued(context.Background()); err != nil || n != 1 {
+		t.Fatalf("RefreshQueued = %d, %v; want 1", n, err)
+	}
 	code, _, raw := f.get(fmt.Sprintf("/api/v1/articles/%d/related", id), &list)
 	if code != 200 || len(list.Articles) == 0 || len(list.Articles) > 6 {
 		t.Fatalf("related: %d %s", code, raw)

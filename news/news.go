@@ -7,6 +7,7 @@ package news
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -109,3 +110,9 @@ func InOrder(list []Article, ids []int64) []Article {
 	}
 	return out
 }
+
+// CacheTag is the tag of every cached response that shows article id's
+// own page (its page and its API resources), for page caches and CDNs
+// (the Surrogate-Key header) to drop when only that article changed, as
+// when its "you may also read" list is stored.
+func CacheTag(id int64) string { return "article-" + strconv.FormatInt(id, 10) }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"sort"
 	"strings"
@@ -27,23 +28,216 @@ const (
 	recencyHalfLife   = 45 * 24 * time.Hour // a story 45 days away counts 2/3 as much
 )
 
-// Related returns the articles to suggest under a, computing and storing
-// them when the store has no list yet (the first view after publication or
-// an edit), so later views read the stored list.
+// Related returns the articles to suggest under a: its stored list, or,
+// when none is stored yet (the first views after publication or an edit),
+// its section's neighbours in time while a is queued for the refresher
+// (RunRelated), which computes and stores the list off the request path.
+// A page view never runs the more-like-this query: on a freshly imported
+// archive that took about a second per article, on every first view.
 func (e *Engine) Related(ctx context.Context, a news.Article, n int) ([]news.Article, error) {
 	list, stored, err := e.store.Related(ctx, a.ID, n)
-	if err != nil || stored {
-		return list, err
+	if err == nil && !stored {
+		e.enqueue(a.ID)
 	}
-	ids, err := e.RefreshRelated(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		return list, nil // alone in its section and like nothing else
-	}
-	list, _, err = e.store.Related(ctx, a.ID, n)
 	return list, err
+}
+
+// maxQueued bounds the articles waiting for the refresher; past it, views
+// queue nothing and the refresher's sweep of the archive finds them.
+const maxQueued = 4096
+
+func (e *Engine) enqueue(id int64) {
+	e.mu.Lock()
+	if e.inQueue[id] || e.lonely[id] || len(e.queued) >= maxQueued {
+		e.mu.Unlock()
+		return
+	}
+	e.inQueue[id] = true
+	e.queued = append(e.queued, id)
+	e.mu.Unlock()
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Queued is how many viewed articles wait for their related list.
+func (e *Engine) Queued() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.queued)
+}
+
+// dequeue takes the article viewed first, if any.
+func (e *Engine) dequeue() (int64, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.queued) == 0 {
+		return 0, false
+	}
+	id := e.queued[0]
+	e.queued = e.queued[1:]
+	delete(e.inQueue, id)
+	return id, true
+}
+
+// RefreshQueued computes the lists of every queued article now, in order,
+// and returns how many it stored (tests, and a caller that cannot run
+// RunRelated).
+func (e *Engine) RefreshQueued(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		id, ok := e.dequeue()
+		if !ok {
+			return n, nil
+		}
+		stored, err := e.refreshID(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if stored {
+			n++
+		}
+	}
+}
+
+// refreshID computes and stores the list of article id; stored is false
+// when it has nothing to suggest (it is then remembered as lonely) or is
+// gone.
+func (e *Engine) refreshID(ctx context.Context, id int64) (stored bool, err error) {
+	a, err := e.store.Article(ctx, id)
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		return false, nil // unpublished or deleted meanwhile
+	}
+	if err != nil {
+		return false, err
+	}
+	got, err := e.RefreshRelated(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	if len(got) == 0 {
+		e.mu.Lock()
+		if len(e.lonely) < maxLonely {
+			e.lonely[id] = true
+		}
+		e.mu.Unlock()
+		return false, nil
+	}
+	return true, nil
+}
+
+// RefresherOptions configure RunRelated.
+type RefresherOptions struct {
+	// Sweep also computes the missing lists of the whole archive, newest
+	// first (a freshly imported archive), when the server is not busy.
+	Sweep bool
+	// Busy reports that readers are being served; a sweep waits for a
+	// quiet moment (at most SweepDefer) before each article. Nil: never
+	// busy.
+	Busy func() bool
+	// SweepDefer bounds how long a sweep waits for a quiet moment, so
+	// that it progresses under constant load too (default 5 s).
+	SweepDefer time.Duration
+	// Stored is called after an article's list is stored: its page
+	// changed (web.Site.InvalidateArticle).
+	Stored func(id int64)
+	// Logger receives errors; default slog.Default().
+	Logger *slog.Logger
+}
+
+// RunRelated is the related-lists refresher: it computes the lists of the
+// articles readers viewed without one, first come first served, at most
+// half the time busy; then, with Sweep, those of the rest of the archive
+// at most a third of the time busy and only when readers leave room. It
+// returns when ctx ends.
+func (e *Engine) RunRelated(ctx context.Context, opts RefresherOptions) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.SweepDefer <= 0 {
+		opts.SweepDefer = 5 * time.Second
+	}
+	pause := func(d time.Duration) bool {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(d):
+			return true
+		}
+	}
+	var sweep []int64 // upcoming ids of the sweep
+	sweepDone := !opts.Sweep
+	for ctx.Err() == nil {
+		id, viewed := e.dequeue()
+		if !viewed {
+			if len(sweep) == 0 && !sweepDone {
+				e.mu.Lock()
+				skip := len(e.lonely)
+				e.mu.Unlock()
+				ids, err := e.store.MissingRelated(ctx, 50+skip)
+				if err != nil {
+					if ctx.Err() == nil {
+						opts.Logger.Warn("related articles refresher", "err", err)
+					}
+					if !pause(time.Minute) {
+						return
+					}
+					continue
+				}
+				for _, id := range ids {
+					e.mu.Lock()
+					lonely := e.lonely[id]
+					e.mu.Unlock()
+					if !lonely {
+						sweep = append(sweep, id)
+					}
+				}
+				if len(sweep) == 0 {
+					sweepDone = true // every list is stored; new articles are viewed first
+				}
+			}
+			if len(sweep) == 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-e.wake:
+				case <-time.After(time.Minute):
+					sweepDone = !opts.Sweep // look again for lists edits cleared
+				}
+				continue
+			}
+			// Readers first: wait for a quiet moment, but not forever.
+			for waited := time.Duration(0); opts.Busy != nil && opts.Busy() && waited < opts.SweepDefer; waited += 50 * time.Millisecond {
+				if !pause(50 * time.Millisecond) {
+					return
+				}
+			}
+			id, sweep = sweep[0], sweep[1:]
+		}
+		start := time.Now()
+		stored, err := e.refreshID(ctx, id)
+		took := time.Since(start)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			opts.Logger.Warn("related articles refresher", "id", id, "err", err)
+			if !pause(time.Minute) {
+				return
+			}
+			continue
+		case stored && opts.Stored != nil:
+			opts.Stored(id)
+		}
+		rest := took // at most half the time busy for viewed articles
+		if !viewed {
+			rest = 2 * took // a third for the sweep
+		}
+		if !pause(rest) {
+			return
+		}
+	}
 }
 
 // RefreshRelated computes and stores the related list of a.
@@ -197,26 +391,13 @@ func (e *Engine) WarmRelated(ctx context.Context, batch int) (int, error) {
 			break
 		}
 		tried++
-		a, err := e.store.Article(ctx, id)
-		if err != nil {
-			if news.ErrorCode(err) == news.ENOTFOUND {
-				continue // deleted meanwhile
-			}
-			return n, err
-		}
-		got, err := e.RefreshRelated(ctx, a)
+		stored, err := e.refreshID(ctx, id)
 		if err != nil {
 			return n, err
 		}
-		if len(got) > 0 {
+		if stored {
 			n++
-			continue
 		}
-		e.mu.Lock()
-		if len(e.lonely) < maxLonely {
-			e.lonely[id] = true
-		}
-		e.mu.Unlock()
 	}
 	return n, nil
 }

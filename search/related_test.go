@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -124,8 +125,25 @@ func testRelatedIsStoredAndRecomputedAfterEdit(t *testing.T, open teststores.Ope
 	if _, stored, err := f.store.Related(ctx, a1.ID, RelatedCount); err != nil || stored {
 		t.Fatalf("before the first view: stored = %v, %v; want no stored list", stored, err)
 	}
+	// The first view does not wait for the more-like-this query: it gets
+	// the section's neighbours, and the article is queued.
+	near, _, err := f.store.Related(ctx, a1.ID, RelatedCount)
+	if err != nil {
+		t.Fatal(err)
+	}
 	first, err := f.engine.Related(ctx, a1, RelatedCount)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(articleIDs(first), articleIDs(near)) || f.engine.Queued() != 1 {
+		t.Fatalf("first view: %q with %d queued; want the neighbours %q and a1 queued",
+			f.exts(articleIDs(first)), f.engine.Queued(), f.exts(articleIDs(near)))
+	}
+	f.engine.Related(ctx, a1, RelatedCount) // a second view queues it once
+	if n, err := f.engine.RefreshQueued(ctx); err != nil || n != 1 {
+		t.Fatalf("RefreshQueued = %d, %v; want 1", n, err)
+	}
+	if first, err = f.engine.Related(ctx, a1, RelatedCount); err != nil {
 		t.Fatal(err)
 	}
 	firstIDs := articleIDs(first)
@@ -166,6 +184,12 @@ func testRelatedIsStoredAndRecomputedAfterEdit(t *testing.T, open teststores.Ope
 		t.Fatalf("after the edit: stored = %v, %v; want the list cleared", stored, err)
 	}
 	a1 = f.article(t, "a1")
+	if _, err := f.engine.Related(ctx, a1, RelatedCount); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.engine.RefreshQueued(ctx); err != nil || n != 1 {
+		t.Fatalf("RefreshQueued after the edit = %d, %v; want 1", n, err)
+	}
 	third, err := f.engine.Related(ctx, a1, RelatedCount)
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +229,9 @@ func testRelatedNothingSimilar(t *testing.T, open teststores.OpenFunc) {
 	if !slices.Equal(articleIDs(list), articleIDs(near)) {
 		t.Errorf("Related(u4) = %q, want its section neighbours %q", f.exts(articleIDs(list)), f.exts(articleIDs(near)))
 	}
+	if _, err := f.engine.RefreshQueued(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if got, stored, err := f.store.Related(ctx, u4.ID, RelatedCount); err != nil || !stored ||
 		!slices.Equal(articleIDs(got), articleIDs(near)) {
 		t.Errorf("after Related(u4): stored = %v (%v), list %q; want the neighbours stored", stored, err, f.exts(articleIDs(got)))
@@ -219,6 +246,9 @@ func testRelatedNothingSimilar(t *testing.T, open teststores.OpenFunc) {
 	}
 	if len(list) != 0 {
 		t.Errorf("Related = %q, want none", f.exts(articleIDs(list)))
+	}
+	if n, err := f.engine.RefreshQueued(ctx); err != nil || n != 0 {
+		t.Errorf("RefreshQueued = %d, %v; want 0", n, err)
 	}
 	if _, stored, err := f.store.Related(ctx, u4.ID, RelatedCount); err != nil || stored {
 		t.Errorf("stored = %v, %v; want nothing stored", stored, err)
@@ -349,4 +379,60 @@ func articleIDs(list []news.Article) []int64 {
 		ids[i] = a.ID
 	}
 	return ids
+}
+
+func TestRunRelated(t *testing.T) { teststores.Each(t, testRunRelated) }
+
+// testRunRelated runs the refresher as the server does: a viewed article's
+// list is stored first and its page is reported changed; the sweep then
+// fills the rest of the archive even while readers keep the server busy.
+func testRunRelated(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, relatedDrafts())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a1 := f.article(t, "a1")
+	if _, err := f.engine.Related(ctx, a1, RelatedCount); err != nil {
+		t.Fatal(err)
+	}
+	stored := make(chan int64, 64)
+	var busyCalls atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f.engine.RunRelated(ctx, RefresherOptions{Sweep: true, SweepDefer: 100 * time.Millisecond,
+			Busy:   func() bool { busyCalls.Add(1); return true },
+			Stored: func(id int64) { stored <- id }})
+	}()
+	select {
+	case id := <-stored:
+		if id != a1.ID {
+			t.Errorf("first list stored: %s, want the viewed a1", f.exts([]int64{id}))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the viewed article's list was not stored in 10 s")
+	}
+	deadline := time.After(30 * time.Second)
+	for {
+		missing, err := f.store.MissingRelated(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.exts(missing); slices.Equal(got, []string{"u3", "u1"}) {
+			break // the two with nothing to suggest stay missing
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("the sweep did not finish in 30 s; missing %q", f.exts(missing))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if busyCalls.Load() == 0 {
+		t.Error("the sweep never asked whether readers were being served")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("RunRelated did not return after its context ended")
+	}
 }

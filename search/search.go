@@ -27,12 +27,24 @@ type Engine struct {
 	mu sync.Mutex
 	// lonely holds the articles for which the refresher found nothing to
 	// suggest (alone in their section and like no other), so that it does
-	// not query them again on every round; a page view still tries.
+	// not query them again on every round.
 	lonely map[int64]bool
+	// queued are the articles viewed without a stored related list, in
+	// the order they were first viewed, waiting for the refresher
+	// (RunRelated); inQueue is the same set for lookups.
+	queued  []int64
+	inQueue map[int64]bool
+	wake    chan struct{}
+
+	// ObserveSearch, when set (before the engine is used), is given the
+	// time of every search that reached the store, for metrics.
+	ObserveSearch func(time.Duration)
 }
 
 // New returns an Engine reading from store.
-func New(store news.Store) *Engine { return &Engine{store: store, lonely: map[int64]bool{}} }
+func New(store news.Store) *Engine {
+	return &Engine{store: store, lonely: map[int64]bool{}, inQueue: map[int64]bool{}, wake: make(chan struct{}, 1)}
+}
 
 // Request is a reader's search.
 type Request struct {
@@ -78,6 +90,9 @@ func (e *Engine) Search(ctx context.Context, req Request) (Results, error) {
 	res := Results{Query: q}
 	if q.Empty() {
 		return res, nil
+	}
+	if e.ObserveSearch != nil {
+		defer func(start time.Time) { e.ObserveSearch(time.Since(start)) }(time.Now())
 	}
 	limit := req.Limit
 	if limit <= 0 {

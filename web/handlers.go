@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/pagecache"
 )
 
 // homeLatest and homePerSection size the home page.
@@ -208,6 +209,8 @@ func (s *Site) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	// Tagged so that storing its related list drops this page alone.
+	w.Header().Set(pagecache.TagHeader, news.CacheTag(a.ID))
 	related, err := s.search.Related(ctx, a, relatedLimit)
 	if err != nil {
 		if news.ErrorCode(err) != news.ENOTFOUND {

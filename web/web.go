@@ -45,6 +45,13 @@ type Options struct {
 	// Mounts are other applications served under a path prefix, outside
 	// the page cache (the newsroom under /newsroom/).
 	Mounts []Mount
+	// MaxRenders bounds the pages and API answers rendered at once (what
+	// the page cache could not answer); RenderQueue bounds how many wait,
+	// and RenderWait for how long, before a 503. Defaults
+	// DefaultMaxRenders, DefaultRenderQueue, DefaultRenderWait.
+	MaxRenders  int
+	RenderQueue int
+	RenderWait  time.Duration
 }
 
 // Mount is an application served under Prefix ("/newsroom/"); the path
@@ -67,9 +74,10 @@ type Site struct {
 
 	settings settings
 
-	pages  http.Handler // the page routes, uncached
-	cached http.Handler // pages behind the cache
-	api    http.Handler // the JSON API behind the cache
+	pages   http.Handler // the page routes, uncached
+	cached  http.Handler // pages behind the render limit and the cache
+	api     http.Handler // the JSON API behind the render limit and the cache
+	renders *renderGate
 }
 
 // New builds the site: it parses every template and indexes the static
@@ -115,10 +123,11 @@ func New(store news.Store, opts Options) (*Site, error) {
 	pages := http.NewServeMux()
 	s.routes(pages)
 	s.pages = s.withSectionFeeds(pages)
-	s.cached = s.cache.Middleware(s.pages)
-	s.api = s.cache.Middleware(api.NewWithOptions(store, api.Options{
+	s.renders = newRenderGate(opts.MaxRenders, opts.RenderQueue, opts.RenderWait)
+	s.cached = s.cache.Middleware(s.renders.wrap(s.pages, s.busy))
+	s.api = s.cache.Middleware(s.renders.wrap(api.NewWithOptions(store, api.Options{
 		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location,
-	}))
+	}), s.busy))
 	return s, nil
 }
 
@@ -174,7 +183,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if p == newsSitemapPath {
 			// Its content moves with the clock, not only with writes.
-			s.pages.ServeHTTP(w, r)
+			s.renders.wrap(s.pages, s.busy).ServeHTTP(w, r)
 			return
 		}
 		s.cached.ServeHTTP(w, r)
@@ -212,6 +221,21 @@ func canonicalQuery(r *http.Request) (string, bool) {
 func (s *Site) Invalidate() {
 	s.settings.cur.Store(nil)
 	s.cache.Invalidate()
+}
+
+// InvalidateArticle drops the cached responses of article id's own page
+// (its page and API resources), as when its related list was stored.
+func (s *Site) InvalidateArticle(id int64) { s.cache.InvalidateTag(news.CacheTag(id)) }
+
+// Changed applies a change a store's watcher reported (news.ChangeWatcher).
+func (s *Site) Changed(c news.Change) {
+	if c.All {
+		s.Invalidate()
+		return
+	}
+	for _, id := range c.Related {
+		s.InvalidateArticle(id)
+	}
 }
 
 // Uncached returns the page handler without the page cache (benchmarks,

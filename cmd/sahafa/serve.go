@@ -111,12 +111,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	// Writes by other processes on the same database (an import run beside
 	// the server, another node) drop the page cache too.
 	if w, ok := a.store.(news.ChangeWatcher); ok {
-		w.WatchChanges(ctx, func(news.Change) { site.Invalidate() })
+		w.WatchChanges(ctx, site.Changed)
 	}
 
-	if *warm {
-		go warmRelated(ctx, engine, logger)
-	}
+	go engine.RunRelated(ctx, search.RefresherOptions{Sweep: *warm, Stored: site.InvalidateArticle, Logger: logger})
 
 	srv := &http.Server{
 		Handler:           site,
@@ -144,36 +142,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
-}
-
-// warmRelated computes the related lists that are missing (new and edited
-// articles, a fresh import) in small batches, newest first, so readers
-// rarely wait for one on a page view. It paces itself to leave the CPU to
-// readers.
-func warmRelated(ctx context.Context, engine *search.Engine, logger *slog.Logger) {
-	const batch = 50
-	idle := 10 * time.Second
-	for {
-		start := time.Now()
-		n, err := engine.WarmRelated(ctx, batch)
-		wait := time.Second + time.Since(start) // at most half the time busy
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			logger.Warn("related articles refresher", "err", err)
-			wait = time.Minute
-		case n == 0:
-			wait = idle
-		default:
-			logger.Debug("related articles computed", "articles", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-	}
 }
 
 // addDemoIfEmpty gives a brand-new site the built-in demo articles.
