@@ -121,6 +121,12 @@ func New(store news.UserStore, opts Options) *Service {
 // HashSlots is how many password hashes may run at once.
 func (s *Service) HashSlots() int { return cap(s.hashSlots) }
 
+// HashesRunning and HashesWaiting say what the hash slots are doing now,
+// for metrics.
+func (s *Service) HashesRunning() int { return len(s.hashSlots) }
+
+func (s *Service) HashesWaiting() int { return int(s.hashQueue.Load()) }
+
 // Messages of refusals for load, not for the request itself.
 const msgBusy = "الخادم مشغول الآن بطلبات دخول كثيرة. حاول بعد ثوانٍ"
 

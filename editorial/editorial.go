@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -44,7 +45,16 @@ type Service struct {
 
 	uploadsMu sync.Mutex
 	uploads   map[int64]int // uploads in progress, by user
+
+	scheduled atomic.Int64 // articles the scheduler published, since start
 }
+
+// ScheduledPublished is how many scheduled articles this server's
+// scheduler published since it started.
+func (s *Service) ScheduledPublished() int64 { return s.scheduled.Load() }
+
+// Images is the image gate uploads go through, for metrics.
+func (s *Service) Images() *media.Gate { return s.opts.Images }
 
 // New returns a Service writing through pub.
 func New(store news.Store, pub *publish.Service, engine *search.Engine, opts Options) *Service {

@@ -437,6 +437,7 @@ func (s *Service) RunScheduler(ctx context.Context) {
 			}
 			s.opts.Logger.Warn("scheduler: publishing due articles", "err", err)
 		} else if n > 0 {
+			s.scheduled.Add(int64(n))
 			s.opts.Logger.Info("scheduler: published scheduled articles", "articles", n)
 		}
 		wait := schedulerPoll

@@ -300,8 +300,13 @@ func (h *Handler) clearCookie(w http.ResponseWriter) {
 
 // clientAddress is the address the sign-in limits count: the peer, or the
 // last proxy-added X-Forwarded-For entry when a proxy is trusted.
-func (h *Handler) clientAddress(r *http.Request) string {
-	if h.opts.TrustProxy {
+func (h *Handler) clientAddress(r *http.Request) string { return ClientAddress(r, h.opts.TrustProxy) }
+
+// ClientAddress is a request's client address: the peer's, or with
+// trustProxy the last X-Forwarded-For entry (the one the trusted proxy
+// added). Sign-in limits count it, and access logs show it.
+func ClientAddress(r *http.Request, trustProxy bool) string {
+	if trustProxy {
 		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
 			parts := strings.Split(xff, ",")
 			if ip := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(ip) != nil {

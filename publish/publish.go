@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -41,7 +42,13 @@ type Service struct {
 	opts     Options
 	mu       sync.Mutex
 	sections map[string]news.Section // normalized name → section
+
+	created, updated atomic.Int64 // articles written since start, for metrics
 }
+
+// Counts returns the articles this service created and updated since it
+// started (imports, the newsroom, the scheduler).
+func (s *Service) Counts() (created, updated int64) { return s.created.Load(), s.updated.Load() }
 
 // New returns a Service writing to store.
 func New(store news.Store, opts Options) *Service {
@@ -199,6 +206,8 @@ func (s *Service) Commit(ctx context.Context, p Prepared) (Result, error) {
 			res.Updated++
 		}
 	}
+	s.created.Add(int64(res.Created))
+	s.updated.Add(int64(res.Updated))
 	if s.opts.OnChange != nil {
 		s.opts.OnChange()
 	}
@@ -496,7 +505,8 @@ func (s *Service) loadSections(ctx context.Context) error {
 // section there would be shadowed (/search/, /archive/) or unreachable
 // (/static/…).
 var reservedSlugs = map[string]bool{"api": true, "archive": true, "author": true, "search": true, "static": true,
-	"newsroom": true, "media": true, "tag": true, "feed": true, "feeds": true, "sitemap.xml": true, "sitemaps": true, "robots.txt": true}
+	"newsroom": true, "media": true, "tag": true, "feed": true, "feeds": true, "sitemap.xml": true, "sitemaps": true, "robots.txt": true,
+	"healthz": true, "readyz": true}
 
 // ReservedSlug reports whether a section slug would collide with one of
 // the site's own paths.

@@ -31,6 +31,11 @@ func openApp(ctx context.Context, dataDir, db string, logger *slog.Logger, onCha
 	if err != nil {
 		return nil, err
 	}
+	if db == "" {
+		for _, w := range sqlite.PermissionWarnings(filepath.Join(dataDir, "sahafa.db")) {
+			logger.Warn("security: data readable by others", "problem", w)
+		}
+	}
 	svc := publish.New(store, publish.Options{KnownSections: jsonl.Sections, OnChange: onChange})
 	return &app{store: store, publish: svc, log: logger}, nil
 }
@@ -50,7 +55,7 @@ func openStore(ctx context.Context, dataDir, db string) (news.Store, error) {
 	case db != "":
 		return nil, usageError{fmt.Sprintf("--db: want a postgres:// URL, got %q (leave it empty for SQLite in --data)", redactDSN(db))}
 	}
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data folder: %w", err)
 	}
 	st, err := sqlite.Open(ctx, filepath.Join(dataDir, "sahafa.db"))

@@ -198,7 +198,8 @@ func waitQuiet(t *testing.T, dsn string) {
 }
 
 // TestServeDatabaseRestart stops PostgreSQL under a running server and an
-// import in flight, then starts it again: meanwhile the site and the API
+// import in flight, then starts it again: meanwhile pages the server had
+// cached are served from their last good copy, the others and the API
 // answer 503 promptly, the import fails leaving whole batches only, and
 // the server recovers without a restart.
 func TestServeDatabaseRestart(t *testing.T) {
@@ -295,6 +296,16 @@ func TestServeDatabaseRestart(t *testing.T) {
 		}
 		p, _ := url.PathUnescape(strings.TrimPrefix(u, base))
 		t.Logf("GET %s with the database down: %d in %v", p, r.code, r.took.Round(time.Millisecond))
+	}
+	// The home page was cached before the outage and dropped by the import
+	// since: its last good copy is served rather than a 503
+	// (stale-if-error), promptly, and again without a new attempt.
+	for i := range 3 {
+		r := fetch(t, client, base+"/")
+		if r.code != http.StatusOK || r.header.Get("X-Cache") != "stale" || !strings.Contains(r.body, "<h2") || r.took > 5*time.Second {
+			t.Errorf("home page %d with the database down: %d X-Cache %q in %v, want its last good copy",
+				i+1, r.code, r.header.Get("X-Cache"), r.took)
+		}
 	}
 	r = fetch(t, client, apiURL)
 	var apiErr struct {

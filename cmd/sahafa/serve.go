@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"sahafa/accounts"
@@ -16,10 +17,23 @@ import (
 	"sahafa/assets"
 	"sahafa/demo"
 	"sahafa/editorial"
+	"sahafa/media"
 	"sahafa/news"
 	"sahafa/newsroom"
+	"sahafa/ops"
 	"sahafa/search"
 	"sahafa/web"
+)
+
+// Server timeouts. Reading a request's headers and body is bounded (an
+// upload extends its own deadline after sign-in); writing the answer is
+// bounded by the slowest bounded work behind it: the render queue
+// (web.DefaultRenderWait) and the image gate.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
@@ -31,15 +45,28 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	hijri := fs.Bool("hijri", envOr("SAHAFA_HIJRI", "true") == "true", "show the Hijri date beside the Gregorian one [SAHAFA_HIJRI]")
 	tz := fs.String("timezone", envOr("SAHAFA_TIMEZONE", "Asia/Riyadh"), "time zone for dates on pages and archives [SAHAFA_TIMEZONE]")
 	noDemo := fs.Bool("no-demo", false, "do not add the demo articles to an empty site")
-	warm := fs.Bool("warm-related", envOr("SAHAFA_WARM_RELATED", "true") == "true", "compute missing \"you may also read\" lists in the background [SAHAFA_WARM_RELATED]")
+	warm := fs.Bool("warm-related", envOr("SAHAFA_WARM_RELATED", "true") == "true", "compute missing \"you may also read\" lists of the whole archive in the background [SAHAFA_WARM_RELATED]")
 	trustProxy := fs.Bool("trust-proxy", envOr("SAHAFA_TRUST_PROXY", "false") == "true", "take client addresses from X-Forwarded-For (behind a reverse proxy) [SAHAFA_TRUST_PROXY]")
+	metricsAddr := fs.String("metrics-addr", envOr("SAHAFA_METRICS_ADDR", ""), "serve Prometheus metrics on HOST:PORT (off when empty; keep it private) [SAHAFA_METRICS_ADDR]")
+	logFormat := fs.String("log-format", envOr("SAHAFA_LOG_FORMAT", "text"), "log format: text or json [SAHAFA_LOG_FORMAT]")
+	logLevel := fs.String("log-level", envOr("SAHAFA_LOG_LEVEL", "info"), "log level: debug, info, warn or error [SAHAFA_LOG_LEVEL]")
+	accessLog := fs.Bool("access-log", envOr("SAHAFA_ACCESS_LOG", "true") == "true", "log one line per request [SAHAFA_ACCESS_LOG]")
+	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SAHAFA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long in-flight requests may take to finish [SAHAFA_SHUTDOWN_TIMEOUT]")
+	drainDelay := fs.Duration("drain-delay", envDuration("SAHAFA_DRAIN_DELAY", 0), "on SIGTERM, how long to keep serving with /readyz failing, so a load balancer stops sending requests first [SAHAFA_DRAIN_DELAY]")
+	maxRenders := fs.Int("max-renders", envInt("SAHAFA_MAX_RENDERS", web.DefaultMaxRenders), "pages and API answers rendered at once (cache misses); more wait, then get 503 [SAHAFA_MAX_RENDERS]")
+	hashMemory := fs.Int64("hash-memory", envInt64("SAHAFA_HASH_MEMORY", accounts.DefaultHashMemory>>20), "MiB of memory password hashes may use at once (64 MiB each) [SAHAFA_HASH_MEMORY]")
+	imageMemory := fs.Int64("image-memory", envInt64("SAHAFA_IMAGE_MEMORY", media.DefaultGateMemory>>20), "MiB of memory uploaded images may use while processed together [SAHAFA_IMAGE_MEMORY]")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Args())}
 	}
-	opts := web.Options{SiteName: *siteName, BaseURL: *baseURL, ShowHijri: *hijri, Logger: logger}
+	logger, err := newLogger(stderr, *logFormat, *logLevel)
+	if err != nil {
+		return err
+	}
+	opts := web.Options{SiteName: *siteName, BaseURL: *baseURL, ShowHijri: *hijri, Logger: logger, MaxRenders: *maxRenders}
 	switch *digits {
 	case "latin":
 		opts.Digits = arabic.LatinDigits
@@ -53,15 +80,33 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return usageError{fmt.Sprintf("--timezone: %v", err)}
 	}
 	opts.Location = loc
+	if *hashMemory < 1 || *imageMemory < 16 {
+		return usageError{"--hash-memory must be at least 1 (MiB) and --image-memory at least 16"}
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	defer ln.Close()
+	var metricsLn net.Listener
+	if *metricsAddr != "" {
+		if metricsLn, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fmt.Errorf("--metrics-addr: listen on %s: %w", *metricsAddr, err)
+		}
+		defer metricsLn.Close()
+	}
 	if opts.BaseURL == "" {
 		opts.BaseURL = "http://" + ln.Addr().String()
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+
+	// Background work runs until the server has drained, then stops before
+	// the store closes.
+	bg, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var background sync.WaitGroup
+	defer background.Wait()
+	defer stopBackground()
 
 	var site *web.Site
 	a, err := openApp(ctx, where.data, where.db, logger, func() {
@@ -70,13 +115,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		}
 	})
 	if err != nil {
-		ln.Close()
 		return err
 	}
 	defer a.Close()
 	if !*noDemo {
 		if err := addDemoIfEmpty(ctx, a); err != nil {
-			ln.Close()
 			return err
 		}
 	}
@@ -84,45 +127,79 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	opts.Search = engine
 	static, err := assets.Load()
 	if err != nil {
-		ln.Close()
 		return fmt.Errorf("load static files: %w", err)
 	}
 	opts.Assets = static
-	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger})
+	images := media.NewGate(media.GateOptions{Memory: *imageMemory << 20})
+	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger, Images: images})
+	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
 	nr, err := newsroom.New(newsroom.Options{
-		Store: a.store, Editorial: ed, Accounts: accounts.New(a.store, accounts.Options{Logger: logger}), Assets: static,
+		Store: a.store, Editorial: ed, Accounts: acc, Assets: static,
 		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
 		Preview:         func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
 		CurrentSiteName: func(ctx context.Context) string { return site.SiteName(ctx) },
 		CurrentSettings: func(ctx context.Context) map[string]string { return site.Settings(ctx) },
 	})
 	if err != nil {
-		ln.Close()
 		return fmt.Errorf("build newsroom: %w", err)
 	}
 	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}
 	site, err = web.New(a.store, opts)
 	if err != nil {
-		ln.Close()
 		return fmt.Errorf("build site: %w", err)
 	}
-	go ed.RunScheduler(ctx)
 
-	// Writes by other processes on the same database (an import run beside
-	// the server, another node) drop the page cache too.
-	if w, ok := a.store.(news.ChangeWatcher); ok {
-		w.WatchChanges(ctx, site.Changed)
+	var metrics *ops.Metrics
+	if metricsLn != nil {
+		metrics = ops.NewMetrics()
+		registerMetrics(metrics, a, site, engine, ed, acc, images)
 	}
+	var accessLogger *slog.Logger
+	if *accessLog {
+		lw := ops.NewLineWriter(stderr)
+		defer lw.Close()
+		accessLogger, _ = newLogger(lw, *logFormat, "info")
+	}
+	front := ops.New(site, ops.Options{
+		AccessLog: accessLogger, Metrics: metrics, Route: web.Route,
+		Client: func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) },
+		Ready: func(ctx context.Context) error {
+			if p, ok := a.store.(news.Pinger); ok {
+				return p.Ping(ctx)
+			}
+			return nil
+		},
+	})
 
-	go engine.RunRelated(ctx, search.RefresherOptions{Sweep: *warm, Stored: site.InvalidateArticle, Logger: logger})
+	background.Go(func() { ed.RunScheduler(bg) })
+	// Writes by other processes on the same database (an import run beside
+	// the server, another node) drop the pages they changed.
+	if w, ok := a.store.(news.ChangeWatcher); ok {
+		w.WatchChanges(bg, site.Changed)
+	}
+	// "You may also read" lists are computed off the request path: those
+	// of viewed articles first, then (with --warm-related) the rest of the
+	// archive when readers leave room. Storing one drops its page alone.
+	background.Go(func() {
+		engine.RunRelated(bg, search.RefresherOptions{Sweep: *warm, Busy: front.Busy, Stored: site.InvalidateArticle, Logger: logger})
+	})
 
 	srv := &http.Server{
-		Handler:           site,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		Handler:           front,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	var metricsSrv *http.Server
+	if metricsLn != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics.Handler())
+		metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, WriteTimeout: writeTimeout}
+		go metricsSrv.Serve(metricsLn)
+		defer metricsSrv.Close()
+		fmt.Fprintf(stdout, "sahafa: metrics on http://%s/metrics\n", metricsLn.Addr())
 	}
 	fmt.Fprintf(stdout, "sahafa: serving %s on %s (%s)\n", opts.SiteName, opts.BaseURL, where)
 	if users, err := a.store.Users(ctx); err == nil && len(users) == 0 {
@@ -136,12 +213,80 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return drain(srv, front, logger, *drainDelay, *shutdownTimeout)
+}
+
+// drain shuts the server down without dropping requests: /readyz fails
+// at once, new requests are still served for drainDelay (while a load
+// balancer notices), then the listener closes and in-flight requests get
+// up to timeout to finish. Only then do background work and the store
+// stop (the callers' defers).
+func drain(srv *http.Server, front *ops.Server, logger *slog.Logger, drainDelay, timeout time.Duration) error {
+	start := time.Now()
+	front.Drain()
+	logger.Info("shutting down: draining", "in_flight", front.InFlight(), "drain_delay", drainDelay.String(), "timeout", timeout.String())
+	time.Sleep(drainDelay)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		left := front.InFlight()
+		srv.Close()
+		logger.Warn("shut down: the timeout passed; requests still in flight were cut", "cut", left,
+			"took", time.Since(start).Round(time.Millisecond).String())
+		return nil
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shut down: %w", err)
 	}
+	logger.Info("shut down cleanly", "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
+}
+
+// registerMetrics adds what the server bounds and does to the registry:
+// the page cache, the render limit, the database pools, the image gate,
+// the password hashes, the related-lists refresher, searches, saves and
+// the scheduler.
+func registerMetrics(m *ops.Metrics, a *app, site *web.Site, engine *search.Engine, ed *editorial.Service,
+	acc *accounts.Service, images *media.Gate) {
+	cache := site.Cache()
+	m.CounterFunc("sahafa_pagecache_hits_total", "Answers from the page cache.", func() float64 { return float64(cache.Stats().Hits) })
+	m.CounterFunc("sahafa_pagecache_misses_total", "Pages rendered because the cache did not hold them.", func() float64 { return float64(cache.Stats().Misses) })
+	m.CounterFunc("sahafa_pagecache_stale_total", "Answers from a page's last good copy (its render was running or failed).", func() float64 { return float64(cache.Stats().Stale) })
+	m.CounterFunc("sahafa_pagecache_evictions_total", "Cached pages removed to stay within the budget.", func() float64 { return float64(cache.Stats().Evictions) })
+	m.GaugeFunc("sahafa_pagecache_bytes", "Bytes the page cache holds.", func() float64 { return float64(cache.Stats().Bytes) })
+	m.GaugeFunc("sahafa_pagecache_entries", "Pages the page cache holds.", func() float64 { return float64(cache.Stats().Entries) })
+	m.GaugeFunc("sahafa_renders_running", "Pages and API answers being rendered.", func() float64 { return float64(site.RenderStats().Running) })
+	m.GaugeFunc("sahafa_renders_waiting", "Renders waiting for a slot.", func() float64 { return float64(site.RenderStats().Waiting) })
+	m.GaugeFunc("sahafa_renders_limit", "Renders allowed at once (--max-renders).", func() float64 { return float64(site.RenderStats().Limit) })
+	m.CounterFunc("sahafa_renders_refused_total", "Requests answered 503 because the render queue was full or its wait ran out.", func() float64 { return float64(site.RenderStats().Refused) })
+	if ps, ok := a.store.(news.PoolStatser); ok {
+		for i, p := range ps.PoolStats() {
+			pool := func() news.PoolStats { return ps.PoolStats()[i] }
+			name := "sahafa_db_" + p.Name + "_"
+			m.GaugeFunc(name+"connections_max", "Connections the "+p.Name+" pool may open.", func() float64 { return float64(pool().Max) })
+			m.GaugeFunc(name+"connections_open", "Connections the "+p.Name+" pool holds.", func() float64 { return float64(pool().Open) })
+			m.GaugeFunc(name+"connections_in_use", "Connections of the "+p.Name+" pool in use.", func() float64 { return float64(pool().InUse) })
+			m.CounterFunc(name+"waits_total", "Times a connection of the "+p.Name+" pool had to be waited for.", func() float64 { return float64(pool().WaitCount) })
+			m.CounterFunc(name+"wait_seconds_total", "Time spent waiting for (or acquiring) connections of the "+p.Name+" pool.", func() float64 { return pool().WaitDuration.Seconds() })
+		}
+	}
+	m.GaugeFunc("sahafa_images_running", "Uploaded images being processed.", func() float64 { return float64(images.Stats().Running) })
+	m.GaugeFunc("sahafa_images_waiting", "Uploads waiting for the image gate.", func() float64 { return float64(images.Stats().Waiting) })
+	m.GaugeFunc("sahafa_images_memory_bytes", "Estimated memory of the images being processed.", func() float64 { return float64(images.Stats().MemoryInUse) })
+	m.GaugeFunc("sahafa_password_hashes_running", "Password hashes being computed.", func() float64 { return float64(acc.HashesRunning()) })
+	m.GaugeFunc("sahafa_password_hashes_waiting", "Password hashes waiting for a slot.", func() float64 { return float64(acc.HashesWaiting()) })
+	m.GaugeFunc("sahafa_related_queue", "Viewed articles waiting for their \"you may also read\" list.", func() float64 { return float64(engine.Queued()) })
+	engine.ObserveSearch = m.Histogram("sahafa_search_duration_seconds", "Time of a search in the store.")
+	m.CounterFunc("sahafa_articles_created_total", "Articles created by this server (newsroom, scheduler, imports through it).", func() float64 {
+		c, _ := a.publish.Counts()
+		return float64(c)
+	})
+	m.CounterFunc("sahafa_articles_updated_total", "Articles updated by this server.", func() float64 {
+		_, u := a.publish.Counts()
+		return float64(u)
+	})
+	m.CounterFunc("sahafa_scheduler_published_total", "Scheduled articles this server's scheduler published.", func() float64 { return float64(ed.ScheduledPublished()) })
 }
 
 // addDemoIfEmpty gives a brand-new site the built-in demo articles.

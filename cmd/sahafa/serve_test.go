@@ -2,41 +2,87 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
 // startServer runs "sahafa serve" on a free port and returns its base URL.
 func startServer(t *testing.T, args ...string) string {
+	return startServerWith(t, args...).base
+}
+
+// testServer is a "sahafa serve" running in the test's process.
+type testServer struct {
+	base    string
+	metrics string       // the metrics URL, when --metrics-addr was given
+	stderr  *syncBuffer  // its logs
+	stop    func() error // cancels it as SIGTERM would, and waits
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startServerWith(t *testing.T, args ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
+	ts := &testServer{stderr: &syncBuffer{}}
 	go func() {
-		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, io.Discard)
+		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), pw, ts.stderr)
 		pw.Close()
 	}()
+	var once sync.Once
+	var stopErr error
+	ts.stop = func() error {
+		once.Do(func() {
+			cancel()
+			stopErr = <-done
+		})
+		return stopErr
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := ts.stop(); err != nil {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve printed nothing: %v", err)
+	br := bufio.NewReader(pr)
+	for ts.base == "" {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("serve printed no address: %v\n%s", err, ts.stderr)
+		}
+		if m := regexp.MustCompile(`metrics on (http://\S+)`).FindStringSubmatch(line); m != nil {
+			ts.metrics = m[1]
+		}
+		if m := regexp.MustCompile(`serving .* on (http://\S+)`).FindStringSubmatch(line); m != nil {
+			ts.base = m[1]
+		}
 	}
-	go io.Copy(io.Discard, pr)
-	m := regexp.MustCompile(`on (http://\S+)`).FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("no address in %q", line)
-	}
-	return m[1]
+	go io.Copy(io.Discard, br)
+	return ts
 }
 
 func get(t *testing.T, url string) (int, string) {

@@ -152,8 +152,17 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer, logger
 	if !ok {
 		return errors.New("backup: this store cannot back itself up; use sahafa export")
 	}
+	// The copy holds password hashes and session tokens: it is made 0600
+	// before the store writes into it (VACUUM INTO takes an empty file,
+	// pg_dump keeps the mode of the file it truncates).
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
 	start := time.Now()
 	if err := b.Backup(ctx, path); err != nil {
+		os.Remove(path)
 		return fmt.Errorf("backup: %w", err)
 	}
 	size := ""

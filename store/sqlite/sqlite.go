@@ -44,6 +44,8 @@ var (
 	_ news.ChangeWatcher     = (*Store)(nil)
 	_ news.BulkWriteFinisher = (*Store)(nil)
 	_ news.Backuper          = (*Store)(nil)
+	_ news.Pinger            = (*Store)(nil)
+	_ news.PoolStatser       = (*Store)(nil)
 )
 
 // Pragmas set on every connection of both pools. busy_timeout comes first
@@ -67,12 +69,22 @@ func pragmaParams(ps ...string) []string {
 
 // Open opens (creating it and its parent directory when missing) the
 // database at path, applies pending migrations and returns the Store.
+//
+// The database holds password hashes and session tokens: a new directory
+// is made 0700 and a new database file 0600 (SQLite gives its -wal and
+// -shm files the database file's mode). A database or directory that
+// cannot be written is refused here, with the reason, rather than found
+// out at the first save.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" || strings.ContainsAny(path, "?#") {
 		return nil, news.Errorf(news.EINVALID, "sqlite: invalid database path %q", path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sqlite: create data directory: %w", err)
+	}
+	if err := checkWritable(path); err != nil {
+		return nil, err
 	}
 
 	params := pragmaParams(connPragmas...)
@@ -184,4 +196,87 @@ func (s *Store) FinishBulkWrite(ctx context.Context) error {
 		return wrapErr("optimize after import", err)
 	}
 	return nil
+}
+
+// Ping reads the schema version through a reader: the database answers,
+// and holds every migration this binary has (a newer binary may have
+// added more).
+func (s *Store) Ping(ctx context.Context) error {
+	var v int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(max(version_id), 0) FROM goose_db_version`).Scan(&v); err != nil {
+		return wrapErr("ping", err)
+	}
+	if want := latestMigration(); v < want {
+		return fmt.Errorf("sqlite: the schema is at version %d, this binary needs %d", v, want)
+	}
+	return nil
+}
+
+// latestMigration is the number of the last embedded migration.
+func latestMigration() int64 {
+	files, _ := fs.Glob(migrations, "migrations/*.sql")
+	var n int64
+	for _, f := range files {
+		var v int64
+		fmt.Sscanf(filepath.Base(f), "%d_", &v)
+		n = max(n, v)
+	}
+	return n
+}
+
+// PoolStats reports the reader and writer pools.
+func (s *Store) PoolStats() []news.PoolStats {
+	out := make([]news.PoolStats, 0, 2)
+	for _, p := range []struct {
+		name string
+		db   *sql.DB
+	}{{"read", s.r}, {"write", s.w}} {
+		st := p.db.Stats()
+		out = append(out, news.PoolStats{Name: p.name, Max: st.MaxOpenConnections, Open: st.OpenConnections,
+			InUse: st.InUse, WaitCount: st.WaitCount, WaitDuration: st.WaitDuration})
+	}
+	return out
+}
+
+// checkWritable creates the database file (0600) when it is missing, and
+// checks that it and its directory, where SQLite keeps the write-ahead
+// log, can be written.
+func checkWritable(path string) error {
+	dir := filepath.Dir(path)
+	probe, err := os.CreateTemp(dir, ".sahafa-write-check-*")
+	if err != nil {
+		return fmt.Errorf("sqlite: the data folder %s cannot be written (the database and its write-ahead log live there): %w", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqlite: the database file %s cannot be opened for writing: %w", path, err)
+	}
+	return f.Close()
+}
+
+// PermissionWarnings lists the files of the database at path (and its
+// directory) that people other than the owner may read: they hold
+// password hashes and session tokens. The server logs them at start.
+func PermissionWarnings(path string) []string {
+	var out []string
+	check := func(p string, dir bool) {
+		st, err := os.Stat(p)
+		if err != nil {
+			return
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			want := "0600"
+			if dir {
+				want = "0700"
+			}
+			out = append(out, fmt.Sprintf("%s is %04o: others on this machine can read it; run chmod %s %s", p, st.Mode().Perm(), want, p))
+		}
+	}
+	check(filepath.Dir(path), true)
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		check(path+suffix, false)
+	}
+	return out
 }
