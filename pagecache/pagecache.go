@@ -20,7 +20,6 @@ import (
 	"encoding/hex"
 	"hash/fnv"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,12 +162,20 @@ func (c *Cache) Stats() Stats {
 // stores next's response when it is cacheable: status 200, no Set-Cookie,
 // and no Cache-Control no-store or private. Other methods pass through.
 func (c *Cache) Middleware(next http.Handler) http.Handler {
+	return c.MiddlewareWithKey(next, Key)
+}
+
+// MiddlewareWithKey is Middleware with the caller's cache key: requests
+// with the same key must get the same response (a key that drops
+// parameters the handler ignores keeps the cache from filling with
+// copies).
+func (c *Cache) MiddlewareWithKey(next http.Handler, keyOf func(*http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || c.maxBytes <= 0 {
 			next.ServeHTTP(w, r)
 			return
 		}
-		key := cacheKey(r.URL)
+		key := keyOf(r)
 		if len(key) > maxKeyBytes {
 			// No page of the site has such a URL: storing it would let a
 			// few huge made-up query strings evict every real page.
@@ -266,10 +273,12 @@ func (c *Cache) serveStale(w http.ResponseWriter, r *http.Request, e *entry) {
 	serveEntry(w, r, e, "stale")
 }
 
-// cacheKey is the decoded path and the raw query. A path whose encoding
-// carries meaning (an escaped "/", say) keeps its raw form, marked so it
-// cannot collide with a decoded one; this avoids re-escaping every path.
-func cacheKey(u *url.URL) string {
+// Key is the default cache key: the decoded path and the raw query. A
+// path whose encoding carries meaning (an escaped "/", say) keeps its raw
+// form, marked so it cannot collide with a decoded one; this avoids
+// re-escaping every path.
+func Key(r *http.Request) string {
+	u := r.URL
 	p := u.Path
 	if u.RawPath != "" {
 		p = "~" + u.RawPath

@@ -11,6 +11,7 @@ import (
 
 	"sahafa/arabic"
 	"sahafa/news"
+	"sahafa/pagecache"
 	"sahafa/search"
 )
 
@@ -338,4 +339,38 @@ func shorten(s string, n int) string {
 	}
 	r := []rune(s)
 	return strings.TrimSpace(string(r[:n])) + "…"
+}
+
+// searchParams are the query parameters the search page reads.
+var searchParams = []string{"q", "section", "author", "from", "to", "sort", "page"}
+
+// pageCacheKey is the page cache's key for a page. Search pages are kept
+// under their parameters as the page reads them (trimmed, empty ones and
+// unknown ones dropped, the page number in one spelling), so that
+// ?q=x&page=01&utm_source=y and ?q=x share one entry: the search form
+// sends every field, and search links are not redirected to a canonical
+// URL, which would cost every search a round trip. Other pages are
+// redirected to their canonical query first (canonicalQuery), so their
+// key is the URL.
+func pageCacheKey(r *http.Request) string {
+	if r.URL.Path != "/search/" || r.URL.RawQuery == "" {
+		return pagecache.Key(r)
+	}
+	q := r.URL.Query()
+	clean := url.Values{}
+	for _, k := range searchParams {
+		v := strings.TrimSpace(q.Get(k))
+		if k == "page" {
+			if n, err := strconv.Atoi(arabic.FormatDigits(v, arabic.LatinDigits)); err == nil && n >= 1 {
+				v = strconv.Itoa(n)
+				if n == 1 {
+					v = ""
+				}
+			}
+		}
+		if v != "" {
+			clean.Set(k, v)
+		}
+	}
+	return "/search/?" + clean.Encode()
 }

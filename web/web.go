@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,7 +125,7 @@ func New(store news.Store, opts Options) (*Site, error) {
 	s.routes(pages)
 	s.pages = s.withSectionFeeds(pages)
 	s.renders = newRenderGate(opts.MaxRenders, opts.RenderQueue, opts.RenderWait)
-	s.cached = s.cache.Middleware(s.renders.wrap(s.pages, s.busy))
+	s.cached = s.cache.MiddlewareWithKey(s.renders.wrap(s.pages, s.busy), pageCacheKey)
 	s.api = s.cache.Middleware(s.renders.wrap(api.NewWithOptions(store, api.Options{
 		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location,
 	}), s.busy))
@@ -202,7 +203,16 @@ func canonicalQuery(r *http.Request) (string, bool) {
 	}
 	clean := url.Values{}
 	if v := r.URL.Query().Get("page"); v != "" && !isFeedPath(r.URL.Path) && !isSEOPath(r.URL.Path) {
-		clean.Set("page", v)
+		// ?page=01, ?page=001 … are page 1 and would each fill the cache:
+		// a valid number is sent to its one spelling (page 1 to none); any
+		// other value is left for the page to refuse with a 400.
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= maxPage {
+			if n > 1 {
+				clean.Set("page", strconv.Itoa(n))
+			}
+		} else {
+			clean.Set("page", v)
+		}
 	}
 	q := clean.Encode()
 	if q == r.URL.RawQuery {

@@ -562,3 +562,40 @@ func TestJunkQueryRedirects(t *testing.T) {
 		}
 	}
 }
+
+// TestPageNumbersHaveOneSpelling: ?page=01, ?page=001 … were cached as
+// pages of their own, a way to fill the cache with copies of page 1. A
+// valid number is now redirected to its one spelling; search pages, which
+// are not redirected, share one cache entry for every spelling of the
+// same search.
+func TestPageNumbersHaveOneSpelling(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{})
+	for target, want := range map[string]string{
+		"/world/?page=01":          "/world/",
+		"/world/?page=1":           "/world/",
+		"/world/?page=002":         "/world/?page=2",
+		"/archive/2024/?page=%2B3": "/archive/2024/?page=3",
+		"/world/?page=0002&x":      "/world/?page=2",
+	} {
+		r := f.get(target)
+		if r.status != http.StatusMovedPermanently || r.header.Get("Location") != want {
+			t.Errorf("GET %s: %d Location %q, want 301 %q", target, r.status, r.header.Get("Location"), want)
+		}
+	}
+	if r := f.get("/world/?page=abc"); r.status != http.StatusBadRequest {
+		t.Errorf("GET /world/?page=abc: %d, want 400", r.status)
+	}
+	q := "q=" + url.QueryEscape("الطقس")
+	if r := f.get("/search/?" + q + "&page=01"); r.status != http.StatusOK || r.header.Get("X-Cache") != "miss" {
+		t.Fatalf("first search: %d %q", r.status, r.header.Get("X-Cache"))
+	}
+	for _, target := range []string{"/search/?" + q, "/search/?" + q + "&page=1&utm_source=x",
+		"/search/?section=&author=&sort=&" + q + "&page=%D9%A1"} {
+		if r := f.get(target); r.status != http.StatusOK || r.header.Get("X-Cache") != "hit" {
+			t.Errorf("GET %s: %d X-Cache %q, want the same search's entry", target, r.status, r.header.Get("X-Cache"))
+		}
+	}
+	if r := f.get("/search/?" + q + "&page=2"); r.header.Get("X-Cache") != "miss" {
+		t.Errorf("page 2 of the search: X-Cache %q, want an entry of its own", r.header.Get("X-Cache"))
+	}
+}
