@@ -244,7 +244,7 @@ func TestCostCoversTheDecoders(t *testing.T) {
 				}
 			})
 			t.Logf("estimate %d MiB, peak heap %d MiB", cost>>20, peak>>20)
-			if peak > cost*5/4 {
+			if peak > cost*3/2 { // the collector runs concurrently: some garbage is still counted
 				t.Errorf("processing took %d MiB of heap at its peak, the estimate is %d MiB", peak>>20, cost>>20)
 			}
 		})

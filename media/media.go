@@ -43,6 +43,9 @@ type Limits struct {
 	MaxPixels int   // width*height of the source; default 40_000_000 when 0
 	MaxSide   int   // longest side of the source; default 12_000 when 0
 	MaxMemory int64 // estimated memory to process it (Cost); default 256 MiB when 0
+	// Workers is how many cores scaling one image may use at once; 0
+	// means all of them.
+	Workers int
 }
 
 // Widths are the variant widths made for every image (only those smaller
@@ -133,9 +136,9 @@ func processWith(r io.Reader, limits Limits, admit func(cost int64) error) (*Pro
 	// RGBA a band of rows at a time, so that no full-size RGBA copy of a
 	// large photo is ever made; EXIF orientation is applied to that
 	// variant, which is far smaller than the source.
-	top := applyOrientation(scaleFrom(src, plan.storedW, plan.storedH), orient)
+	top := applyOrientation(scaleFrom(src, plan.storedW, plan.storedH, limits.Workers), orient)
 	src = nil
-	variants, err := makeVariants(top, plan.uprightW, plan.uprightH, format == "jpeg" || top.Opaque())
+	variants, err := makeVariants(top, plan.uprightW, plan.uprightH, format == "jpeg" || top.Opaque(), limits.Workers)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func heightFor(w0, h0, w int) int {
 //
 // img is the largest variant, or the source; w0×h0 is the upright source,
 // whose aspect ratio every variant keeps.
-func makeVariants(img *image.RGBA, w0, h0 int, opaque bool) ([]Variant, error) {
+func makeVariants(img *image.RGBA, w0, h0 int, opaque bool, workers int) ([]Variant, error) {
 	widths := variantWidths(w0)
 	variants := make([]Variant, len(widths))
 	prev := img
@@ -80,7 +80,7 @@ func makeVariants(img *image.RGBA, w0, h0 int, opaque bool) ([]Variant, error) {
 		w, h := widths[i], heightFor(w0, h0, widths[i])
 		m := prev
 		if w != prev.Rect.Dx() || h != prev.Rect.Dy() {
-			m = resize(prev, w, h)
+			m = resize(prev, w, h, workers)
 		}
 		v, err := encode(m, opaque)
 		if err != nil {
@@ -116,26 +116,26 @@ func premultiply(pix []byte, stride, w, h int) {
 // pass, so a 40-megapixel JPEG costs its YCbCr planes and the scaled
 // image, never a full-size RGBA copy. A source already w×h is converted
 // whole (toRGBA).
-func scaleFrom(src image.Image, w, h int) *image.RGBA {
+func scaleFrom(src image.Image, w, h, workers int) *image.RGBA {
 	sb := src.Bounds()
 	if w == sb.Dx() && h == sb.Dy() {
 		return toRGBA(src)
 	}
 	if rgba, ok := src.(*image.RGBA); ok && rgba.Rect.Min == (image.Point{}) {
-		return resize(rgba, w, h)
+		return resize(rgba, w, h, workers)
 	}
 	sw, sh := sb.Dx(), sb.Dy()
 	mid := image.NewRGBA(image.Rect(0, 0, w, sh))
 	rows := draw.CatmullRom.NewScaler(w, bandSize, sw, bandSize)
 	bands := sync.Pool{New: func() any { return image.NewRGBA(image.Rect(0, 0, sw, bandSize)) }}
-	forBands(sh, func(y0, y1 int) {
+	forBands(sh, workers, func(y0, y1 int) {
 		band := bands.Get().(*image.RGBA)
 		defer bands.Put(band)
 		br := image.Rect(0, 0, sw, y1-y0)
 		draw.Draw(band, br, src, image.Pt(sb.Min.X, sb.Min.Y+y0), draw.Src)
 		rows.Scale(mid, image.Rect(0, y0, w, y1), band, br, draw.Src, nil)
 	})
-	return scaleColumns(mid, w, h)
+	return scaleColumns(mid, w, h, workers)
 }
 
 // resize scales src to w×h with the Catmull-Rom kernel.
@@ -149,34 +149,38 @@ func scaleFrom(src image.Image, w, h int) *image.RGBA {
 // seams and the scratch stays at most tens of megabytes. Between passes
 // pixels are rounded to 8 bits and the kernel's overshoot on hard edges is
 // clamped, which one pass does not do: results differ by a level or so.
-func resize(src *image.RGBA, w, h int) *image.RGBA {
+func resize(src *image.RGBA, w, h, workers int) *image.RGBA {
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
 	mid := image.NewRGBA(image.Rect(0, 0, w, sh))
 	// A scaler made for the band size pools its scratch buffer; the
 	// narrower last band falls back to a one-off scaler by itself.
 	rows := draw.CatmullRom.NewScaler(w, bandSize, sw, bandSize)
-	forBands(sh, func(y0, y1 int) {
+	forBands(sh, workers, func(y0, y1 int) {
 		rows.Scale(mid, image.Rect(0, y0, w, y1), src, image.Rect(0, y0, sw, y1), draw.Src, nil)
 	})
-	return scaleColumns(mid, w, h)
+	return scaleColumns(mid, w, h, workers)
 }
 
 // scaleColumns is the vertical pass of resize: mid, already w wide, to
 // w×h.
-func scaleColumns(mid *image.RGBA, w, h int) *image.RGBA {
+func scaleColumns(mid *image.RGBA, w, h, workers int) *image.RGBA {
 	sh := mid.Rect.Dy()
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	cols := draw.CatmullRom.NewScaler(bandSize, h, bandSize, sh)
-	forBands(w, func(x0, x1 int) {
+	forBands(w, workers, func(x0, x1 int) {
 		cols.Scale(dst, image.Rect(x0, 0, x1, h), mid, image.Rect(x0, 0, x1, sh), draw.Src, nil)
 	})
 	return dst
 }
 
 // forBands calls fn for each band [lo, hi) of bandSize covering [0, n),
-// spread over the available cores: the bands write disjoint pixels.
-func forBands(n int, fn func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), (n+bandSize-1)/bandSize)
+// spread over workers goroutines (all the cores when 0): the bands write
+// disjoint pixels.
+func forBands(n, workers int, fn func(lo, hi int)) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, (n+bandSize-1)/bandSize)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
