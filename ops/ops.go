@@ -104,8 +104,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.opts.Metrics.observe(r.Method, route, status, cache, d)
 		}
 		if s.opts.AccessLog != nil {
+			target := r.RequestURI // as the client sent it: no escaping to redo
+			if target == "" {
+				target = r.URL.RequestURI()
+			}
 			s.opts.AccessLog.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("route", route), slog.String("path", r.URL.RequestURI()),
+				slog.String("method", r.Method), slog.String("route", route), slog.String("path", target),
 				slog.Int("status", status), slog.Int64("bytes", rec.bytes), slog.Duration("duration", d),
 				slog.String("cache", cache), slog.String("client", s.opts.Client(r)))
 		}
