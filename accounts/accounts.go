@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sahafa/admission"
 	"sahafa/news"
 )
 
@@ -55,15 +56,11 @@ const DefaultHashMemory = 128 << 20
 
 // Service signs newsroom users in and out and manages their accounts.
 type Service struct {
-	store news.UserStore
-	opts  Options
-	log   *slog.Logger
-	// hashSlots holds a token per running hash; hashQueue counts the
-	// hashes waiting for one.
-	hashSlots chan struct{}
-	hashQueue atomic.Int64
-	maxQueue  int64
-	prunes    atomic.Int64
+	store  news.UserStore
+	opts   Options
+	log    *slog.Logger
+	hashes *admission.Gate // password hashes running and waiting
+	prunes atomic.Int64
 	// dummyHash is verified against when an email is unknown, so that a
 	// wrong email takes as long as a wrong password and does not tell an
 	// attacker which accounts exist.
@@ -112,20 +109,19 @@ func New(store news.UserStore, opts Options) *Service {
 		store:     store,
 		opts:      opts,
 		log:       opts.Logger,
-		hashSlots: make(chan struct{}, slots),
-		maxQueue:  4 * slots,
+		hashes:    admission.New(int(slots), int(4*slots), opts.HashWait),
 		dummyHash: dummy,
 	}
 }
 
 // HashSlots is how many password hashes may run at once.
-func (s *Service) HashSlots() int { return cap(s.hashSlots) }
+func (s *Service) HashSlots() int { return s.hashes.Limit() }
 
 // HashesRunning and HashesWaiting say what the hash slots are doing now,
 // for metrics.
-func (s *Service) HashesRunning() int { return len(s.hashSlots) }
+func (s *Service) HashesRunning() int { return s.hashes.Running() }
 
-func (s *Service) HashesWaiting() int { return int(s.hashQueue.Load()) }
+func (s *Service) HashesWaiting() int { return s.hashes.Waiting() }
 
 // Messages of refusals for load, not for the request itself.
 const msgBusy = "الخادم مشغول الآن بطلبات دخول كثيرة. حاول بعد ثوانٍ"
@@ -139,28 +135,13 @@ func errBusy() error {
 // withHashSlot runs fn, a password hash, once a slot is free: at once, or
 // after a wait of at most HashWait in a queue of bounded length.
 func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
-	select {
-	case s.hashSlots <- struct{}{}:
-	default:
-		if s.hashQueue.Add(1) > s.maxQueue {
-			s.hashQueue.Add(-1)
-			return errBusy()
-		}
-		t := time.NewTimer(s.opts.HashWait)
-		select {
-		case s.hashSlots <- struct{}{}:
-			t.Stop()
-			s.hashQueue.Add(-1)
-		case <-t.C:
-			s.hashQueue.Add(-1)
-			return errBusy()
-		case <-ctx.Done():
-			t.Stop()
-			s.hashQueue.Add(-1)
+	if err := s.hashes.Enter(ctx); err != nil {
+		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		return errBusy()
 	}
-	defer func() { <-s.hashSlots }()
+	defer s.hashes.Leave()
 	fn()
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
+	"sahafa/admission"
 	"sahafa/news"
 )
 
@@ -43,13 +44,11 @@ const DefaultGateMemory = DefaultMaxMemory
 // uploads of a 36-megapixel PNG took 2.9 GB and outlived the write
 // timeout.
 type Gate struct {
-	slots   chan struct{}
+	slots   *admission.Gate
 	mem     *semaphore.Weighted
 	memory  int64
-	queue   int64
 	wait    time.Duration
 	workers int
-	waiting atomic.Int64
 	inUse   atomic.Int64
 }
 
@@ -70,8 +69,8 @@ func NewGate(o GateOptions) *Gate {
 	if o.Wait <= 0 {
 		o.Wait = 15 * time.Second
 	}
-	return &Gate{slots: make(chan struct{}, o.Slots), mem: semaphore.NewWeighted(o.Memory), memory: o.Memory,
-		queue: int64(o.Queue), wait: o.Wait, workers: o.Workers}
+	return &Gate{slots: admission.New(o.Slots, o.Queue, o.Wait), mem: semaphore.NewWeighted(o.Memory), memory: o.Memory,
+		wait: o.Wait, workers: o.Workers}
 }
 
 // GateStats is what a Gate is doing now, for metrics.
@@ -83,7 +82,7 @@ type GateStats struct {
 
 // Stats reports the Gate's current use.
 func (g *Gate) Stats() GateStats {
-	return GateStats{Running: len(g.slots), Waiting: int(g.waiting.Load()), MemoryInUse: g.inUse.Load(), MemoryBudget: g.memory}
+	return GateStats{Running: g.slots.Running(), Waiting: g.slots.Waiting(), MemoryInUse: g.inUse.Load(), MemoryBudget: g.memory}
 }
 
 // msgBusy is the refusal of an upload the server has no room for now.
@@ -100,30 +99,16 @@ func errBusy() error {
 // ends gets the context's error and no result, so that nothing the client
 // was not told about is stored.
 func (g *Gate) Process(ctx context.Context, r io.Reader, limits Limits) (*Processed, error) {
-	wctx, cancel := context.WithTimeout(ctx, g.wait)
-	defer cancel()
 	refused := func() error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		return errBusy()
 	}
-	select {
-	case g.slots <- struct{}{}:
-	default:
-		if g.waiting.Add(1) > g.queue {
-			g.waiting.Add(-1)
-			return nil, errBusy()
-		}
-		select {
-		case g.slots <- struct{}{}:
-			g.waiting.Add(-1)
-		case <-wctx.Done():
-			g.waiting.Add(-1)
-			return nil, refused()
-		}
+	if err := g.slots.Enter(ctx); err != nil {
+		return nil, refused()
 	}
-	defer func() { <-g.slots }()
+	defer g.slots.Leave()
 
 	limits = limits.withDefaults()
 	limits.MaxMemory = min(limits.MaxMemory, g.memory)

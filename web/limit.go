@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
-	"sync/atomic"
 	"time"
 
+	"sahafa/admission"
 	"sahafa/api"
 )
 
@@ -25,15 +25,9 @@ var (
 // Retry-After at once (or, for a page the cache holds an older copy of,
 // that copy). Without it, thirty concurrent uncached searches on two
 // cores queued on the database pool until its acquire deadline passed.
-type renderGate struct {
-	slots   chan struct{}
-	queue   int64
-	wait    time.Duration
-	waiting atomic.Int64
-	refused atomic.Int64
-}
+type renderGate struct{ *admission.Gate }
 
-func newRenderGate(n, queue int, wait time.Duration) *renderGate {
+func newRenderGate(n, queue int, wait time.Duration) renderGate {
 	if n <= 0 {
 		n = DefaultMaxRenders
 	}
@@ -43,7 +37,7 @@ func newRenderGate(n, queue int, wait time.Duration) *renderGate {
 	if wait <= 0 {
 		wait = DefaultRenderWait
 	}
-	return &renderGate{slots: make(chan struct{}, n), queue: int64(queue), wait: wait}
+	return renderGate{admission.New(n, queue, wait)}
 }
 
 // RenderStats is what the render limit is doing, for metrics.
@@ -52,39 +46,20 @@ type RenderStats struct {
 	Refused                 int64 // answered busy since start
 }
 
-func (g *renderGate) stats() RenderStats {
-	return RenderStats{Running: len(g.slots), Waiting: int(g.waiting.Load()), Limit: cap(g.slots), Refused: g.refused.Load()}
+func (g renderGate) stats() RenderStats {
+	return RenderStats{Running: g.Running(), Waiting: g.Waiting(), Limit: g.Limit(), Refused: g.Refused()}
 }
 
 // wrap runs next within the limit; busy answers the refused requests.
-func (g *renderGate) wrap(next http.Handler, busy func(w http.ResponseWriter, r *http.Request)) http.Handler {
+func (g renderGate) wrap(next http.Handler, busy func(w http.ResponseWriter, r *http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case g.slots <- struct{}{}:
-		default:
-			if g.waiting.Add(1) > g.queue {
-				g.waiting.Add(-1)
-				g.refused.Add(1)
+		if err := g.Enter(r.Context()); err != nil {
+			if r.Context().Err() == nil {
 				busy(w, r)
-				return
 			}
-			t := time.NewTimer(g.wait)
-			select {
-			case g.slots <- struct{}{}:
-				t.Stop()
-				g.waiting.Add(-1)
-			case <-t.C:
-				g.waiting.Add(-1)
-				g.refused.Add(1)
-				busy(w, r)
-				return
-			case <-r.Context().Done():
-				t.Stop()
-				g.waiting.Add(-1)
-				return
-			}
+			return
 		}
-		defer func() { <-g.slots }()
+		defer g.Leave()
 		next.ServeHTTP(w, r)
 	})
 }

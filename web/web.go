@@ -78,7 +78,7 @@ type Site struct {
 	pages   http.Handler // the page routes, uncached
 	cached  http.Handler // pages behind the render limit and the cache
 	api     http.Handler // the JSON API behind the render limit and the cache
-	renders *renderGate
+	renders renderGate
 }
 
 // New builds the site: it parses every template and indexes the static
