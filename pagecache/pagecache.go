@@ -254,6 +254,7 @@ func (c *Cache) MiddlewareWithKey(next http.Handler, keyOf func(*http.Request) s
 			return
 		}
 		if rec.passthrough {
+			c.forget(key, last)
 			return
 		}
 		e = rec.entry(key, gen)
@@ -263,8 +264,24 @@ func (c *Cache) MiddlewareWithKey(next http.Handler, keyOf func(*http.Request) s
 			serveEntry(w, r, e, "miss")
 			return
 		}
+		c.forget(key, last)
 		rec.flushTo(w)
 	})
+}
+
+// forget removes a page's last good copy once rendering it again gave
+// another answer than a server error: a page that is now a 404 or a
+// redirect (an article taken down) must not be served from its old copy,
+// not even to requests that arrive while it renders.
+func (c *Cache) forget(key string, last *entry) {
+	if last == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[key]; ok && el.Value.(*entry) == last {
+		c.removeLocked(el)
+	}
 }
 
 // serveStale answers with a page's last good copy.

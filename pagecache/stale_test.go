@@ -136,3 +136,34 @@ func TestStaleWhileRevalidate(t *testing.T) {
 		t.Errorf("afterwards: %q %q", r.cache, r.body)
 	}
 }
+
+// TestTakenDownPageLosesItsCopy: once a page renders as something else
+// than a server error — a 404 after an article was taken down — its old
+// copy is gone: no later request, concurrent or not, and no database
+// outage gets it back.
+func TestTakenDownPageLosesItsCopy(t *testing.T) {
+	c := pagecache.New(1 << 20)
+	gone := atomic.Bool{}
+	down := atomic.Bool{}
+	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case down.Load():
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		case gone.Load():
+			http.NotFound(w, r)
+		default:
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write([]byte("مقال سيُحذف"))
+		}
+	}))
+	get(h, "GET", "/a")
+	gone.Store(true)
+	c.Invalidate()
+	if r := get(h, "GET", "/a"); r.status != http.StatusNotFound {
+		t.Fatalf("after the takedown: %d", r.status)
+	}
+	down.Store(true)
+	if r := get(h, "GET", "/a"); r.status != http.StatusServiceUnavailable || r.cache == "stale" {
+		t.Errorf("the taken-down page with the database down: %d %q, want the 503, never the old copy", r.status, r.cache)
+	}
+}
