@@ -60,25 +60,28 @@ func TestBusyPoolIsNotUnreachable(t *testing.T) {
 		return errs
 	}
 
-	tx := hold()
-	go func() {
-		time.Sleep(4500 * time.Millisecond)
-		tx.Commit(ctx)
-	}()
+	release := func(tx pgx.Tx, after time.Duration) chan struct{} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			time.Sleep(after)
+			tx.Commit(ctx)
+		}()
+		return done
+	}
+	released := release(hold(), 4500*time.Millisecond)
 	for i, err := range run(6) {
 		if err != nil {
 			t.Errorf("call %d, waiting 4.5 s for a busy pool: %v", i, err)
 		}
 	}
+	<-released // the locker's connection is free for the next round
 
 	old := acquireTimeout
 	acquireTimeout = 300 * time.Millisecond
 	defer func() { acquireTimeout = old }()
-	tx = hold()
-	go func() {
-		time.Sleep(1500 * time.Millisecond)
-		tx.Commit(ctx)
-	}()
+	released = release(hold(), 1500*time.Millisecond)
+	defer func() { <-released }()
 	busy := 0
 	for _, err := range run(5) {
 		if err == nil {
