@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"sahafa/arabic"
+	"sahafa/fetch"
 	"sahafa/markup"
 	"sahafa/media"
 	"sahafa/news"
@@ -32,6 +33,8 @@ type Options struct {
 	// UploadsPerUser is how many uploads one user may have in progress at
 	// once (default 2); more are refused with 429.
 	UploadsPerUser int
+	// Fetch fetches images pasted from other sites (default fetch.New).
+	Fetch *fetch.Client
 }
 
 // Service carries out newsroom actions for a signed-in user.
@@ -76,6 +79,9 @@ func New(store news.Store, pub *publish.Service, engine *search.Engine, opts Opt
 	if opts.UploadsPerUser <= 0 {
 		opts.UploadsPerUser = 2
 	}
+	if opts.Fetch == nil {
+		opts.Fetch = fetch.New(fetch.Options{MaxBytes: MaxUploadBytes})
+	}
 	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1), uploads: map[int64]int{}}
 }
 
@@ -85,20 +91,24 @@ func (s *Service) Location() *time.Location { return s.opts.Location }
 // ArticleInput is an article as the editor form sends it: text fields as
 // typed, so that a form refused for an error shows exactly what was typed.
 type ArticleInput struct {
-	ID        int64
-	Version   int    // the version the form was opened on
-	Title     string // headline
-	Abstract  string // subheadline
-	Body      string // Markdown
-	Section   string // section slug
-	Tags      string // names separated by commas (، or ,)
-	Authors   string // names separated by commas
-	Dateline  string
-	Slug      string // empty: from the headline
-	PublishAt string // "2006-01-02T15:04" in the newsroom's time zone; empty: at publication
-	ImageID   string // lead image from the media library; empty for none
-	ImageAlt  string
-	Note      string // what changed, kept with the revision
+	ID       int64
+	Version  int    // the version the form was opened on
+	Title    string // headline
+	Abstract string // subheadline
+	Body     string // Markdown, or HTML when BodyFormat is "html"
+	// BodyFormat is "html" when Body comes from the rich-text editor
+	// (markup.CleanHTML's dialect); empty for Markdown, which the form
+	// without JavaScript sends.
+	BodyFormat string
+	Section    string // section slug
+	Tags       string // names separated by commas (، or ,)
+	Authors    string // names separated by commas
+	Dateline   string
+	Slug       string // empty: from the headline
+	PublishAt  string // "2006-01-02T15:04" in the newsroom's time zone; empty: at publication
+	ImageID    string // lead image from the media library; empty for none
+	ImageAlt   string
+	Note       string // what changed, kept with the revision
 }
 
 // InputFrom fills a form from a stored article.
@@ -108,7 +118,9 @@ func (s *Service) InputFrom(a news.Article) ArticleInput {
 		Section: a.Section.Slug, Dateline: a.Dateline, Slug: a.Slug,
 	}
 	if in.Body == "" {
-		in.Body = a.Body // imported HTML, edited as is (Markdown passes HTML through)
+		// Written in the rich-text editor or imported: HTML, edited as
+		// such (and, without JavaScript, as Markdown, which passes HTML).
+		in.Body, in.BodyFormat = a.Body, BodyHTML
 	}
 	var names []string
 	for _, t := range a.Tags {
@@ -130,6 +142,21 @@ func (s *Service) InputFrom(a news.Article) ArticleInput {
 		in.ImageAlt = a.Image.Alt
 	}
 	return in
+}
+
+// BodyHTML is ArticleInput.BodyFormat of a body from the rich-text editor.
+const BodyHTML = "html"
+
+// EditorHTML is the body as the rich-text editor opens it: an HTML body
+// as it is stored, a Markdown one rendered (saving it from the editor
+// makes it HTML).
+func (s *Service) EditorHTML(ctx context.Context, in ArticleInput) string {
+	if in.BodyFormat == BodyHTML {
+		html, _ := publish.RenderEditorHTML(ctx, s.store, in.Body)
+		return html
+	}
+	html, _ := publish.RenderMarkdown(ctx, s.store, in.Body)
+	return html
 }
 
 // FormTime is the layout of <input type="datetime-local">.
@@ -209,13 +236,23 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 	if n := utf8.RuneCountInString(in.Abstract); n > maxAbstract {
 		errs.Add("abstract", fmt.Sprintf("العنوان الفرعي أطول من %d حرف (%d)", maxAbstract, n))
 	}
+	body, markdown := in.Body, in.BodyFormat != BodyHTML
 	switch {
 	case strings.TrimSpace(in.Body) == "":
 		errs.Add("body", "نص المقال فارغ")
 	case len(in.Body) > maxBody:
 		errs.Add("body", fmt.Sprintf("نص المقال أطول من %d ألف حرف", maxBody/1000))
 	default:
-		if _, problems := markup.Render(in.Body, markup.Options{}); len(problems) > 0 {
+		var problems []markup.Problem
+		if markdown {
+			_, problems = markup.Render(in.Body, markup.Options{})
+		} else {
+			body, problems = publish.RenderEditorHTML(ctx, s.store, in.Body)
+			if len(problems) == 0 && strings.TrimSpace(news.PlainText(body)) == "" {
+				errs.Add("body", "نص المقال فارغ")
+			}
+		}
+		if len(problems) > 0 {
 			msgs := make([]string, len(problems))
 			for i, p := range problems {
 				msgs[i] = p.Message
@@ -309,7 +346,7 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 	}
 	return news.Draft{
 		ID: cur.ID, ExternalID: cur.ExternalID, SourceURL: cur.SourceURL, Source: cur.Source,
-		Slug: slug, Title: title, Abstract: in.Abstract, Body: in.Body, Markdown: true,
+		Slug: slug, Title: title, Abstract: in.Abstract, Body: body, Markdown: markdown,
 		SectionName: section.Name, SectionSlug: section.Slug, Authors: authors, Tags: tags,
 		Dateline: dateline, PublishedAt: published, TimeSet: timeSet, Status: status,
 		Image: image, CreatedBy: createdBy, Version: in.versionFor(cur),
@@ -492,7 +529,9 @@ func (s *Service) Restore(ctx context.Context, u news.User, id int64, number, ve
 	d := draftFrom(a)
 	d.Title, d.Abstract, d.Body, d.Markdown = r.Title, r.Abstract, r.BodySource, true
 	d.Slug, d.Dateline, d.Tags, d.Authors, d.Image = r.Slug, r.Dateline, r.Tags, r.Authors, r.Image
-	if r.BodySource == "" {
+	if r.BodySource == "" || r.BodySource == r.Body {
+		// An HTML body (the rich-text editor's, or imported): a revision
+		// keeps it as its source too.
 		d.Body, d.Markdown = r.Body, false
 	}
 	if _, err := s.store.SectionBySlug(ctx, r.SectionSlug); err == nil {

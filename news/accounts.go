@@ -121,8 +121,18 @@ type MediaFile struct {
 // MediaFilter selects media for the library.
 type MediaFilter struct {
 	UserID int64
+	// Query keeps the images whose alt text, caption or credit contains
+	// it (the editor's picker searches the library).
+	Query  string
 	Limit  int
 	Offset int
+}
+
+// LikePattern is a LIKE pattern matching s anywhere, its own % _ and \
+// escaped (with ESCAPE '\').
+func LikePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+	return "%" + r.Replace(s) + "%"
 }
 
 // MediaList is one page of the media library.

@@ -196,9 +196,10 @@ func (h *Handler) editorPage(r *request, p *page) error {
 	}
 	p.Recent = recent.Media
 	p.Active = "articles"
-	if body := p.Input.Body; body != "" {
-		html, _ := publish.RenderMarkdown(r.Context(), h.opts.Store, body)
-		p.Preview = template.HTML(html)
+	p.RichEditor = true
+	if p.Input.Body != "" {
+		// Sanitized: the preview, and what the rich-text editor opens.
+		p.Preview = template.HTML(h.opts.Editorial.EditorHTML(r.Context(), p.Input))
 	}
 	return nil
 }
@@ -231,7 +232,7 @@ func articleInput(r *request, id int64) editorial.ArticleInput {
 	v, _ := strconv.Atoi(f("version"))
 	return editorial.ArticleInput{
 		ID: id, Version: v, Title: f("title"), Abstract: f("abstract"), Body: normalizeNewlines(f("body")),
-		Section: f("section"), Tags: f("tags"), Authors: f("authors"), Dateline: f("dateline"), Slug: f("slug"),
+		BodyFormat: f("body_format"), Section: f("section"), Tags: f("tags"), Authors: f("authors"), Dateline: f("dateline"), Slug: f("slug"),
 		PublishAt: f("publish_at"), ImageID: f("image_id"), ImageAlt: f("image_alt"), Note: f("note"),
 	}
 }

@@ -48,6 +48,20 @@ var authzCases = []authzCase{
 		a := e.articleIn(actor, news.StatusDraft, "مسودتي "+actor)
 		return "POST", fmt.Sprintf("/newsroom/articles/%d", a.ID), editForm(e, a)
 	}},
+	{"save own draft from the rich-text editor", everyone, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn(actor, news.StatusDraft, "مسودة منسقة "+actor)
+		f := editForm(e, a)
+		f.Set("body", "<p>نص من المحرر المنسق <strong>"+actor+"</strong></p>")
+		f.Set("body_format", "html")
+		return "POST", fmt.Sprintf("/newsroom/articles/%d", a.ID), f
+	}},
+	{"save another's draft from the rich-text editor", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn(otherWriter, news.StatusDraft, "مسودة منسقة لغيري "+actor)
+		f := editForm(e, a)
+		f.Set("body", "<p>تعديل منسق</p>")
+		f.Set("body_format", "html")
+		return "POST", fmt.Sprintf("/newsroom/articles/%d", a.ID), f
+	}},
 	{"edit own article in review", everyone, func(e *env, actor string) (string, string, url.Values) {
 		a := e.articleIn(actor, news.StatusReview, "قيد المراجعة "+actor)
 		return "POST", fmt.Sprintf("/newsroom/articles/%d", a.ID), editForm(e, a)

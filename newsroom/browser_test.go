@@ -9,15 +9,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 
 	"sahafa/browsertest"
+	"sahafa/news"
 	"sahafa/store/teststores"
 )
 
@@ -45,6 +46,7 @@ func TestBrowserNewsroom(t *testing.T) {
 		alt      = "جمهور المهرجان أمام المسرح الأثري في قرطاج"
 		caption  = "حفل الافتتاح مساء الجمعة"
 		boldWord = "الموسيقى الإفريقية"
+		credit   = "سلمى المساهمة"
 	)
 	tags := []string{"مهرجانات", "موسيقى", "تونس"}
 
@@ -65,7 +67,7 @@ func TestBrowserNewsroom(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS(".upload-form #file"), []string{photo}),
 		chromedp.SendKeys(chromedp.CSS(".upload-form #alt"), alt),
 		chromedp.SendKeys(chromedp.CSS(".upload-form #caption"), caption),
-		chromedp.SendKeys(chromedp.CSS(".upload-form #credit"), "سلمى المساهمة"),
+		chromedp.SendKeys(chromedp.CSS(".upload-form #credit"), credit),
 	)
 	mediaURL := desk.clickLoad(t, ".upload-form button[type=submit]")
 	m := regexp.MustCompile(`^/newsroom/media/(\d+)$`).FindStringSubmatch(mediaURL.Path)
@@ -77,76 +79,63 @@ func TestBrowserNewsroom(t *testing.T) {
 	desk.imageLoaded(t, ".media-full img", "the uploaded image")
 	desk.noErrors(t, "media page")
 
-	// 3. A new article, typed. The body uses Markdown typed as such, the
-	// toolbar's bold button and the media picker; the live preview must
-	// show the figure with its srcset before anything is saved.
+	// 3. A new article, written in the rich-text editor: a paragraph that
+	// opens with a Latin name (it must still read right to left), a
+	// subheading from the toolbar, bold with Ctrl+B, an English paragraph
+	// (left to right), the library image from the picker, and a paste from
+	// Word, which must arrive clean.
 	desk.open(t, "/newsroom/articles/new")
 	desk.Run(t,
-		chromedp.WaitVisible(chromedp.CSS(`.toolbar [data-md="bold"]`)), // shown by the script only
+		chromedp.WaitVisible(chromedp.CSS(".ed-content")), // made by the script
 		chromedp.SendKeys(chromedp.CSS("#title"), headline),
 		chromedp.SendKeys(chromedp.CSS("#abstract"), abstract),
-		chromedp.SendKeys(chromedp.CSS("#body"),
-			"افتتحت مساء الجمعة الدورة الجديدة من مهرجان Jazz في قرطاج بحضور جمهور غفير من تونس وخارجها.\n\n"+
-				"## برنامج الدورة\n\n"+
-				"يضم البرنامج **عشرين حفلًا** على مدى عشرة أيام، يشارك فيها موسيقيون من إفريقيا وأوروبا والعالم العربي.\n\n"+
-				"وقالت إدارة المهرجان إن الدورة الحالية تحتفي بـ"),
+		chromedp.Click(chromedp.CSS(".ed-content")),
+		chromedp.SendKeys(chromedp.CSS(".ed-content"), "Jazz في قرطاج: افتتحت مساء الجمعة الدورة الجديدة من المهرجان بحضور جمهور غفير من تونس وخارجها.\r"),
+		chromedp.Click(chromedp.CSS(`.ed-toolbar [aria-label="عنوان فرعي"]`)),
+		chromedp.SendKeys(chromedp.CSS(".ed-content"), "برنامج الدورة\rيضم البرنامج "),
+		chromedp.KeyEvent("b", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.SendKeys(chromedp.CSS(".ed-content"), "عشرين حفلًا"),
+		chromedp.KeyEvent("b", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.SendKeys(chromedp.CSS(".ed-content"), " على مدى عشرة أيام، وتحتفي بـ"),
+		chromedp.KeyEvent("b", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.SendKeys(chromedp.CSS(".ed-content"), boldWord),
+		chromedp.KeyEvent("b", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.SendKeys(chromedp.CSS(".ed-content"), ".\rThe festival closes with a concert in the Roman theatre.\r"),
 	)
-	var figures int
-	desk.Eval(t, `document.querySelectorAll('#preview figure').length`, &figures)
-	if figures != 0 {
-		t.Fatalf("the preview of a new article shows %d figures before any image was inserted", figures)
-	}
-	// (The body's ## is an h3 on the page, whose h1 is the headline.)
-	// Bold with nothing selected inserts a selected placeholder, which the
-	// typing replaces; Ctrl+End leaves the bold text.
+	// The library's image, from the picker.
 	desk.Run(t,
-		chromedp.Click(chromedp.CSS(`.toolbar [data-md="bold"]`)),
-		chromedp.SendKeys(chromedp.CSS("#body"), boldWord),
-		chromedp.KeyEvent(kb.End, chromedp.KeyModifiers(chromedp.ModifierCtrl)),
-		chromedp.SendKeys(chromedp.CSS("#body"), "، وتمنح مساحة واسعة للعازفين الشباب."),
+		chromedp.Click(chromedp.CSS(`.ed-toolbar [aria-label="صورة"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".ed-dialog .ed-media-grid button")),
+		chromedp.Click(chromedp.CSS(".ed-dialog .ed-media-grid button")),
+		chromedp.WaitVisible(chromedp.CSS(".ed-content figure.image img")),
 	)
-	var caret struct {
-		Value     string
-		At, Total int
+	// A paste from Word: classes, styles, spans and Office tags.
+	desk.Eval(t, `(() => { const dt = new DataTransfer();
+		dt.setData('text/html', '<html><body><!--[if gte mso 9]><xml></xml><![endif]--><p class=MsoNormal style="color:red;mso-bidi-font-family:Arial"><span style="font-weight:bold">وفي الختام</span><span lang=AR-SA> شكرت الإدارة الرعاة<o:p></o:p></span></p></body></html>');
+		dt.setData('text/plain', 'وفي الختام شكرت الإدارة الرعاة');
+		document.querySelector('.ed-content').dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+		return true; })()`, nil)
+	var dom struct {
+		Dirs    []string
+		Bold    []string
+		H2      string
+		Figures int
+		Pasted  string
 	}
-	desk.Eval(t, `(() => { const ta = document.getElementById('body');
-		return {Value: ta.value, At: ta.selectionStart, Total: ta.value.length}; })()`, &caret)
-	if !strings.Contains(caret.Value, "تحتفي بـ**"+boldWord+"**، وتمنح") {
-		t.Errorf("after the bold button: the body ends %q, want **%s** typed through the placeholder", browserTail(caret.Value, 80), boldWord)
+	desk.Eval(t, `(() => { const c = document.querySelector('.ed-content');
+		return {Dirs: [...c.querySelectorAll(':scope > p')].map(p => p.dir + ':' + p.textContent.slice(0, 12)),
+			Bold: [...c.querySelectorAll('strong')].map(s => s.textContent),
+			H2: (c.querySelector('h2') || {}).textContent || '',
+			Figures: c.querySelectorAll('figure.image').length,
+			Pasted: [...c.querySelectorAll('p')].map(p => p.outerHTML).filter(h => h.includes('الختام')).join('')}; })()`, &dom)
+	if len(dom.Dirs) < 3 || !strings.HasPrefix(dom.Dirs[0], "rtl:Jazz") || !slices.ContainsFunc(dom.Dirs, func(d string) bool { return strings.HasPrefix(d, "ltr:The festiv") }) {
+		t.Errorf("paragraph directions in the editor: %q; want the Latin-first Arabic one rtl and the English one ltr", dom.Dirs)
 	}
-	if caret.At != caret.Total {
-		t.Fatalf("the caret is at %d of %d, want it at the end before inserting the image", caret.At, caret.Total)
+	if strings.Join(dom.Bold, "|") != "عشرين حفلًا|"+boldWord+"|وفي الختام" || dom.H2 != "برنامج الدورة" || dom.Figures != 1 {
+		t.Errorf("the editor: bold %q, subheading %q, %d figures", dom.Bold, dom.H2, dom.Figures)
 	}
-	// The media picker lists the upload; its button inserts the image.
-	insert := fmt.Sprintf(`.picker button[data-insert*="(/media/%s "]`, mediaID)
-	desk.Run(t,
-		chromedp.ScrollIntoView(chromedp.CSS(insert)),
-		chromedp.Click(chromedp.CSS(insert)),
-		chromedp.SendKeys(chromedp.CSS("#body"), "ويختتم المهرجان فعالياته بحفل كبير في المسرح الأثري."),
-	)
-	desk.Eval(t, `document.getElementById('body').value`, &caret.Value)
-	wantSnippet := fmt.Sprintf("\n\n![%s](/media/%s \"%s\")\n\nويختتم", alt, mediaID, caption)
-	if !strings.Contains(caret.Value, wantSnippet) {
-		t.Errorf("after أدرج في النص: body ends %q, want the image alone in its paragraph: %q", browserTail(caret.Value, 160), wantSnippet)
-	}
-	var live struct {
-		Srcset, Alt, Caption string
-		Bold, Heading        []string
-	}
-	desk.Run(t, chromedp.Poll[chromedp.Void](`(() => {
-		const img = document.querySelector('#preview figure img');
-		return !!img && !!img.getAttribute('srcset') && document.querySelector('#preview').textContent.includes('ويختتم');
-	})()`, chromedp.WithPollingTimeout(10*time.Second)))
-	desk.Eval(t, `(() => { const f = document.querySelector('#preview figure');
-		return {Srcset: f.querySelector('img').getAttribute('srcset'), Alt: f.querySelector('img').alt,
-			Caption: (f.querySelector('figcaption') || {}).textContent || '',
-			Bold: [...document.querySelectorAll('#preview strong')].map(s => s.textContent),
-			Heading: [...document.querySelectorAll('#preview h3')].map(h => h.textContent)}; })()`, &live)
-	if !strings.Contains(live.Srcset, "/media/") || live.Alt != alt || live.Caption != caption {
-		t.Errorf("live preview figure: srcset %q, alt %q, caption %q; want the image's variants, %q, %q", live.Srcset, live.Alt, live.Caption, alt, caption)
-	}
-	if strings.Join(live.Bold, "|") != "عشرين حفلًا|"+boldWord || strings.Join(live.Heading, "|") != "برنامج الدورة" {
-		t.Errorf("live preview: bold %q, subheadings %q", live.Bold, live.Heading)
+	if strings.Contains(dom.Pasted, "class=") || strings.Contains(dom.Pasted, "style=") || strings.Contains(dom.Pasted, "span") {
+		t.Errorf("the Word paste kept its markup: %s", dom.Pasted)
 	}
 	desk.Run(t,
 		chromedp.SetValue(chromedp.CSS("#section"), "world"), // a native <select>: no popup to click in headless Chromium
@@ -161,6 +150,25 @@ func TestBrowserNewsroom(t *testing.T) {
 	}
 	articleID := m[1]
 	desk.expectText(t, ".flash", "أُنشئ المقال مسودةً")
+	var stored news.Article
+	if id, err := strconv.ParseInt(articleID, 10, 64); err == nil {
+		stored, _ = e.store.EditorialArticle(context.Background(), id)
+	}
+	for _, want := range []string{`<p dir="rtl">Jazz في قرطاج`, `<h2 dir="rtl">برنامج الدورة</h2>`, "<strong>عشرين حفلًا</strong>",
+		`<p dir="ltr">The festival closes`, `<figure class="image"><img src="/media/` + mediaID + `/`, `srcset="/media/` + mediaID + `/`,
+		`<p dir="rtl"><strong>وفي الختام</strong> شكرت الإدارة الرعاة</p>`} {
+		if !strings.Contains(stored.Body, want) {
+			t.Errorf("the stored body lacks %s:\n%s", want, stored.Body)
+		}
+	}
+	for _, bad := range []string{"class=\"Mso", "style=", "<span lang", "o:p"} {
+		if strings.Contains(stored.Body, bad) {
+			t.Errorf("the stored body keeps %q:\n%s", bad, stored.Body)
+		}
+	}
+	if stored.BodySource != "" {
+		t.Errorf("an editor body is HTML, its source empty; got source %q", browserTail(stored.BodySource, 80))
+	}
 	desk.expectText(t, ".nr-meta .status", "مسودة")
 	var saved struct{ Title, Section, Tags string }
 	desk.Eval(t, `({Title: document.getElementById('title').value,
@@ -173,7 +181,7 @@ func TestBrowserNewsroom(t *testing.T) {
 
 	// 4. The editor at both widths; the phone tab shares the browser's
 	// cookies, so it is signed in as the contributor too.
-	desk.imageLoaded(t, "#preview figure img", "the editor's preview image")
+	desk.imageLoaded(t, ".ed-content figure img", "the editor's image")
 	desk.screenshot(t, "newsroom-editor")
 	phone := &newsroomTab{Tab: b.Tab(t, browsertest.Phone), base: e.srv.URL}
 	phone.Timeout = 15 * time.Second
@@ -181,7 +189,7 @@ func TestBrowserNewsroom(t *testing.T) {
 		t.Fatalf("the phone tab went to %s, not the editor (no shared session?)", u)
 	}
 	phone.expectText(t, ".nr-meta .status", "مسودة")
-	phone.imageLoaded(t, "#preview figure img", "the editor's preview image (phone)")
+	phone.imageLoaded(t, ".ed-content figure img", "the editor's image (phone)")
 	var width struct{ Scroll, Client int }
 	phone.Eval(t, `({Scroll: document.documentElement.scrollWidth, Client: document.documentElement.clientWidth})`, &width)
 	if width.Scroll > width.Client {
@@ -235,22 +243,23 @@ func TestBrowserNewsroom(t *testing.T) {
 		}
 		tab.imageLoaded(t, ".article-body figure img", name+" image")
 		var pg struct {
-			Dir, H1, H3, Srcset, Alt, Caption string
-			Tags                              []string
-			ScrollWidth, ClientWidth          int
+			Dir, H1, H2, Srcset, Alt, Caption, Credit string
+			Tags                                      []string
+			ScrollWidth, ClientWidth                  int
 		}
 		tab.Eval(t, `document.fonts.ready.then(() => { const img = document.querySelector('.article-body figure img');
 			return {Dir: document.documentElement.dir, H1: document.querySelector('h1').textContent.trim(),
-				H3: (document.querySelector('.article-body h3') || {}).textContent || '',
+				H2: (document.querySelector('.article-body h2') || {}).textContent || '',
 				Srcset: img.getAttribute('srcset') || '', Alt: img.alt,
 				Caption: (document.querySelector('.article-body figcaption') || {}).textContent || '',
+				Credit: (document.querySelector('.article-body figcaption .credit') || {}).textContent || '',
 				Tags: [...document.querySelectorAll('nav.tags a[rel=tag]')].map(a => a.textContent.trim()),
 				ScrollWidth: document.documentElement.scrollWidth, ClientWidth: document.documentElement.clientWidth}; })`, &pg)
-		if pg.Dir != "rtl" || pg.H1 != headline || pg.H3 != "برنامج الدورة" {
-			t.Errorf("%s: dir %q, h1 %q, subheading %q; want rtl, %q and برنامج الدورة", name, pg.Dir, pg.H1, pg.H3, headline)
+		if pg.Dir != "rtl" || pg.H1 != headline || pg.H2 != "برنامج الدورة" {
+			t.Errorf("%s: dir %q, h1 %q, subheading %q; want rtl, %q and برنامج الدورة", name, pg.Dir, pg.H1, pg.H2, headline)
 		}
-		if !strings.Contains(pg.Srcset, "/media/") || pg.Alt != alt || pg.Caption != caption {
-			t.Errorf("%s: figure srcset %q, alt %q, caption %q", name, pg.Srcset, pg.Alt, pg.Caption)
+		if !strings.Contains(pg.Srcset, "/media/") || pg.Alt != alt || pg.Caption != caption+" "+credit || pg.Credit != credit {
+			t.Errorf("%s: figure srcset %q, alt %q, caption %q, credit %q", name, pg.Srcset, pg.Alt, pg.Caption, pg.Credit)
 		}
 		if strings.Join(pg.Tags, "|") != strings.Join(tags, "|") {
 			t.Errorf("%s: tag links %q, want %q", name, pg.Tags, tags)

@@ -111,6 +111,8 @@ type page struct {
 	Revisions []news.Revision
 	Compare   *editorial.Comparison
 	Preview   template.HTML
+	// RichEditor loads the rich-text editor's script on the page.
+	RichEditor bool
 
 	// media, sections, tags, users, settings, account
 	Media     []news.Media

@@ -96,6 +96,23 @@ func testXSSInEveryField(t *testing.T, open teststores.OpenFunc) {
 	mustSee(t, writer.workflow(b, "submit", ""))
 	mustSee(t, e.as("editor").workflow(b, "reject", "أعده "+payload(1)))
 
+	// The rich-text editor's path: the payloads as pasted HTML, in every
+	// block it has (javascript: links are refused as above).
+	rich := articleForm("نص منسق "+payload(0), `<p>`+payload(0)+payload(6)+`</p><figure class="image"><img src="/media/`+fmt.Sprint(mediaID)+
+		`" alt="صورة" onerror="alert(9)"><figcaption>`+payload(2)+`<span class="credit" onclick="alert(10)">`+payload(6)+`</span></figcaption></figure>`+
+		`<blockquote class="pullquote">`+payload(5)+`</blockquote><aside class="factbox">`+payload(2)+`</aside>`+
+		`<aside class="related-card" data-article="`+fmt.Sprint(id)+`"><a href="/x">`+payload(1)+`</a></aside>`+
+		`<figure class="embed"><a href="https://youtu.be/Xq3bL9a2kPz" onclick="alert(11)">`+payload(0)+`</a></figure>`+
+		`<table><tr><td style="x">`+payload(0)+`</td></tr></table>`)
+	rich.Set("body_format", "html")
+	richID := admin.post("/newsroom/articles/new", rich).createdID(t)
+	ra, err := e.store.EditorialArticle(ctx, richID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSee(t, admin.workflow(ra, "publish", ""))
+	ra, _ = e.store.EditorialArticle(ctx, richID)
+
 	a, err = e.store.EditorialArticle(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +123,7 @@ func testXSSInEveryField(t *testing.T, open teststores.OpenFunc) {
 	pages := []string{
 		a.Path(), "/", "/xss-section/", "/tag/" + url.PathEscape(a.Tags[0].Slug) + "/",
 		"/author/" + url.PathEscape(a.Authors[0].Slug) + "/",
-		"/search/?q=" + url.QueryEscape("عنوان "+payload(0)), "/archive/",
+		"/search/?q=" + url.QueryEscape("عنوان "+payload(0)), "/archive/", ra.Path(),
 	}
 	newsroomPages := []string{
 		"/newsroom/", "/newsroom/articles/", fmt.Sprintf("/newsroom/articles/%d", id),
@@ -114,7 +131,7 @@ func testXSSInEveryField(t *testing.T, open teststores.OpenFunc) {
 		fmt.Sprintf("/newsroom/articles/%d/preview", id), fmt.Sprintf("/newsroom/articles/%d/history", b.ID),
 		"/newsroom/articles/?q=" + url.QueryEscape("عنوان "+payload(0)), "/newsroom/media/",
 		fmt.Sprintf("/newsroom/media/%d", mediaID), "/newsroom/sections/", "/newsroom/tags/", "/newsroom/users/",
-		"/newsroom/settings", "/newsroom/account",
+		"/newsroom/settings", "/newsroom/account", fmt.Sprintf("/newsroom/articles/%d", richID),
 	}
 	anon := e.anonymous()
 	for _, p := range pages {

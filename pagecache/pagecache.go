@@ -369,7 +369,7 @@ func (c *Cache) store(e *entry) {
 // If-None-Match matches its ETag.
 func serveEntry(w http.ResponseWriter, r *http.Request, e *entry, state string) {
 	header, body, etag := e.header, e.body, e.etag
-	if e.gzBody != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if e.gzBody != nil && AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 		header, body, etag = e.gzHeader, e.gzBody, e.gzHeader.Get("ETag")
 	}
 	h := w.Header()
@@ -390,9 +390,9 @@ func serveEntry(w http.ResponseWriter, r *http.Request, e *entry, state string) 
 	}
 }
 
-// acceptsGzip reports whether an Accept-Encoding value allows gzip (and
+// AcceptsGzip reports whether an Accept-Encoding value allows gzip (and
 // does not refuse it with q=0).
-func acceptsGzip(ae string) bool {
+func AcceptsGzip(ae string) bool {
 	for part := range strings.SplitSeq(ae, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {

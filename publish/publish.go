@@ -71,7 +71,7 @@ func BodyPolicy() *bluemonday.Policy {
 	p.RequireNoFollowOnLinks(false)
 	p.RequireNoFollowOnFullyQualifiedLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
-	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
+	p.AllowAttrs("dir").Matching(regexp.MustCompile(`^(?:auto|rtl|ltr)$`)).Globally()
 	p.AllowElements("figure", "figcaption")
 	// Alt text and titles in Arabic: UGC's pattern drops the whole
 	// attribute for tashkeel, ، ؟ ؛ « » or a colon, and most Arabic alt
@@ -85,9 +85,18 @@ func BodyPolicy() *bluemonday.Policy {
 	p.AllowAttrs("width", "height").Matching(regexp.MustCompile(`^[1-9][0-9]{0,4}$`)).OnElements("img")
 	p.AllowAttrs("loading").Matching(regexp.MustCompile(`^lazy$`)).OnElements("img")
 	p.AllowAttrs("decoding").Matching(regexp.MustCompile(`^async$`)).OnElements("img")
-	// Link cards of embedded media (no third-party frames).
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed embed-[a-z]{1,20}$`)).OnElements("figure")
+	// Link cards of embedded media (no third-party frames), and the
+	// editor's blocks (markup.CleanHTML): image and gallery figures, pull
+	// quotes, fact boxes, related-article cards, photo credits.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(?:embed embed-[a-z]{1,20}|image|gallery)$`)).OnElements("figure")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^embed-link$`)).OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^pullquote$`)).OnElements("blockquote")
+	p.AllowElements("aside")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(?:factbox|related-card)$`)).OnElements("aside")
+	p.AllowAttrs("data-article").Matching(regexp.MustCompile(`^[1-9][0-9]{0,18}$`)).OnElements("aside")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^credit$`)).OnElements("span")
+	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^[1-9][0-9]?$`)).OnElements("td", "th")
+	p.AllowElements("s")
 	return p
 }
 
@@ -365,6 +374,25 @@ func MediaResolver(ctx context.Context, store news.MediaStore) func(string) (mar
 // the writer must fix before it can be saved.
 func RenderMarkdown(ctx context.Context, store news.MediaStore, src string) (string, []markup.Problem) {
 	html, problems := markup.Render(src, markup.Options{Resolve: MediaResolver(ctx, store)})
+	return bodyPolicy.Sanitize(html), problems
+}
+
+// RenderEditorHTML is an editor body (HTML) as it will be stored:
+// rebuilt in the editor's shape by markup.CleanHTML, with the library's
+// images resolved to their variants and related-article cards to the
+// current title and address of the published article they name, then
+// sanitized with BodyPolicy. The problems are what the writer must fix.
+func RenderEditorHTML(ctx context.Context, store news.Store, src string) (string, []markup.Problem) {
+	html, problems := markup.CleanHTML(src, markup.HTMLOptions{
+		Resolve: MediaResolver(ctx, store),
+		Article: func(id int64) (markup.ArticleRef, bool) {
+			a, err := store.Article(ctx, id)
+			if err != nil {
+				return markup.ArticleRef{}, false
+			}
+			return markup.ArticleRef{Title: a.Title, Path: a.Path()}, true
+		},
+	})
 	return bodyPolicy.Sanitize(html), problems
 }
 

@@ -3,6 +3,7 @@ package publish_test
 import (
 	"context"
 	"path/filepath"
+	"sahafa/markup"
 	"strings"
 	"testing"
 	"time"
@@ -184,5 +185,29 @@ func TestBidiControlsDroppedFromOneLineFields(t *testing.T) {
 	}
 	if a.Title != "عنوان مقلوب x\u200f" {
 		t.Errorf("title %q", a.Title)
+	}
+}
+
+// TestEditorBodySurvivesSanitizer: every block the rich-text editor makes
+// (markup.CleanHTML's output) passes the body allow-list intact, so what
+// the writer saw is what readers get.
+func TestEditorBodySurvivesSanitizer(t *testing.T) {
+	src := `<h2 dir="auto">عنوان</h2><p dir="auto">نص <strong>عريض</strong> <em>مائل</em> <s>محذوف</s> <a href="/world/x">داخلي</a></p>` +
+		`<blockquote class="pullquote" dir="auto"><p>اقتباس بارز</p></blockquote><blockquote dir="auto"><p dir="auto">اقتباس</p></blockquote>` +
+		`<ul dir="auto"><li dir="auto"><p dir="auto">بند</p></li></ul><ol dir="auto"><li dir="auto"><p dir="auto">أول</p></li></ol>` +
+		`<table dir="auto"><tbody><tr><th dir="auto">أ</th><td colspan="2" dir="auto">ب</td></tr></tbody></table><hr>` +
+		`<figure class="image"><img src="https://cdn.example.org/a.jpg" alt="صورة" loading="lazy" decoding="async"><figcaption dir="auto">تعليق <span class="credit">تصوير: رنا</span></figcaption></figure>` +
+		`<figure class="gallery"><img src="https://cdn.example.org/b.jpg" alt="ب" loading="lazy" decoding="async"><img src="https://cdn.example.org/c.jpg" alt="ج" loading="lazy" decoding="async"></figure>` +
+		`<aside class="factbox" dir="auto"><p dir="auto">حقيقة</p></aside>`
+	clean, problems := markup.CleanHTML(src, markup.HTMLOptions{})
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	if got := publish.BodyPolicy().Sanitize(clean); got != clean {
+		t.Errorf("the sanitizer changed the editor's body:\nclean:     %s\nsanitized: %s", clean, got)
+	}
+	card := `<aside class="related-card" data-article="12" dir="auto"><a href="/world/2026/01/02/x">عنوان</a></aside>`
+	if got := publish.BodyPolicy().Sanitize(card); got != card {
+		t.Errorf("related card: %s", got)
 	}
 }

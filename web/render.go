@@ -42,6 +42,8 @@ func (s *Site) funcs() template.FuncMap {
 		"monthName":   func(m time.Month) string { return monthName(m) },
 		"html":        func(s string) template.HTML { return template.HTML(s) }, // for sanitized article bodies only
 		"last":        func(i, n int) bool { return i == n-1 },
+		// arabicDigits: lists number ١، ٢، ٣ when the site writes its digits so.
+		"arabicDigits": func() bool { return s.current().Digits == arabic.ArabicIndicDigits },
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -91,9 +92,13 @@ func (s *Store) Media(ctx context.Context, id int64) (news.Media, error) {
 // MediaList returns a page of the library, newest first.
 func (s *Store) MediaList(ctx context.Context, f news.MediaFilter) (news.MediaList, error) {
 	var p params
-	where := ""
+	where := " WHERE true"
 	if f.UserID > 0 {
-		where = " WHERE user_id = " + p.add(f.UserID)
+		where += " AND user_id = " + p.add(f.UserID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		pat := p.add(news.LikePattern(q))
+		where += ` AND (alt ILIKE ` + pat + ` ESCAPE '\' OR caption ILIKE ` + pat + ` ESCAPE '\' OR credit ILIKE ` + pat + ` ESCAPE '\')`
 	}
 	var out news.MediaList
 	err := s.readTx(ctx, "list media", func(ctx context.Context, tx pgx.Tx) error {

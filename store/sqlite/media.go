@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"sahafa/news"
@@ -78,9 +79,14 @@ func (s *Store) Media(ctx context.Context, id int64) (news.Media, error) {
 // MediaList returns a page of the library, newest first.
 func (s *Store) MediaList(ctx context.Context, f news.MediaFilter) (news.MediaList, error) {
 	const op = "list media"
-	where, args := "", []any{}
+	where, args := " WHERE 1 = 1", []any{}
 	if f.UserID > 0 {
-		where, args = " WHERE user_id = ?", append(args, f.UserID)
+		where, args = where+" AND user_id = ?", append(args, f.UserID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		pat := news.LikePattern(q)
+		where += ` AND (alt LIKE ? ESCAPE '\' OR caption LIKE ? ESCAPE '\' OR credit LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat, pat)
 	}
 	var out news.MediaList
 	if err := s.read().QueryRowContext(ctx, `SELECT count(*) FROM media`+where, args...).Scan(&out.Total); err != nil {

@@ -593,6 +593,14 @@ func testMedia(t *testing.T, s news.Store) {
 	if mine.Total != 1 {
 		t.Errorf("MediaList(user) total %d", mine.Total)
 	}
+	// The editor's picker searches alt text, caption and credit; LIKE's
+	// own characters in the query match themselves only.
+	for q, want := range map[string]int{"التمور": 1, "سلمى": 1, "صورة": 1, "%": 0, "_": 0, "لا يوجد": 0} {
+		found, err := s.MediaList(ctx, news.MediaFilter{Query: q, Limit: 10})
+		if err != nil || found.Total != want || len(found.Media) != want {
+			t.Errorf("MediaList(query %q) = %d (%d), %v; want %d", q, found.Total, len(found.Media), err, want)
+		}
+	}
 }
 
 func testScheduled(t *testing.T, s news.Store) {

@@ -1,0 +1,3 @@
+// Autosave is added with the server's autosave endpoint; until then the
+// editor keeps a copy in the browser only.
+export function startAutosave() {}

@@ -1,0 +1,157 @@
+// Package fetch is how the server fetches from other sites (an image a
+// journalist pasted from a web page): bounded in size, time and number at
+// once, over http and https only, and never to this machine or its
+// private network, whatever the name resolves to — the check is made on
+// the address connected to, so a name that resolves to 127.0.0.1 after a
+// first public answer is refused too.
+package fetch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"syscall"
+	"time"
+
+	"sahafa/admission"
+	"sahafa/news"
+)
+
+// Options size a Client. Zero fields take the defaults.
+type Options struct {
+	MaxBytes  int64         // largest body (default 20 MiB)
+	Timeout   time.Duration // a whole fetch, redirects included (default 15 s)
+	MaxAtOnce int           // fetches at once (default 4); 8 more wait up to 5 s
+	// AllowPrivate lets fetches reach loopback and private addresses:
+	// tests only.
+	AllowPrivate bool
+}
+
+// Client fetches. It is safe for concurrent use.
+type Client struct {
+	http     *http.Client
+	gate     *admission.Gate
+	maxBytes int64
+}
+
+// New returns a Client.
+func New(o Options) *Client {
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = 20 << 20
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	if o.MaxAtOnce <= 0 {
+		o.MaxAtOnce = 4
+	}
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !o.AllowPrivate {
+		dialer.Control = refusePrivate
+	}
+	transport := &http.Transport{
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: 10 * time.Second,
+		MaxIdleConns:          8,
+		IdleConnTimeout:       30 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+	return &Client{
+		http: &http.Client{Transport: transport, Timeout: o.Timeout,
+			CheckRedirect: func(req *http.Request, via []*http.Request) error {
+				if len(via) >= 3 {
+					return errors.New("more than 3 redirects")
+				}
+				return checkURL(req.URL)
+			}},
+		gate:     admission.New(o.MaxAtOnce, 8, 5*time.Second),
+		maxBytes: o.MaxBytes,
+	}
+}
+
+// refusePrivate refuses a connection to an address of this machine or of
+// a private network.
+func refusePrivate(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("fetch: unexpected address %q", address)
+	}
+	a := ap.Addr().Unmap()
+	if a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast() || cgnat.Contains(a) {
+		return errPrivate
+	}
+	return nil
+}
+
+var (
+	cgnat      = netip.MustParsePrefix("100.64.0.0/10")
+	errPrivate = errors.New("the address is on this machine or a private network")
+)
+
+func checkURL(u *url.URL) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("only http and https addresses, not %q", u.Scheme)
+	}
+	if u.User != nil || u.Hostname() == "" {
+		return errors.New("not a plain web address")
+	}
+	return nil
+}
+
+// Get fetches rawURL and returns its body and Content-Type. Every failure
+// is a news error with an Arabic message: EINVALID for the address or
+// what it answered, a busy *news.LimitedError when too many fetches run.
+func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, string, error) {
+	u, err := url.Parse(rawURL)
+	if err == nil {
+		err = checkURL(u)
+	}
+	if err != nil {
+		return nil, "", news.Errorf(news.EINVALID, "العنوان %q ليس عنوان صفحة على الويب", rawURL)
+	}
+	if err := c.gate.Enter(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err()
+		}
+		return nil, "", &news.LimitedError{Message: "الخادم مشغول بجلب ملفات أخرى؛ حاول بعد قليل", RetryAfter: 5 * time.Second, Busy: true}
+	}
+	defer c.gate.Leave()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, "", news.Errorf(news.EINVALID, "العنوان %q غير صالح", rawURL)
+	}
+	req.Header.Set("User-Agent", "Sahafa (newsroom image fetch)")
+	res, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, "", ctx.Err()
+		}
+		why := "لم يُجب الموقع"
+		if errors.Is(err, errPrivate) {
+			why = "العنوان على هذا الخادم أو في شبكة خاصة"
+		}
+		return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: %s", u.Host, why)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: أجاب الموقع بالرمز %d", u.Host, res.StatusCode)
+	}
+	if res.ContentLength > c.maxBytes {
+		return nil, "", news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBytes+1))
+	if err != nil {
+		return nil, "", news.Errorf(news.EINVALID, "انقطع الجلب من %s قبل أن يكتمل", u.Host)
+	}
+	if int64(len(body)) > c.maxBytes {
+		return nil, "", news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)
+	}
+	return body, res.Header.Get("Content-Type"), nil
+}
