@@ -260,6 +260,20 @@ func (b *Browser) Tab(t testing.TB, vp Viewport) *Tab {
 	return tab
 }
 
+// Crash kills the tab's renderer, as a crashed browser tab dies: no
+// unload handler runs, nothing more is sent. The tab cannot be used after.
+func (tab *Tab) Crash(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tab.ctx, 5*time.Second)
+	defer cancel()
+	// The command never answers: the page it would answer from is gone.
+	_, _ = chromedp.Run(ctx, chromedp.Action[chromedp.Void](func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		go cdp.Call(ctx, tg, page.Crash, cdp.Empty{})
+		time.Sleep(500 * time.Millisecond)
+		return chromedp.Void{}, nil
+	}))
+}
+
 // Viewport returns the tab's viewport.
 func (tab *Tab) Viewport() Viewport { return tab.vp }
 

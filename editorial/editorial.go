@@ -220,7 +220,12 @@ func (s *Service) Save(ctx context.Context, u news.User, in ArticleInput) (news.
 		action = news.ActionCreate
 	}
 	d.Event = &news.Event{UserID: u.ID, UserName: u.Name, Action: action, From: cur.Status, To: d.Status}
-	return s.save(ctx, d)
+	a, err := s.save(ctx, d)
+	if err == nil {
+		// Saved: the autosave has nothing the article lacks.
+		s.store.DeleteAutosave(ctx, u.ID, in.ID)
+	}
+	return a, err
 }
 
 // validate checks a form and turns it into a draft for the write path.

@@ -271,6 +271,29 @@ type EditorialStore interface {
 	Settings(ctx context.Context) (map[string]string, error)
 	// SaveSettings sets the given keys (an empty value removes a key).
 	SaveSettings(ctx context.Context, values map[string]string) error
+	DraftStore
+}
+
+// DraftStore keeps what the editor saves as the writer types and who has
+// an article open: neither changes a page.
+type DraftStore interface {
+	// SaveAutosave replaces the user's autosave of an article (0 for a
+	// new article).
+	SaveAutosave(ctx context.Context, a Autosave) error
+	// Autosave returns the user's autosave of an article, ENOTFOUND when
+	// there is none.
+	Autosave(ctx context.Context, userID, articleID int64) (Autosave, error)
+	DeleteAutosave(ctx context.Context, userID, articleID int64) error
+	// TouchPresence records that the user has the article open at now
+	// (since now, unless they already had), and returns the others who
+	// were seen on it after seenAfter, and who took it over from this
+	// user, if anyone.
+	TouchPresence(ctx context.Context, articleID int64, u User, now, seenAfter time.Time) (others []Presence, takenBy string, err error)
+	// TakeOver makes the user the article's editor: the others still on
+	// it are told who took over at their next TouchPresence.
+	TakeOver(ctx context.Context, articleID int64, u User, now time.Time) error
+	// LeavePresence records that the user closed the article.
+	LeavePresence(ctx context.Context, articleID, userID int64) error
 }
 
 // UserStore keeps newsroom accounts and their sessions.

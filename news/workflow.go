@@ -261,3 +261,21 @@ type Comment struct {
 	Text        string    `json:"text"` // as written (HTML for WordPress comments); never rendered unsanitized
 	Approved    bool      `json:"approved"`
 }
+
+// Autosave is the editor's form as a writer left it, saved as they typed:
+// Data is the form's fields as JSON (the editorial service reads it).
+type Autosave struct {
+	UserID    int64
+	ArticleID int64 // 0 for a new article
+	SavedAt   time.Time
+	Version   int // of the article when the form was opened
+	Data      []byte
+}
+
+// Presence is someone who has an article open in the editor.
+type Presence struct {
+	UserID   int64
+	UserName string
+	Since    time.Time
+	Seen     time.Time
+}

@@ -114,6 +114,10 @@ func flash(r *request) string {
 		return "رُفعت الصورة."
 	case "password":
 		return "تغيّرت كلمة المرور، وخرجت جلساتك الأخرى."
+	case "takeover":
+		return "توليت تحرير المقال؛ يتوقف الحفظ التلقائي عند من كان يحرره."
+	case "discarded":
+		return "حُذفت التغييرات المحفوظة تلقائيًا."
 	case "sessions":
 		return "خرجت من كل الأجهزة الأخرى."
 	case "settings":
@@ -205,7 +209,8 @@ func (h *Handler) editorPage(r *request, p *page) error {
 }
 
 func (h *Handler) newArticle(w http.ResponseWriter, r *request) {
-	p := &page{Title: "مقال جديد", Input: editorial.ArticleInput{Authors: r.user.Name}}
+	p := &page{Title: "مقال جديد", Input: editorial.ArticleInput{Authors: r.user.Name}, Flash: flash(r)}
+	h.draftState(r, p)
 	if err := h.editorPage(r, p); err != nil {
 		h.fail(w, r.Request, r, err)
 		return
@@ -219,6 +224,7 @@ func (h *Handler) editArticle(w http.ResponseWriter, r *request) {
 		return
 	}
 	p := &page{Title: "تحرير: " + a.Title, Article: &a, Input: h.opts.Editorial.InputFrom(a), Flash: flash(r)}
+	h.draftState(r, p)
 	if err := h.editorPage(r, p); err != nil {
 		h.fail(w, r.Request, r, err)
 		return

@@ -113,6 +113,11 @@ type page struct {
 	Preview   template.HTML
 	// RichEditor loads the rich-text editor's script on the page.
 	RichEditor bool
+	// Autosaved is the time of the user's autosave holding work the
+	// article lacks (offered to restore); Editors are the others who
+	// have the article open.
+	Autosaved string
+	Editors   []editorPresence
 
 	// media, sections, tags, users, settings, account
 	Media     []news.Media

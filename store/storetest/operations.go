@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,6 +22,8 @@ var operationsTests = []struct {
 	{"Attempts", testAttempts},
 	{"AttemptsConcurrent", testAttemptsConcurrent},
 	{"WatchReportsWhatChanged", testWatchReportsWhatChanged},
+	{"Autosave", testAutosave},
+	{"Presence", testPresence},
 }
 
 // testWatchReportsWhatChanged: a write that changes no page (a session, a
@@ -86,7 +90,13 @@ func testWatchReportsWhatChanged(t *testing.T, s news.Store) {
 			t.Fatal(err)
 		}
 	}
-	quiet("sessions and sign-in attempts")
+	if err := s.SaveAutosave(ctx, news.Autosave{UserID: u.ID, SavedAt: now, Data: []byte(`{"title":"x"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.TouchPresence(ctx, ids["p1"], u, now, now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	quiet("sessions, sign-in attempts, autosaves and presence")
 
 	a, b := ids["p1"], ids["p2"]
 	if err := s.SetRelated(ctx, a, []int64{b}); err != nil {
@@ -200,5 +210,87 @@ func testAttemptsConcurrent(t *testing.T, s news.Store) {
 	}
 	if got := ok.Load(); got != burst {
 		t.Fatalf("%d concurrent reservations with a burst of %d: %d succeeded", n, burst, got)
+	}
+}
+
+func testAutosave(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, newUser("autosave@example.com", news.RoleWriter))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Autosave(ctx, u.ID, 0); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Fatalf("no autosave yet: %v", err)
+	}
+	at := time.Date(2026, 12, 1, 10, 42, 5, 0, time.UTC)
+	data := []byte(`{"title":"عنوان محفوظ تلقائيًا","body":"<p>نص</p>"}`)
+	if err := s.SaveAutosave(ctx, news.Autosave{UserID: u.ID, ArticleID: 0, SavedAt: at, Version: 0, Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	again := []byte(`{"title":"عنوان أحدث"}`)
+	if err := s.SaveAutosave(ctx, news.Autosave{UserID: u.ID, ArticleID: 0, SavedAt: at.Add(time.Second), Version: 3, Data: again}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Autosave(ctx, u.ID, 0)
+	if err != nil || !got.SavedAt.Equal(at.Add(time.Second)) || got.Version != 3 || !jsonEqual(got.Data, again) {
+		t.Errorf("Autosave = %+v %s, %v", got, got.Data, err)
+	}
+	if err := s.DeleteAutosave(ctx, u.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Autosave(ctx, u.ID, 0); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("after delete: %v", err)
+	}
+}
+
+// jsonEqual compares JSON documents (PostgreSQL's jsonb reorders keys).
+func jsonEqual(a, b []byte) bool {
+	var x, y any
+	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && fmt.Sprint(x) == fmt.Sprint(y)
+}
+
+func testPresence(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	sara, _ := s.CreateUser(ctx, newUser("sara-presence@example.com", news.RoleWriter))
+	sara.Name = "سارة"
+	huda, _ := s.CreateUser(ctx, newUser("huda-presence@example.com", news.RoleEditor))
+	huda.Name = "هدى"
+	const article = 77
+	t0 := time.Date(2026, 12, 1, 10, 42, 0, 0, time.UTC)
+	others, taken, err := s.TouchPresence(ctx, article, sara, t0, t0.Add(-time.Minute))
+	if err != nil || len(others) != 0 || taken != "" {
+		t.Fatalf("first on the article: %+v %q %v", others, taken, err)
+	}
+	others, _, err = s.TouchPresence(ctx, article, huda, t0.Add(30*time.Second), t0.Add(-30*time.Second))
+	if err != nil || len(others) != 1 || others[0].UserName != "سارة" || !others[0].Since.Equal(t0) {
+		t.Fatalf("Huda sees: %+v %v; want سارة since 10:42", others, err)
+	}
+	// Sara's heartbeat keeps her since; she sees Huda.
+	others, _, _ = s.TouchPresence(ctx, article, sara, t0.Add(40*time.Second), t0.Add(-20*time.Second))
+	if len(others) != 1 || others[0].UserName != "هدى" {
+		t.Errorf("Sara sees: %+v", others)
+	}
+	if err := s.TakeOver(ctx, article, huda, t0.Add(50*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, taken, _ = s.TouchPresence(ctx, article, sara, t0.Add(60*time.Second), t0)
+	if taken != "هدى" {
+		t.Errorf("after Huda took over, Sara is told %q", taken)
+	}
+	others, _, _ = s.TouchPresence(ctx, article, huda, t0.Add(61*time.Second), t0)
+	if len(others) != 0 {
+		t.Errorf("after taking over, Huda still sees %+v", others)
+	}
+	// Seen long ago: not listed; a new visit starts a new "since".
+	others, _, _ = s.TouchPresence(ctx, article, sara, t0.Add(time.Hour), t0.Add(time.Hour-time.Minute))
+	if len(others) != 0 {
+		t.Errorf("an hour later Sara sees %+v", others)
+	}
+	if err := s.LeavePresence(ctx, article, sara.ID); err != nil {
+		t.Fatal(err)
+	}
+	others, _, _ = s.TouchPresence(ctx, article, huda, t0.Add(time.Hour+time.Second), t0.Add(time.Hour-time.Minute))
+	if len(others) != 0 {
+		t.Errorf("after Sara left, Huda sees %+v", others)
 	}
 }

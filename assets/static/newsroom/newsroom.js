@@ -124,7 +124,9 @@
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("submit", function () { dirty = false; });
     window.addEventListener("beforeunload", function (e) {
-      if (dirty) { e.preventDefault(); e.returnValue = ""; }
+      // With the rich-text editor, its autosave decides: work already
+      // saved on the server is not lost by leaving.
+      if (dirty && !root.classList.contains("rich-editor")) { e.preventDefault(); e.returnValue = ""; }
     });
   }
 })();
