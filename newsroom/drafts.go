@@ -137,4 +137,3 @@ func (h *Handler) draftState(r *request, p *page) {
 }
 
 type editorPresence struct{ Name, Since string }
-
