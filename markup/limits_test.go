@@ -143,7 +143,8 @@ func BenchmarkRenderLinear(b *testing.B) {
 // the source is unit repeated to about 1 KB and to 8 KB after prefix, and
 // the larger must not take more than 32 times the smaller (8 is linear, 64
 // quadratic), once it takes long enough (10 ms) to be measured above the
-// noise. Each is timed as the best of three, after a collection.
+// noise, in each of five tries. Each is timed as the best of three,
+// after a collection.
 func FuzzRenderLinear(f *testing.F) {
 	for _, c := range linearCases {
 		f.Add("", c.unit)
@@ -170,10 +171,17 @@ func FuzzRenderLinear(f *testing.F) {
 			}
 			return d
 		}
-		ts, tl := best(small), best(large)
-		if tl > 10*time.Millisecond && tl > 32*ts {
-			t.Fatalf("render time grows faster than the input: %d bytes in %v, %d bytes in %v (%.0f×)\nprefix %q unit %q",
-				len(small), ts, len(large), tl, float64(tl)/float64(max(ts, 1)), prefix, unit)
+		// A 2-core CI machine runs other packages' tests beside this one, so
+		// one slow measurement is noise until it repeats: a quadratic
+		// renderer is slow every time, a preempted linear one is not.
+		var ts, tl time.Duration
+		for range 5 {
+			ts, tl = best(small), best(large)
+			if tl <= 10*time.Millisecond || tl <= 32*ts {
+				return
+			}
 		}
+		t.Fatalf("render time grows faster than the input: %d bytes in %v, %d bytes in %v (%.0f×), five times over\nprefix %q unit %q",
+			len(small), ts, len(large), tl, float64(tl)/float64(max(ts, 1)), prefix, unit)
 	})
 }
