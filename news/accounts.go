@@ -193,6 +193,15 @@ func (m Media) URL(v MediaVariant) string {
 	return fmt.Sprintf("/media/%d/%d.%s", m.ID, v.Width, v.Ext)
 }
 
+// Narrowest is the smallest stored variant (an author's photo, a
+// thumbnail); zero when there is none.
+func (m Media) Narrowest() MediaVariant {
+	if len(m.Variants) == 0 {
+		return MediaVariant{}
+	}
+	return m.Variants[0]
+}
+
 // Default is the variant an <img src> names: the widest up to 1024 px, or
 // the narrowest when all are wider.
 func (m Media) Default() MediaVariant {

@@ -23,6 +23,8 @@ type Author struct {
 	ID   int64
 	Slug string
 	Name string
+	// Profile is loaded by AuthorBySlug and the author directory only.
+	Profile AuthorProfile
 }
 
 // Article is a published story as readers see it.
@@ -64,6 +66,12 @@ type Article struct {
 	// changes to PublishedAt never move. Zero on articles not yet stored;
 	// for articles never published, the date of the planned publication.
 	FirstPublished time.Time
+	// SEO overrides what search engines and share cards are told.
+	SEO SEO
+	// DeletedAt is when the article was put in the trash (unpublished
+	// first); zero when it is not in it. Trashed articles are left out
+	// of every list but the trash's.
+	DeletedAt time.Time
 }
 
 // Public reports whether readers may see the article.

@@ -29,6 +29,7 @@ type Draft struct {
 	Markdown  bool          // Body is Markdown, rendered before sanitizing
 	Tags      []string      // tag names
 	Image     *Image        // lead image; Alt is required
+	SEO       SEO           // search and share overrides
 	CreatedBy int64         // owner (user id)
 	TimeSet   bool          // PublishedAt was chosen, not the moment of saving
 	OldPaths  []string      // earlier URL paths (another system's permalinks) that redirect here
@@ -231,6 +232,30 @@ type TaxonomyStore interface {
 	Tags(ctx context.Context) ([]TagStats, error)
 	// SaveTag creates a tag (ID 0) or renames one (by ID).
 	SaveTag(ctx context.Context, tag Tag) (Tag, error)
+
+	// Authors lists the author directory by name, with each author's
+	// number of articles; Query keeps the names whose normalized form
+	// (arabic.Normalize) contains the query's.
+	Authors(ctx context.Context, f AuthorFilter) ([]AuthorStats, int, error)
+	// Author returns one author with their profile.
+	Author(ctx context.Context, id int64) (Author, error)
+	// SaveAuthor saves an author's name, slug and profile (by ID). A slug
+	// taken by another author is ECONFLICT; the old slug redirects.
+	SaveAuthor(ctx context.Context, a Author) (Author, error)
+	// MergeAuthors moves every byline of from to into, deletes from, and
+	// makes from's name and slug lead to into: a byline with that name
+	// credits into, and AuthorBySlug(from's slug) returns into.
+	MergeAuthors(ctx context.Context, into, from int64) error
+}
+
+// AuthorFilter selects authors of the directory.
+type AuthorFilter struct {
+	Query string
+	// Duplicates keeps only the authors who share their normalized name
+	// with another, to merge.
+	Duplicates bool
+	Limit      int
+	Offset     int
 }
 
 // TagStats is a tag with its number of published articles.
@@ -247,7 +272,7 @@ type EditorialStore interface {
 	EditorialArticle(ctx context.Context, id int64) (Article, error)
 	EditorialArticles(ctx context.Context, f EditorialFilter) (ArticleList, error)
 	// StatusCounts counts the articles of each status (of one creator
-	// when createdBy > 0).
+	// when createdBy > 0); those in the trash count under InTrash only.
 	StatusCounts(ctx context.Context, createdBy int64) (map[Status]int, error)
 	// Revisions lists an article's revisions, newest first, without
 	// their Data.
@@ -267,6 +292,19 @@ type EditorialStore interface {
 	// ArticleByOldPath finds the published article an old URL path
 	// (decoded, as recorded) now redirects to.
 	ArticleByOldPath(ctx context.Context, path string) (Article, error)
+	// TrashArticle puts an article in the trash at at (it must be neither
+	// published nor scheduled: take it down first) and records ev; when
+	// it was ever public, its addresses answer 410 Gone from then on. A
+	// zero at takes it out of the trash, and its addresses are no longer
+	// gone.
+	TrashArticle(ctx context.Context, id int64, at time.Time, ev Event) error
+	// PurgeArticles deletes the articles trashed at or before before
+	// (only those of ids, when not nil), with their history, and returns
+	// how many.
+	PurgeArticles(ctx context.Context, ids []int64, before time.Time) (int, error)
+	// Gone reports whether a path (RedirectKey form) was an article's
+	// address before the article was deleted.
+	Gone(ctx context.Context, path string) (bool, error)
 	// Settings returns the site settings saved by administrators.
 	Settings(ctx context.Context) (map[string]string, error)
 	// SaveSettings sets the given keys (an empty value removes a key).

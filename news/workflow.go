@@ -19,6 +19,10 @@ const (
 	StatusUnpublished Status = "unpublished" // taken down after publication
 )
 
+// InTrash is the key under which StatusCounts counts the articles in the
+// trash; it is not a status an article has.
+const InTrash Status = "trash"
+
 // Statuses lists every status in workflow order.
 var Statuses = []Status{StatusDraft, StatusReview, StatusScheduled, StatusPublished, StatusUnpublished}
 
@@ -75,6 +79,7 @@ type Image struct {
 	Alt     string `json:"alt"`
 	Caption string `json:"caption,omitempty"`
 	MediaID int64  `json:"media_id,omitempty"` // 0 for a remote image
+	Credit  string `json:"credit,omitempty"`   // photographer or agency
 }
 
 // Correction is a dated note a newsroom adds to a published article to
@@ -112,6 +117,8 @@ const (
 	ActionUnpublish  = "unpublish"
 	ActionCorrection = "correction"
 	ActionRestore    = "restore"
+	ActionTrash      = "trash"
+	ActionUntrash    = "untrash"
 )
 
 // ActionLabel is the Arabic description of an action for the history.
@@ -139,6 +146,10 @@ func ActionLabel(action string) string {
 		return "أضاف تصحيحًا"
 	case ActionRestore:
 		return "استعاد نسخة سابقة"
+	case ActionTrash:
+		return "نقله إلى سلة المحذوفات"
+	case ActionUntrash:
+		return "أعاده من سلة المحذوفات"
 	}
 	return action
 }
@@ -160,6 +171,7 @@ type RevisionData struct {
 	TimeSet     bool      `json:"time_set,omitempty"`
 	Status      Status    `json:"status"`
 	Image       *Image    `json:"image,omitempty"`
+	SEO         *SEO      `json:"seo,omitempty"`
 }
 
 // Revision is a saved state of an article.
@@ -180,6 +192,10 @@ func (a Article) RevisionData() RevisionData {
 		Title: a.Title, Abstract: a.Abstract, BodySource: a.BodySource, Body: a.Body,
 		SectionSlug: a.Section.Slug, SectionName: a.Section.Name, Dateline: a.Dateline,
 		Slug: a.Slug, PublishedAt: a.PublishedAt, TimeSet: a.TimeSet, Status: a.Status, Image: a.Image,
+	}
+	if !a.SEO.IsZero() {
+		seo := a.SEO
+		d.SEO = &seo
 	}
 	if d.BodySource == "" {
 		d.BodySource = a.Body
@@ -214,6 +230,9 @@ type EditorialFilter struct {
 	Ascending   bool
 	Limit       int
 	Offset      int
+	// Trash lists the articles in the trash (most recently trashed
+	// first); without it, trashed articles are left out.
+	Trash bool
 }
 
 // FirstRevisionNote marks the revision a store keeps of an article as it

@@ -120,6 +120,8 @@ type article struct {
 	EverPublished bool        `json:"ever_published,omitempty"`
 	CreatedBy     int64       `json:"created_by,omitempty"`
 	Image         *news.Image `json:"image,omitempty"`
+	SEO           *news.SEO   `json:"seo,omitempty"`
+	DeletedAt     *time.Time  `json:"deleted_at,omitempty"` // in the trash since
 
 	Revisions   []revision     `json:"revisions,omitempty"`
 	Events      []event        `json:"events,omitempty"`
@@ -295,6 +297,14 @@ func articleOf(a news.Article, ex news.ArticleExtras) *article {
 		Status: a.Status, Version: a.Version, TimeSet: a.TimeSet, EverPublished: a.EverPublished,
 		CreatedBy: a.CreatedBy, Image: a.Image,
 		OldPaths: ex.OldPaths, Related: ex.Related, HasRelated: ex.Related != nil, Comments: ex.Comments,
+	}
+	if !a.SEO.IsZero() {
+		seo := a.SEO
+		out.SEO = &seo
+	}
+	if !a.DeletedAt.IsZero() {
+		at := a.DeletedAt
+		out.DeletedAt = &at
 	}
 	for _, au := range a.Authors {
 		out.Authors = append(out.Authors, named{au.ID, au.Slug, au.Name})
@@ -490,6 +500,12 @@ func restoredOf(a *article) (news.RestoredArticle, error) {
 		Dateline: a.Dateline, PublishedAt: a.PublishedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC(), FirstPublished: day,
 		Status: a.Status, Version: a.Version, TimeSet: a.TimeSet, EverPublished: a.EverPublished,
 		CreatedBy: a.CreatedBy, Image: a.Image,
+	}
+	if a.SEO != nil {
+		art.SEO = *a.SEO
+	}
+	if a.DeletedAt != nil {
+		art.DeletedAt = a.DeletedAt.UTC()
 	}
 	for _, au := range a.Authors {
 		art.Authors = append(art.Authors, news.Author{ID: au.ID, Slug: au.Slug, Name: au.Name})

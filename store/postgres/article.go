@@ -39,19 +39,28 @@ type querier interface {
 // joined with sections s.
 const articleColumns = `a.id, COALESCE(a.external_id, ''), a.source_url, a.source, a.slug, a.title,
 	a.abstract, a.body, a.dateline, a.published_at, a.updated_at, a.url_date, s.id, s.slug, s.name,
-	a.status, a.version, a.time_set, a.ever_published, COALESCE(a.created_by, 0), a.image, a.body_source`
+	a.status, a.version, a.time_set, a.ever_published, COALESCE(a.created_by, 0), a.image, a.body_source,
+	a.seo, a.deleted_at`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id `
 
 func scanArticle(row pgx.Row, extra ...any) (news.Article, error) {
 	var a news.Article
-	var status, image string
+	var status, image, seo string
+	var deleted *time.Time
 	dest := []any{&a.ID, &a.ExternalID, &a.SourceURL, &a.Source, &a.Slug, &a.Title,
 		&a.Abstract, &a.Body, &a.Dateline, &a.PublishedAt, &a.UpdatedAt, &a.FirstPublished,
 		&a.Section.ID, &a.Section.Slug, &a.Section.Name,
-		&status, &a.Version, &a.TimeSet, &a.EverPublished, &a.CreatedBy, &image, &a.BodySource}
+		&status, &a.Version, &a.TimeSet, &a.EverPublished, &a.CreatedBy, &image, &a.BodySource,
+		&seo, &deleted}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return news.Article{}, err
+	}
+	if deleted != nil {
+		a.DeletedAt = deleted.UTC()
+	}
+	if err := news.DecodeSEO(seo, &a.SEO); err != nil {
+		return news.Article{}, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	a.Status = news.Status(status)
 	a.PublishedAt = a.PublishedAt.UTC()
@@ -416,11 +425,18 @@ func (s *Store) EditorialArticles(ctx context.Context, f news.EditorialFilter) (
 		where += " AND a.created_by = " + p.add(f.CreatedBy)
 	}
 	order := "a.updated_at DESC, a.id DESC"
-	if f.ByPublished {
+	switch {
+	case f.Trash:
+		where += " AND a.deleted_at IS NOT NULL"
+		order = "a.deleted_at DESC, a.id DESC"
+	case f.ByPublished:
 		order = "a.published_at DESC, a.id DESC"
 		if f.Ascending {
 			order = "a.published_at, a.id"
 		}
+	}
+	if !f.Trash {
+		where += " AND a.deleted_at IS NULL"
 	}
 	statuses := news.Statuses
 	if len(f.Statuses) > 0 {
@@ -434,7 +450,7 @@ func (s *Store) EditorialArticles(ctx context.Context, f news.EditorialFilter) (
 		}
 		pp := append(params(nil), p...)
 		var query string
-		if !f.ByPublished && f.CreatedBy == 0 && len(statuses) > 1 {
+		if !f.ByPublished && !f.Trash && f.CreatedBy == 0 && len(statuses) > 1 {
 			// The latest edits in several statuses: the first limit+offset
 			// of each status, read along the (status, updated_at, id)
 			// index, merged; not the whole table sorted.

@@ -15,10 +15,11 @@ import (
 func (s *Store) StatusCounts(ctx context.Context, createdBy int64) (map[news.Status]int, error) {
 	out := map[news.Status]int{}
 	err := s.query(ctx, "count articles by status", func(ctx context.Context, c querier) error {
-		query := `SELECT status, count(*) FROM articles GROUP BY status`
+		query := `SELECT CASE WHEN deleted_at IS NULL THEN status ELSE 'trash' END, count(*) FROM articles GROUP BY 1`
 		var args []any
 		if createdBy > 0 {
-			query = `SELECT status, count(*) FROM articles WHERE created_by = $1 GROUP BY status`
+			query = `SELECT CASE WHEN deleted_at IS NULL THEN status ELSE 'trash' END, count(*) FROM articles
+				WHERE created_by = $1 GROUP BY 1`
 			args = append(args, createdBy)
 		}
 		rows, err := c.Query(ctx, query, args...)

@@ -118,6 +118,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, wrapErr(ctx, "open pool", err)
 	}
+	if err := fillNameKeys(ctx, pool); err != nil {
+		pool.Close()
+		return nil, wrapErr(ctx, "open", err)
+	}
 	sctx, cancel := context.WithCancel(context.Background())
 	return &Store{pool: pool, connConf: cfg.ConnConfig.Copy(), ctx: sctx, cancel: cancel}, nil
 }

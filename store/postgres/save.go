@@ -101,12 +101,15 @@ func saveArticles(ctx context.Context, tx pgx.Tx, records []news.ArticleRecord) 
 		}
 	}
 	sections := namedSet{table: "sections", names: secNames}
-	authors := namedSet{table: "authors", names: autNames}
 	tags := namedSet{table: "tags", names: tagNames}
-	if err := upsertNamed(ctx, tx, &sections, &authors, &tags); err != nil {
+	if err := upsertNamed(ctx, tx, &sections, &tags); err != nil {
 		return news.SaveResult{}, err
 	}
-	sectionIDs, authorIDs, tagIDs := sections.ids, authors.ids, tags.ids
+	authorIDs, err := upsertAuthors(ctx, tx, autNames)
+	if err != nil {
+		return news.SaveResult{}, err
+	}
+	sectionIDs, tagIDs := sections.ids, tags.ids
 
 	// The stored articles the records may update.
 	var exts []string
@@ -303,10 +306,14 @@ func saveArticles(ctx context.Context, tx pgx.Tx, records []news.ArticleRecord) 
 		if err != nil {
 			return news.SaveResult{}, fmt.Errorf("record %d: %w", i, err)
 		}
+		seo, err := news.EncodeSEO(r.SEO)
+		if err != nil {
+			return news.SaveResult{}, fmt.Errorf("record %d: %w", i, err)
+		}
 		args := []any{id, r.ExternalID, r.SourceURL, r.Source, sectionID, pl.day, slug,
 			r.Title, r.Abstract, r.Body, r.Dateline, second(r.PublishedAt), updated,
 			searchVector(r.SearchTitle, r.SearchBody, pl.status),
-			string(pl.status), pl.version, r.TimeSet, pl.everPublished, r.CreatedBy, image, r.BodySource}
+			string(pl.status), pl.version, r.TimeSet, pl.everPublished, r.CreatedBy, image, r.BodySource, seo}
 		if fresh {
 			w.b.Queue(insertArticleSQL, args...)
 		} else {
@@ -384,11 +391,12 @@ func slugIDs[T any](list []T, ids map[string]int64, slug func(T) string) []int64
 		return nil
 	}
 	out := make([]int64, 0, len(list))
-	seen := make(map[string]bool, len(list))
+	// by id: two slugs may name one row (bylines "أحمد" and "احمد")
+	seen := make(map[int64]bool, len(list))
 	for _, v := range list {
-		if s := slug(v); !seen[s] {
-			seen[s] = true
-			out = append(out, ids[s])
+		if id := ids[slug(v)]; !seen[id] {
+			seen[id] = true
+			out = append(out, id)
 		}
 	}
 	return out
@@ -539,14 +547,14 @@ const (
 	searchVectorSQL  = `$14::tsvector`
 	insertArticleSQL = `INSERT INTO articles (id, external_id, source_url, source, section_id, url_date, slug,
 		title, abstract, body, dateline, published_at, updated_at, search_vector,
-		status, version, time_set, ever_published, created_by, image, body_source)
+		status, version, time_set, ever_published, created_by, image, body_source, seo)
 		VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, ` + searchVectorSQL + `,
-		$15, $16, $17, $18, NULLIF($19::bigint, 0), $20, $21)`
+		$15, $16, $17, $18, NULLIF($19::bigint, 0), $20, $21, $22)`
 	updateArticleSQL = `UPDATE articles SET external_id = NULLIF($2, ''), source_url = $3, source = $4,
 		section_id = $5, url_date = $6, slug = $7, title = $8, abstract = $9, body = $10, dateline = $11,
 		published_at = $12, updated_at = $13, search_vector = ` + searchVectorSQL + `,
 		status = $15, version = $16, time_set = $17, ever_published = $18, created_by = NULLIF($19::bigint, 0),
-		image = $20, body_source = $21 WHERE id = $1`
+		image = $20, body_source = $21, seo = $22 WHERE id = $1`
 )
 
 // freeSlug returns slug, or slug-2, slug-3… when another article than

@@ -263,6 +263,7 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 		if q.VisibleTo > 0 {
 			where += " AND (a.status = 'published' OR a.created_by = " + p.add(q.VisibleTo) + ")"
 		}
+		where += " AND a.deleted_at IS NULL"
 	}
 	where += filters{section: q.SectionSlug, author: q.AuthorSlug, from: q.From, to: q.To}.sql(&p)
 	if q.ExcludeID != 0 {

@@ -45,20 +45,6 @@ func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, e
 	return sec, err
 }
 
-// AuthorBySlug returns the author with the given slug.
-func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, error) {
-	var au news.Author
-	err := s.query(ctx, "get author", func(ctx context.Context, c querier) error {
-		err := c.QueryRow(ctx, `SELECT id, slug, name FROM authors WHERE slug = $1`, slug).
-			Scan(&au.ID, &au.Slug, &au.Name)
-		if isNoRows(err) {
-			return news.Errorf(news.ENOTFOUND, "author %q not found", slug)
-		}
-		return err
-	})
-	return au, err
-}
-
 // PublicationCounts counts published articles per 15-minute bucket of
 // published_at, along the partial published_at index.
 func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]news.TimeCount, error) {

@@ -451,12 +451,19 @@ func (r *restorer) queueArticle(b *pgx.Batch, ra *news.RestoredArticle, redirect
 	if err != nil {
 		return fmt.Errorf("article %d: %w", id, err)
 	}
+	seo, err := news.EncodeSEO(a.SEO)
+	if err != nil {
+		return fmt.Errorf("article %d: %w", id, err)
+	}
 	// The search vector is built as SaveArticles builds it, with the
 	// hidden lexeme when readers may not see the article.
 	b.Queue(insertArticleSQL, id, a.ExternalID, a.SourceURL, a.Source, r.sections[a.Section.Slug], a.URLDate(), a.Slug,
 		a.Title, a.Abstract, a.Body, a.Dateline, second(a.PublishedAt), second(a.UpdatedAt),
 		searchVector(a.SearchTitle, a.SearchBody, status),
-		string(status), max(a.Version, 1), a.TimeSet, a.EverPublished, a.CreatedBy, image, a.BodySource)
+		string(status), max(a.Version, 1), a.TimeSet, a.EverPublished, a.CreatedBy, image, a.BodySource, seo)
+	if !a.DeletedAt.IsZero() {
+		b.Queue(`UPDATE articles SET deleted_at = $1 WHERE id = $2`, second(a.DeletedAt), id)
+	}
 	if credit := slugIDs(a.Authors, r.authors, func(au news.Author) string { return au.Slug }); len(credit) > 0 {
 		b.Queue(`INSERT INTO article_authors (article_id, author_id, position)
 			SELECT $1, x.author_id, x.n - 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS x(author_id, n)`, id, credit)
@@ -526,6 +533,10 @@ func (r *restorer) Commit() error {
 		return err
 	}
 	ctx := r.ctx
+	if err := fillNameKeys(ctx, r.tx); err != nil {
+		r.Rollback()
+		return err
+	}
 	b := &pgx.Batch{}
 	var ids, rel []int64
 	var ranks []int

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"sahafa/arabic"
 	"sahafa/news"
 )
 
@@ -35,7 +36,8 @@ type querier interface {
 // joined with sections s.
 const articleColumns = `a.id, COALESCE(a.external_id, ''), a.source_url, a.source, a.slug, a.title,
 	a.abstract, a.body, a.dateline, a.published_at, a.updated_at, a.url_date, s.id, s.slug, s.name,
-	a.status, a.version, a.time_set, a.ever_published, COALESCE(a.created_by, 0), a.image, a.body_source`
+	a.status, a.version, a.time_set, a.ever_published, COALESCE(a.created_by, 0), a.image, a.body_source,
+	a.seo, COALESCE(a.deleted_at, 0)`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id `
 
@@ -45,18 +47,25 @@ type scanner interface {
 
 func scanArticle(sc scanner, extra ...any) (news.Article, error) {
 	var a news.Article
-	var published, updated, day int64
-	var image string
+	var published, updated, day, deleted int64
+	var image, seo string
 	dest := []any{&a.ID, &a.ExternalID, &a.SourceURL, &a.Source, &a.Slug, &a.Title,
 		&a.Abstract, &a.Body, &a.Dateline, &published, &updated, &day,
 		&a.Section.ID, &a.Section.Slug, &a.Section.Name,
-		&a.Status, &a.Version, &a.TimeSet, &a.EverPublished, &a.CreatedBy, &image, &a.BodySource}
+		&a.Status, &a.Version, &a.TimeSet, &a.EverPublished, &a.CreatedBy, &image, &a.BodySource,
+		&seo, &deleted}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return news.Article{}, err
 	}
 	a.PublishedAt = fromUnix(published)
 	a.UpdatedAt = fromUnix(updated)
 	a.FirstPublished = fromUnix(day)
+	if deleted != 0 {
+		a.DeletedAt = fromUnix(deleted)
+	}
+	if err := news.DecodeSEO(seo, &a.SEO); err != nil {
+		return news.Article{}, fmt.Errorf("article %d: %w", a.ID, err)
+	}
 	if image != "" {
 		a.Image = new(news.Image)
 		if err := json.Unmarshal([]byte(image), a.Image); err != nil {
@@ -509,7 +518,13 @@ func (s *Store) EditorialArticles(ctx context.Context, f news.EditorialFilter) (
 		args = append(args, f.CreatedBy)
 	}
 	order := "a.updated_at DESC, a.id DESC"
-	if f.ByPublished {
+	if f.Trash {
+		where += " AND a.deleted_at IS NOT NULL"
+		order = "a.deleted_at DESC, a.id DESC"
+	} else {
+		where += " AND a.deleted_at IS NULL"
+	}
+	if f.ByPublished && !f.Trash {
 		order = "a.published_at DESC, a.id DESC"
 		if f.Ascending {
 			order = "a.published_at, a.id"
@@ -629,6 +644,7 @@ type saver struct {
 	insertArticle, updateArticle           *sql.Stmt
 	deleteSearch, insertSearch             *sql.Stmt
 	deleteAuthors, insertAuthor            *sql.Stmt
+	findAuthor                             *sql.Stmt
 	deleteTags, insertTag                  *sql.Stmt
 	deleteRelated                          *sql.Stmt
 	putRedirect                            *sql.Stmt
@@ -666,8 +682,13 @@ const (
 	upsertSectionSQL = `INSERT INTO sections (slug, name) VALUES (?1, CASE WHEN ?2 <> '' THEN ?2 ELSE ?1 END)
 		ON CONFLICT (slug) DO UPDATE SET name = CASE WHEN ?2 <> '' THEN ?2 ELSE sections.name END
 		RETURNING id`
-	upsertAuthorSQL = `INSERT INTO authors (slug, name) VALUES (?1, CASE WHEN ?2 <> '' THEN ?2 ELSE ?1 END)
-		ON CONFLICT (slug) DO UPDATE SET name = CASE WHEN ?2 <> '' THEN ?2 ELSE authors.name END
+	// An author is found by normalized name (name_key), their own or one
+	// merged into them, before the slug: "أحمد" and "احمد" are one person,
+	// named as the directory names them.
+	findAuthorSQL = `SELECT id FROM (SELECT min(id) AS id FROM authors WHERE name_key = ?1) WHERE id IS NOT NULL
+		UNION ALL SELECT author_id FROM author_aliases WHERE kind = 'key' AND value = ?1 LIMIT 1`
+	upsertAuthorSQL = `INSERT INTO authors (slug, name, name_key) VALUES (?1, CASE WHEN ?2 <> '' THEN ?2 ELSE ?1 END, ?3)
+		ON CONFLICT (slug) DO UPDATE SET name = authors.name
 		RETURNING id`
 	upsertTagSQL = `INSERT INTO tags (slug, name) VALUES (?1, CASE WHEN ?2 <> '' THEN ?2 ELSE ?1 END)
 		ON CONFLICT (slug) DO UPDATE SET name = CASE WHEN ?2 <> '' THEN ?2 ELSE tags.name END
@@ -679,12 +700,12 @@ const (
 		AND (slug = ?3 OR (slug > ?3 || '-' AND slug < ?3 || '.'))`
 	insertArticleSQL = `INSERT INTO articles (external_id, source_url, source, section_id, url_date, slug,
 		title, abstract, body, dateline, published_at, updated_at,
-		status, version, time_set, ever_published, created_by, image, body_source)
-		VALUES (NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)`
+		status, version, time_set, ever_published, created_by, image, body_source, seo)
+		VALUES (NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?)`
 	updateArticleSQL = `UPDATE articles SET external_id = NULLIF(?, ''), source_url = ?, source = ?,
 		section_id = ?, url_date = ?, slug = ?, title = ?, abstract = ?, body = ?, dateline = ?,
 		published_at = ?, updated_at = ?, status = ?, version = ?, time_set = ?, ever_published = ?,
-		created_by = NULLIF(?, 0), image = ?, body_source = ? WHERE id = ?`
+		created_by = NULLIF(?, 0), image = ?, body_source = ?, seo = ? WHERE id = ?`
 	existingSQL = `SELECT a.id, a.url_date, a.version, a.ever_published, a.slug, s.slug
 		FROM articles a JOIN sections s ON s.id = a.section_id WHERE `
 )
@@ -697,6 +718,7 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 	}{
 		{&sv.upsertSection, upsertSectionSQL},
 		{&sv.upsertAuthor, upsertAuthorSQL},
+		{&sv.findAuthor, findAuthorSQL},
 		{&sv.upsertTag, upsertTagSQL},
 		{&sv.byExternalID, existingSQL + `a.external_id = ?`},
 		{&sv.byID, existingSQL + `a.id = ?`},
@@ -861,10 +883,15 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 	if err != nil {
 		return 0, false, err
 	}
+	seo, err := news.EncodeSEO(r.SEO)
+	if err != nil {
+		return 0, false, err
+	}
 	everPublished := cur.everPublished || r.Status == news.StatusPublished
 	args := []any{r.ExternalID, r.SourceURL, r.Source, sectionID, day, slug,
 		r.Title, r.Abstract, r.Body, r.Dateline, r.PublishedAt.Unix(), updated,
-		string(r.Status), cur.version + 1, r.TimeSet, everPublished, r.CreatedBy, image, r.BodySource}
+		string(r.Status), cur.version + 1, r.TimeSet, everPublished, r.CreatedBy, image, r.BodySource,
+		seo}
 
 	created := id == 0
 	if created {
@@ -929,33 +956,62 @@ func (sv *saver) credit(ctx context.Context, id int64, r *news.ArticleRecord) er
 	for i, au := range r.Authors {
 		authors[i] = slugName{au.Slug, au.Name}
 	}
-	if err := sv.link(ctx, id, "author", authors, sv.upsertAuthor, sv.insertAuthor, sv.authors); err != nil {
+	if err := sv.link(ctx, id, "author", authors, sv.author, sv.insertAuthor); err != nil {
 		return err
 	}
+	return sv.creditTags(ctx, id, r)
+}
+
+// creditTags writes the tags of article id, in the record's order.
+func (sv *saver) creditTags(ctx context.Context, id int64, r *news.ArticleRecord) error {
 	tags := make([]slugName, len(r.Tags))
 	for i, t := range r.Tags {
 		tags[i] = slugName{t.Slug, t.Name}
 	}
-	return sv.link(ctx, id, "tag", tags, sv.upsertTag, sv.insertTag, sv.tags)
+	return sv.link(ctx, id, "tag", tags, func(ctx context.Context, it slugName) (int64, error) {
+		return named(ctx, sv.upsertTag, sv.tags, it.slug, it.name)
+	}, sv.insertTag)
+}
+
+// author finds the author a byline names, by normalized name first, or
+// creates them.
+func (sv *saver) author(ctx context.Context, it slugName) (int64, error) {
+	key := arabic.Normalize(it.name)
+	if key == "" {
+		key = arabic.Normalize(it.slug)
+	}
+	if c, ok := sv.authors[key]; ok {
+		return c.id, nil
+	}
+	var id int64
+	err := sv.findAuthor.QueryRowContext(ctx, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = sv.upsertAuthor.QueryRowContext(ctx, it.slug, it.name, key).Scan(&id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	sv.authors[key] = namedID{id: id}
+	return id, nil
 }
 
 type slugName struct{ slug, name string }
 
 // link finds or creates each named row (an author, a tag) and links it to
 // article id at its position, skipping repeats.
-func (sv *saver) link(ctx context.Context, id int64, what string, items []slugName, upsert, insert *sql.Stmt,
-	cache map[string]namedID) error {
-	seen := make(map[string]bool, len(items))
+func (sv *saver) link(ctx context.Context, id int64, what string, items []slugName,
+	find func(context.Context, slugName) (int64, error), insert *sql.Stmt) error {
+	seen := make(map[int64]bool, len(items))
 	pos := 0
 	for _, it := range items {
-		if seen[it.slug] {
-			continue
-		}
-		seen[it.slug] = true
-		rowID, err := named(ctx, upsert, cache, it.slug, it.name)
+		rowID, err := find(ctx, it)
 		if err != nil {
 			return fmt.Errorf("%s %q: %w", what, it.slug, err)
 		}
+		if seen[rowID] {
+			continue
+		}
+		seen[rowID] = true
 		if _, err := insert.ExecContext(ctx, id, rowID, pos); err != nil {
 			return fmt.Errorf("link %s %q to article %d: %w", what, it.slug, id, err)
 		}

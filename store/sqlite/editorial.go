@@ -14,10 +14,11 @@ import (
 // StatusCounts counts articles by status (of one creator when createdBy > 0).
 func (s *Store) StatusCounts(ctx context.Context, createdBy int64) (map[news.Status]int, error) {
 	const op = "count articles by status"
-	query := `SELECT status, count(*) FROM articles GROUP BY status`
+	query := `SELECT CASE WHEN deleted_at IS NULL THEN status ELSE 'trash' END, count(*) FROM articles GROUP BY 1`
 	var args []any
 	if createdBy > 0 {
-		query = `SELECT status, count(*) FROM articles WHERE created_by = ? GROUP BY status`
+		query = `SELECT CASE WHEN deleted_at IS NULL THEN status ELSE 'trash' END, count(*) FROM articles
+			WHERE created_by = ? GROUP BY 1`
 		args = append(args, createdBy)
 	}
 	rows, err := s.read().QueryContext(ctx, query, args...)

@@ -116,6 +116,9 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 		where += " AND (a.status = 'published' OR a.created_by = ?)"
 		fargs = append(fargs, q.VisibleTo)
 	}
+	if q.AllStatuses {
+		where += " AND a.deleted_at IS NULL"
+	}
 
 	tx, err := s.readTx(ctx)
 	if err != nil {

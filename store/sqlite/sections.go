@@ -42,17 +42,6 @@ func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, e
 	return sec, wrapErr("get section", err)
 }
 
-// AuthorBySlug returns the author with the given slug.
-func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, error) {
-	var au news.Author
-	err := s.read().QueryRowContext(ctx, `SELECT id, slug, name FROM authors WHERE slug = ?`, slug).
-		Scan(&au.ID, &au.Slug, &au.Name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return news.Author{}, news.Errorf(news.ENOTFOUND, "author %q not found", slug)
-	}
-	return au, wrapErr("get author", err)
-}
-
 // PublicationCounts counts articles per 15-minute bucket of published_at,
 // along the published_at index.
 func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]news.TimeCount, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"sahafa/arabic"
 	"sahafa/news"
 )
 
@@ -160,6 +161,7 @@ type restorer struct {
 	tx      *sql.Tx
 	sv      *saver
 	related map[int64][]int64 // written at Commit, when every article exists
+	authors map[int64]bool    // written already
 	done    bool
 }
 
@@ -185,7 +187,7 @@ func (s *Store) BeginRestore(ctx context.Context) (news.Restorer, error) {
 		tx.Rollback()
 		return nil, wrapErr(op, err)
 	}
-	return &restorer{ctx: ctx, tx: tx, sv: sv, related: map[int64][]int64{}}, nil
+	return &restorer{ctx: ctx, tx: tx, sv: sv, related: map[int64][]int64{}, authors: map[int64]bool{}}, nil
 }
 
 func (r *restorer) exec(op, query string, args ...any) error {
@@ -279,12 +281,21 @@ func (r *restorer) article(ra *news.RestoredArticle) error {
 	if a.Status == "" {
 		a.Status = news.StatusPublished
 	}
+	seo, err := news.EncodeSEO(a.SEO)
+	if err != nil {
+		return err
+	}
+	var deleted any
+	if !a.DeletedAt.IsZero() {
+		deleted = a.DeletedAt.Unix()
+	}
 	if err := r.exec(op, `INSERT INTO articles (id, external_id, source_url, source, section_id, url_date, slug,
 		title, abstract, body, dateline, published_at, updated_at, status, version, time_set, ever_published,
-		created_by, image, body_source) VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?)`,
+		created_by, image, body_source, seo, deleted_at)
+		VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)`,
 		a.ID, a.ExternalID, a.SourceURL, a.Source, sectionID, a.URLDate().Unix(), a.Slug, a.Title, a.Abstract, a.Body,
 		a.Dateline, a.PublishedAt.Unix(), a.UpdatedAt.Unix(), string(a.Status), max(a.Version, 1), a.TimeSet,
-		a.EverPublished, a.CreatedBy, image, a.BodySource); err != nil {
+		a.EverPublished, a.CreatedBy, image, a.BodySource, seo, deleted); err != nil {
 		return err
 	}
 	if _, err := r.sv.insertSearch.ExecContext(r.ctx, a.ID, a.SearchTitle, indexedBody(a.SearchBody, a.Status)); err != nil {
@@ -292,16 +303,23 @@ func (r *restorer) article(ra *news.RestoredArticle) error {
 	}
 	// Authors have no list of their own in an export: each comes with its
 	// id on the first article that credits it.
-	for _, au := range a.Authors {
-		if _, seen := r.sv.authors[au.Slug]; seen || au.ID <= 0 {
-			continue
+	for pos, au := range a.Authors {
+		if au.ID <= 0 {
+			return news.Errorf(news.EINVALID, "article %d: author %q has no id", a.ID, au.Name)
 		}
-		if err := r.exec(op, `INSERT INTO authors (id, slug, name) VALUES (?, ?, ?)`, au.ID, au.Slug, au.Name); err != nil {
+		if !r.authors[au.ID] {
+			if err := r.exec(op, `INSERT INTO authors (id, slug, name, name_key) VALUES (?, ?, ?, ?)`,
+				au.ID, au.Slug, au.Name, arabic.Normalize(au.Name)); err != nil {
+				return err
+			}
+			r.authors[au.ID] = true
+		}
+		if err := r.exec(op, `INSERT INTO article_authors (article_id, author_id, position) VALUES (?, ?, ?)`,
+			a.ID, au.ID, pos); err != nil {
 			return err
 		}
-		r.sv.authors[au.Slug] = namedID{id: au.ID, name: au.Name}
 	}
-	if err := r.sv.credit(r.ctx, a.ID, a); err != nil {
+	if err := r.sv.creditTags(r.ctx, a.ID, a); err != nil {
 		return wrapErr(op, err)
 	}
 	ex := ra.Extras

@@ -101,6 +101,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := fillNameKeys(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
 
 	readers := max(4, 2*runtime.NumCPU())
 	r, err := sql.Open("sqlite", dsnWith(path, params, "_pragma=query_only(1)"))

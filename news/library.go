@@ -1,0 +1,147 @@
+package news
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// SEO is what an article tells search engines and share cards where it
+// should differ from its headline, abstract and lead image. Every empty
+// field falls back: the SEO title to the headline, the social title to
+// the SEO title, the descriptions to the abstract, the social image to
+// the lead image, the canonical URL to the article's own.
+type SEO struct {
+	Title             string `json:"title,omitempty"`
+	Description       string `json:"description,omitempty"`
+	SocialTitle       string `json:"social_title,omitempty"`
+	SocialDescription string `json:"social_description,omitempty"`
+	SocialImageID     int64  `json:"social_image_id,omitempty"`
+	Canonical         string `json:"canonical,omitempty"` // absolute http(s) URL
+}
+
+// IsZero reports whether the article keeps every fallback.
+func (s SEO) IsZero() bool { return s == SEO{} }
+
+// EncodeSEO is the stored form of an article's SEO fields: JSON, or ""
+// when it keeps every fallback.
+func EncodeSEO(s SEO) (string, error) {
+	if s.IsZero() {
+		return "", nil
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return "", fmt.Errorf("encode SEO fields: %w", err)
+	}
+	return string(b), nil
+}
+
+// DecodeSEO reads what EncodeSEO stored.
+func DecodeSEO(stored string, s *SEO) error {
+	*s = SEO{}
+	if stored == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(stored), s); err != nil {
+		return fmt.Errorf("SEO fields: %w", err)
+	}
+	return nil
+}
+
+// Limits of the SEO fields, in characters: what search engines show
+// before they cut, with room.
+const (
+	MaxSEOTitle       = 120
+	MaxSEODescription = 320
+)
+
+// TrashRetention is how long articles stay in the trash before
+// they are purged.
+const TrashRetention = 30 * 24 * time.Hour
+
+// AuthorProfile is what the author directory keeps of a person beyond the
+// byline: shown on their page.
+type AuthorProfile struct {
+	Bio     string   `json:"bio,omitempty"`
+	PhotoID int64    `json:"photo_id,omitempty"` // an image of the library; 0 for none
+	Links   []string `json:"links,omitempty"`    // http(s) URLs: their site, X, …
+}
+
+// Limits of an author's profile.
+const (
+	MaxAuthorBio   = 1000
+	MaxAuthorLinks = 6
+)
+
+// AuthorStats is an author of the directory with their number of
+// articles (in every status) and what the directory needs to list them.
+type AuthorStats struct {
+	Author
+	Articles int
+	// Key is the normalized name (arabic.Normalize): authors whose
+	// names differ only in hamzas, diacritics or the like share it.
+	Key string
+}
+
+// IsZero reports whether the profile says nothing.
+func (p AuthorProfile) IsZero() bool { return p.Bio == "" && p.PhotoID == 0 && len(p.Links) == 0 }
+
+// EncodeAuthorProfile is the stored form of a profile: JSON, or "" for
+// an empty one.
+func EncodeAuthorProfile(p AuthorProfile) (string, error) {
+	if p.IsZero() {
+		return "", nil
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return "", fmt.Errorf("encode author profile: %w", err)
+	}
+	return string(b), nil
+}
+
+// DecodeAuthorProfile reads what EncodeAuthorProfile stored.
+func DecodeAuthorProfile(stored string, p *AuthorProfile) error {
+	*p = AuthorProfile{}
+	if stored == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(stored), p); err != nil {
+		return fmt.Errorf("author profile: %w", err)
+	}
+	return nil
+}
+
+// MergedProfile is the profile of an author another was merged into:
+// theirs, with what they lacked taken from the other's.
+func MergedProfile(into, from AuthorProfile) AuthorProfile {
+	if into.Bio == "" {
+		into.Bio = from.Bio
+	}
+	if into.PhotoID == 0 {
+		into.PhotoID = from.PhotoID
+	}
+	for _, l := range from.Links {
+		if len(into.Links) < MaxAuthorLinks && !slices.Contains(into.Links, l) {
+			into.Links = append(into.Links, l)
+		}
+	}
+	return into
+}
+
+// CheckTrash says whether an article may go to the trash (at not zero)
+// or come out of it (at zero): a published or scheduled article is taken
+// down first, so that readers and the scheduler never meet a trashed one.
+func CheckTrash(a Article, at time.Time) error {
+	switch {
+	case at.IsZero() && a.DeletedAt.IsZero():
+		return Errorf(ECONFLICT, "article %d is not in the trash", a.ID)
+	case at.IsZero():
+		return nil
+	case !a.DeletedAt.IsZero():
+		return Errorf(ECONFLICT, "article %d is in the trash already", a.ID)
+	case a.Status == StatusPublished || a.Status == StatusScheduled:
+		return Errorf(ECONFLICT, "article %d is %s: take it down before it goes to the trash", a.ID, a.Status)
+	}
+	return nil
+}

@@ -1,0 +1,307 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"sahafa/news"
+)
+
+var libraryTests = []struct {
+	name string
+	fn   func(t *testing.T, s news.Store)
+}{
+	{"AuthorsByNormalizedName", testAuthorsByNormalizedName},
+	{"AuthorDirectory", testAuthorDirectory},
+	{"MergeAuthors", testMergeAuthors},
+	{"SEOFields", testSEOFields},
+	{"Trash", testTrash},
+}
+
+// byline is a record of fixture key crediting the given authors.
+func byline(key string, authors ...news.Author) news.ArticleRecord {
+	rec := fixtureByKey(key).record()
+	rec.Authors = authors
+	return rec
+}
+
+func bylineIDs(t *testing.T, s news.Store, id int64) []int64 {
+	t.Helper()
+	a, err := s.EditorialArticle(context.Background(), id)
+	if err != nil {
+		t.Fatalf("EditorialArticle(%d): %v", id, err)
+	}
+	var out []int64
+	for _, au := range a.Authors {
+		out = append(out, au.ID)
+	}
+	return out
+}
+
+// testAuthorsByNormalizedName: bylines that differ only in hamza, taa
+// marbuta, tashkeel or tatweel credit one author, across saves, within a
+// batch and within one article; the directory keeps the first spelling.
+func testAuthorsByNormalizedName(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	first := saveOne(t, s, byline("p1", news.Author{Slug: "أحمد-منصور", Name: "أحمد منصور"}))
+	res, err := s.SaveArticles(ctx, []news.ArticleRecord{
+		byline("p2", news.Author{Slug: "احمد-منصور", Name: "احمد منصور"}),
+		byline("p3", news.Author{Slug: "أَحْمَد-مَنْصُور", Name: "أَحْمَد مَنْصُور"}),
+		byline("e1", news.Author{Slug: "فاطمة-علي", Name: "فاطمة علي"}, news.Author{Slug: "فاطمه-علي", Name: "فاطمـه علي"}),
+		byline("e2", news.Author{Slug: "فاطمه-علي", Name: "فاطمه علي"}),
+	})
+	if err != nil {
+		t.Fatalf("SaveArticles: %v", err)
+	}
+	ahmad := bylineIDs(t, s, first)
+	if len(ahmad) != 1 {
+		t.Fatalf("first article's bylines %v", ahmad)
+	}
+	for _, id := range res.IDs[:2] {
+		if got := bylineIDs(t, s, id); !slices.Equal(got, ahmad) {
+			t.Errorf("article %d credits %v, want the author of أحمد منصور %v", id, got, ahmad)
+		}
+	}
+	fatima := bylineIDs(t, s, res.IDs[2])
+	if len(fatima) != 1 {
+		t.Errorf("فاطمة علي and فاطمـه علي on one article are %d bylines, want one person", len(fatima))
+	}
+	if got := bylineIDs(t, s, res.IDs[3]); !slices.Equal(got, fatima) {
+		t.Errorf("فاطمه علي credits %v, want %v", got, fatima)
+	}
+	au, err := s.Author(ctx, ahmad[0])
+	if err != nil || au.Name != "أحمد منصور" || au.Slug != "أحمد-منصور" {
+		t.Errorf("Author = %+v, %v; want the first spelling kept", au, err)
+	}
+	list, total, err := s.Authors(ctx, news.AuthorFilter{Query: "منصور"})
+	if err != nil || total != 1 || len(list) != 1 || list[0].Articles != 3 {
+		t.Errorf("Authors(منصور) = %+v (%d), %v; want one author of 3 articles", list, total, err)
+	}
+}
+
+// testAuthorDirectory: search by normalized name, a profile kept, a new
+// slug with the old one still leading to the author, a taken slug refused.
+func testAuthorDirectory(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	seed(t, s)
+	// layla is "ليلى حداد" in the fixtures: found with ya for alef maqsura.
+	list, total, err := s.Authors(ctx, news.AuthorFilter{Query: "ليلي"})
+	if err != nil || total != 1 || len(list) != 1 {
+		t.Fatalf("Authors(ليلي) = %+v (%d), %v", list, total, err)
+	}
+	all, total, err := s.Authors(ctx, news.AuthorFilter{Limit: 2})
+	if err != nil || total != 3 || len(all) != 2 {
+		t.Fatalf("Authors(limit 2) = %d of %d, %v; want 2 of 3", len(all), total, err)
+	}
+	au := list[0].Author
+	oldSlug := au.Slug
+	au.Name = "ليلى حداد العلي"
+	au.Slug = "layla-hassan"
+	au.Profile = news.AuthorProfile{Bio: "محررة الشؤون السياسية منذ 2015، تغطي البرلمان.", PhotoID: 7,
+		Links: []string{"https://example.org/layla", "https://x.com/layla"}}
+	saved, err := s.SaveAuthor(ctx, au)
+	if err != nil {
+		t.Fatalf("SaveAuthor: %v", err)
+	}
+	got, err := s.AuthorBySlug(ctx, oldSlug)
+	if err != nil || got.ID != au.ID || got.Slug != "layla-hassan" {
+		t.Errorf("AuthorBySlug(old slug) = %+v, %v; want the author under the new slug", got, err)
+	}
+	got, err = s.AuthorBySlug(ctx, "layla-hassan")
+	if err != nil || got.Name != saved.Name || got.Profile.Bio != au.Profile.Bio || got.Profile.PhotoID != 7 ||
+		!slices.Equal(got.Profile.Links, au.Profile.Links) {
+		t.Errorf("AuthorBySlug(new) = %+v, %v", got, err)
+	}
+	// A byline with the old name still credits her.
+	id := saveOne(t, s, byline("s4", news.Author{Slug: "ليلى-حداد", Name: "ليلى حداد"}))
+	if ids := bylineIDs(t, s, id); !slices.Equal(ids, []int64{au.ID}) {
+		t.Errorf("a byline with the earlier name credits %v, want %d", ids, au.ID)
+	}
+	other := all[0].Author
+	if other.ID == au.ID {
+		other = all[1].Author
+	}
+	other.Slug = oldSlug
+	_, err = s.SaveAuthor(ctx, other)
+	wantCode(t, "SaveAuthor(another's old slug)", err, news.ECONFLICT)
+	other.Slug = "layla-hassan"
+	_, err = s.SaveAuthor(ctx, other)
+	wantCode(t, "SaveAuthor(a taken slug)", err, news.ECONFLICT)
+	_, err = s.SaveAuthor(ctx, news.Author{ID: 999999, Name: "أحد", Slug: "ahad"})
+	wantCode(t, "SaveAuthor(unknown id)", err, news.ENOTFOUND)
+	_, err = s.SaveAuthor(ctx, news.Author{ID: au.ID, Name: " ", Slug: "x"})
+	wantCode(t, "SaveAuthor(no name)", err, news.EINVALID)
+}
+
+// testMergeAuthors: an imported byline with a dateline merged into the
+// person; their articles, page and future bylines follow; an article
+// that credited both keeps one byline.
+func testMergeAuthors(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	yasser := news.Author{Slug: "ياسر-رشاد", Name: "ياسر رشاد"}
+	dated := news.Author{Slug: "ياسر-رشاد-القاهرة", Name: "ياسر رشاد - القاهرة"}
+	a1 := saveOne(t, s, byline("p1", yasser))
+	a2 := saveOne(t, s, byline("p2", dated))
+	a3 := saveOne(t, s, byline("p3", dated, yasser))
+	into, from := bylineIDs(t, s, a1)[0], bylineIDs(t, s, a2)[0]
+	if into == from {
+		t.Fatal("the two bylines are one author before the merge")
+	}
+	fromAuthor, _ := s.Author(ctx, from)
+	fromAuthor.Profile = news.AuthorProfile{Bio: "مراسل في القاهرة."}
+	if _, err := s.SaveAuthor(ctx, fromAuthor); err != nil {
+		t.Fatalf("SaveAuthor: %v", err)
+	}
+	wantCode(t, "MergeAuthors(self)", s.MergeAuthors(ctx, into, into), news.EINVALID)
+	wantCode(t, "MergeAuthors(unknown)", s.MergeAuthors(ctx, into, 999999), news.ENOTFOUND)
+	if err := s.MergeAuthors(ctx, into, from); err != nil {
+		t.Fatalf("MergeAuthors: %v", err)
+	}
+	for _, id := range []int64{a1, a2, a3} {
+		if got := bylineIDs(t, s, id); !slices.Equal(got, []int64{into}) {
+			t.Errorf("article %d credits %v after the merge, want [%d]", id, got, into)
+		}
+	}
+	if _, err := s.Author(ctx, from); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("the merged author is still there: %v", err)
+	}
+	got, err := s.AuthorBySlug(ctx, dated.Slug)
+	if err != nil || got.ID != into || got.Slug != yasser.Slug {
+		t.Errorf("AuthorBySlug(merged slug) = %+v, %v; want %s", got, err, yasser.Slug)
+	}
+	if got.Profile.Bio != "مراسل في القاهرة." {
+		t.Errorf("the merged author's bio was lost: %+v", got.Profile)
+	}
+	a4 := saveOne(t, s, byline("s1", dated))
+	if got := bylineIDs(t, s, a4); !slices.Equal(got, []int64{into}) {
+		t.Errorf("a new byline with the merged name credits %v, want [%d]", got, into)
+	}
+	list, err := s.Articles(ctx, news.ArticleFilter{AuthorSlug: yasser.Slug})
+	if err != nil || len(list.Articles) != 4 {
+		t.Errorf("the author's articles after the merge: %d, %v; want 4", len(list.Articles), err)
+	}
+}
+
+// testSEOFields: the SEO and share overrides are stored with the article
+// and come back on every read.
+func testSEOFields(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	rec := fixtureByKey("e1").record()
+	rec.SEO = news.SEO{Title: "رفع الفائدة: ماذا يعني لقرضك؟", Description: "شرح قرار البنك المركزي برفع سعر الفائدة.",
+		SocialTitle: "البنك المركزي يرفع الفائدة", SocialDescription: "نصف نقطة مئوية", SocialImageID: 3,
+		Canonical: "https://example.org/economy/rate"}
+	id := saveOne(t, s, rec)
+	for _, read := range []func() (news.Article, error){
+		func() (news.Article, error) { return s.EditorialArticle(ctx, id) },
+		func() (news.Article, error) { return s.Article(ctx, id) },
+	} {
+		a, err := read()
+		if err != nil || a.SEO != rec.SEO {
+			t.Errorf("SEO read back %+v, %v; want %+v", a.SEO, err, rec.SEO)
+		}
+	}
+	rec.ID, rec.SEO = id, news.SEO{}
+	saveOne(t, s, rec)
+	if a, _ := s.EditorialArticle(ctx, id); !a.SEO.IsZero() {
+		t.Errorf("cleared SEO fields read back %+v", a.SEO)
+	}
+}
+
+// testTrash: a published article is taken down before the trash; in it,
+// it leaves the newsroom's lists and search and its addresses are gone;
+// restored, they are not; purged, it is deleted and they stay gone.
+func testTrash(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	ids := seed(t, s)
+	id := ids["s2"]
+	rec := fixtureByKey("s2").record()
+	rec.ID, rec.Slug = id, "الوحدة-مدرب-جديد" // the first path now redirects
+	saveOne(t, s, rec)
+	a, _ := s.EditorialArticle(ctx, id)
+	oldPath := "/" + rec.Section.Slug + "/2026/03/05/" + fixtureByKey("s2").slug
+	ev := news.Event{UserName: "سارة", Action: news.ActionTrash}
+	now := time.Now().UTC().Truncate(time.Second)
+
+	wantCode(t, "TrashArticle(published)", s.TrashArticle(ctx, id, now, ev), news.ECONFLICT)
+	rec.Status = news.StatusUnpublished
+	rec.ID = id
+	saveOne(t, s, rec)
+	if err := s.TrashArticle(ctx, id, now, ev); err != nil {
+		t.Fatalf("TrashArticle: %v", err)
+	}
+	wantCode(t, "TrashArticle(twice)", s.TrashArticle(ctx, id, now, ev), news.ECONFLICT)
+	for _, p := range []string{a.Path(), oldPath} {
+		if gone, err := s.Gone(ctx, p); err != nil || !gone {
+			t.Errorf("Gone(%s) = %v, %v after the trash", p, gone, err)
+		}
+	}
+	list, err := s.EditorialArticles(ctx, news.EditorialFilter{})
+	if err != nil || slices.Contains(keys(list.Articles), "s2") || list.Total != len(fixtures)-1 {
+		t.Errorf("the newsroom list shows the trashed article: %v (%d), %v", keys(list.Articles), list.Total, err)
+	}
+	trash, err := s.EditorialArticles(ctx, news.EditorialFilter{Trash: true})
+	if err != nil || !slices.Equal(keys(trash.Articles), []string{"s2"}) || trash.Articles[0].DeletedAt.IsZero() {
+		t.Errorf("the trash lists %v, %v", keys(trash.Articles), err)
+	}
+	counts, err := s.StatusCounts(ctx, 0)
+	if err != nil || counts[news.InTrash] != 1 || counts[news.StatusUnpublished] != 0 {
+		t.Errorf("StatusCounts = %v, %v", counts, err)
+	}
+	res, err := s.Search(ctx, news.SearchQuery{Terms: []string{"مدرب"}, AllStatuses: true})
+	if err != nil || slices.Contains(hitKeys(res.Hits), "s2") {
+		t.Errorf("the newsroom's search finds the trashed article: %v, %v", hitKeys(res.Hits), err)
+	}
+	evs, _ := s.Events(ctx, id)
+	if len(evs) == 0 || evs[0].Action != news.ActionTrash {
+		t.Errorf("events %+v, want the trash first", evs)
+	}
+
+	// Out of the trash: listed again, its addresses no longer gone.
+	if err := s.TrashArticle(ctx, id, time.Time{}, news.Event{Action: news.ActionUntrash}); err != nil {
+		t.Fatalf("TrashArticle(restore): %v", err)
+	}
+	wantCode(t, "TrashArticle(restore, not in trash)", s.TrashArticle(ctx, id, time.Time{}, ev), news.ECONFLICT)
+	if gone, _ := s.Gone(ctx, a.Path()); gone {
+		t.Error("the restored article's path is still gone")
+	}
+	if got, _ := s.EditorialArticle(ctx, id); !got.DeletedAt.IsZero() {
+		t.Error("the restored article is still marked deleted")
+	}
+
+	// A draft never published leaves no gone address.
+	draft := saveOne(t, s, draftOf("p1", "trash-draft", news.StatusDraft))
+	d, _ := s.EditorialArticle(ctx, draft)
+	if err := s.TrashArticle(ctx, draft, now, ev); err != nil {
+		t.Fatalf("TrashArticle(draft): %v", err)
+	}
+	if gone, _ := s.Gone(ctx, d.Path()); gone {
+		t.Error("a never-published draft's path is gone")
+	}
+	if err := s.TrashArticle(ctx, id, now, ev); err != nil {
+		t.Fatal(err)
+	}
+
+	// Purge: nothing trashed before an hour ago; then only the ids given.
+	if n, err := s.PurgeArticles(ctx, nil, now.Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("PurgeArticles(an hour ago) = %d, %v; want 0", n, err)
+	}
+	if n, err := s.PurgeArticles(ctx, []int64{draft, ids["p1"]}, now); err != nil || n != 1 {
+		t.Errorf("PurgeArticles([draft, a live article]) = %d, %v; want 1", n, err)
+	}
+	if n, err := s.PurgeArticles(ctx, nil, now); err != nil || n != 1 {
+		t.Errorf("PurgeArticles(all due) = %d, %v; want 1", n, err)
+	}
+	for _, gid := range []int64{id, draft} {
+		if _, err := s.EditorialArticle(ctx, gid); news.ErrorCode(err) != news.ENOTFOUND {
+			t.Errorf("article %d after the purge: %v", gid, err)
+		}
+	}
+	if _, err := s.EditorialArticle(ctx, ids["p1"]); err != nil {
+		t.Errorf("a live article was purged: %v", err)
+	}
+	if gone, _ := s.Gone(ctx, oldPath); !gone {
+		t.Error("a purged article's address is no longer gone")
+	}
+}
