@@ -108,7 +108,18 @@ type ArticleInput struct {
 	PublishAt  string // "2006-01-02T15:04" in the newsroom's time zone; empty: at publication
 	ImageID    string // lead image from the media library; empty for none
 	ImageAlt   string
-	Note       string // what changed, kept with the revision
+	// ImageCaption and ImageCredit: empty for the library's.
+	ImageCaption string
+	ImageCredit  string
+	Note         string // what changed, kept with the revision
+
+	// The SEO and sharing panel; empty fields fall back (see news.SEO).
+	SEOTitle          string
+	SEODescription    string
+	SocialTitle       string
+	SocialDescription string
+	SocialImageID     string
+	Canonical         string
 }
 
 // InputFrom fills a form from a stored article.
@@ -139,7 +150,13 @@ func (s *Service) InputFrom(a news.Article) ArticleInput {
 		if a.Image.MediaID != 0 {
 			in.ImageID = strconv.FormatInt(a.Image.MediaID, 10)
 		}
-		in.ImageAlt = a.Image.Alt
+		in.ImageAlt, in.ImageCaption, in.ImageCredit = a.Image.Alt, a.Image.Caption, a.Image.Credit
+	}
+	seo := a.SEO
+	in.SEOTitle, in.SEODescription, in.SocialTitle, in.SocialDescription, in.Canonical =
+		seo.Title, seo.Description, seo.SocialTitle, seo.SocialDescription, seo.Canonical
+	if seo.SocialImageID != 0 {
+		in.SocialImageID = strconv.FormatInt(seo.SocialImageID, 10)
 	}
 	return in
 }
@@ -206,6 +223,9 @@ func (s *Service) Save(ctx context.Context, u news.User, in ArticleInput) (news.
 		}
 		if !Can(u, ActEdit, &cur) {
 			return news.Article{}, forbidden()
+		}
+		if !cur.DeletedAt.IsZero() {
+			return news.Article{}, errInTrash()
 		}
 	} else if !Can(u, ActCreate, nil) {
 		return news.Article{}, forbidden()
@@ -323,22 +343,19 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 		published, timeSet = now, false
 	}
 	var image *news.Image
-	if id := strings.TrimSpace(in.ImageID); id != "" {
-		mid, err := strconv.ParseInt(id, 10, 64)
-		if err != nil || mid <= 0 {
-			errs.Add("image", "رقم الصورة غير صالح")
-		} else if m, err := s.store.Media(ctx, mid); err != nil {
-			if news.ErrorCode(err) != news.ENOTFOUND {
-				return news.Draft{}, err
-			}
-			errs.Add("image", "الصورة غير موجودة في المكتبة")
-		} else {
-			alt := strings.TrimSpace(in.ImageAlt)
-			if alt == "" {
-				alt = m.Alt
-			}
-			image = &news.Image{MediaID: mid, Alt: alt}
+	if m, ok, err := s.libraryImage(ctx, in.ImageID, "image", errs); err != nil {
+		return news.Draft{}, err
+	} else if ok {
+		alt := strings.TrimSpace(in.ImageAlt)
+		if alt == "" {
+			alt = m.Alt
 		}
+		image = &news.Image{MediaID: m.ID, Alt: oneLine(alt), Caption: oneLine(in.ImageCaption), Credit: oneLine(in.ImageCredit)}
+		checkImageText(errs, "image", image.Alt, image.Caption, image.Credit)
+	}
+	seo, err := s.checkSEO(ctx, in, errs)
+	if err != nil {
+		return news.Draft{}, err
 	}
 	if err := errs.Err(); err != nil {
 		return news.Draft{}, err
@@ -354,7 +371,7 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 		Slug: slug, Title: title, Abstract: in.Abstract, Body: body, Markdown: markdown,
 		SectionName: section.Name, SectionSlug: section.Slug, Authors: authors, Tags: tags,
 		Dateline: dateline, PublishedAt: published, TimeSet: timeSet, Status: status,
-		Image: image, CreatedBy: createdBy, Version: in.versionFor(cur),
+		Image: image, SEO: seo, CreatedBy: createdBy, Version: in.versionFor(cur),
 	}, nil
 }
 
@@ -376,7 +393,7 @@ func draftFrom(a news.Article) news.Draft {
 		Slug: a.Slug, Title: a.Title, Abstract: a.Abstract, Body: a.BodySource, Markdown: a.BodySource != "",
 		SectionName: a.Section.Name, SectionSlug: a.Section.Slug, Dateline: a.Dateline,
 		PublishedAt: a.PublishedAt, TimeSet: a.TimeSet, Status: a.Status, Image: a.Image,
-		CreatedBy: a.CreatedBy, Version: a.Version,
+		SEO: a.SEO, CreatedBy: a.CreatedBy, Version: a.Version,
 	}
 	if !d.Markdown {
 		d.Body = a.Body
@@ -421,6 +438,9 @@ func (s *Service) Transition(ctx context.Context, u news.User, id int64, version
 	}
 	if !Can(u, act, &a) {
 		return news.Article{}, forbidden()
+	}
+	if !a.DeletedAt.IsZero() {
+		return news.Article{}, errInTrash()
 	}
 	if version != a.Version {
 		return news.Article{}, news.Errorf(news.ECONFLICT, "عدّل شخص آخر هذا المقال بعد أن فتحته؛ راجع النسخة الحالية ثم أعد المحاولة")
@@ -523,6 +543,9 @@ func (s *Service) Restore(ctx context.Context, u news.User, id int64, number, ve
 	if !Can(u, ActEdit, &a) {
 		return news.Article{}, forbidden()
 	}
+	if !a.DeletedAt.IsZero() {
+		return news.Article{}, errInTrash()
+	}
 	rev, err := s.store.Revision(ctx, id, number)
 	if err != nil {
 		return news.Article{}, err
@@ -534,6 +557,10 @@ func (s *Service) Restore(ctx context.Context, u news.User, id int64, number, ve
 	d := draftFrom(a)
 	d.Title, d.Abstract, d.Body, d.Markdown = r.Title, r.Abstract, r.BodySource, true
 	d.Slug, d.Dateline, d.Tags, d.Authors, d.Image = r.Slug, r.Dateline, r.Tags, r.Authors, r.Image
+	d.SEO = news.SEO{}
+	if r.SEO != nil {
+		d.SEO = *r.SEO
+	}
 	if r.BodySource == "" || r.BodySource == r.Body {
 		// An HTML body (the rich-text editor's, or imported): a revision
 		// keeps it as its source too.
@@ -562,4 +589,9 @@ func (s *Service) History(ctx context.Context, u news.User, id int64) ([]news.Ev
 	}
 	revs, err := s.store.Revisions(ctx, id)
 	return evs, revs, err
+}
+
+// errInTrash refuses to change an article in the trash.
+func errInTrash() error {
+	return news.Errorf(news.ECONFLICT, "المقال في سلة المحذوفات؛ أعده منها أولًا")
 }

@@ -262,17 +262,7 @@ func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, cap
 	}
 	errs := news.FieldErrors{}
 	alt, caption, credit = oneLine(alt), oneLine(caption), oneLine(credit)
-	if alt == "" {
-		errs.Add("alt", "اكتب وصفًا للصورة لمن لا يراها (النص البديل)")
-	} else if utf8.RuneCountInString(alt) > 300 {
-		errs.Add("alt", "النص البديل أطول من 300 حرف")
-	}
-	if utf8.RuneCountInString(caption) > 500 {
-		errs.Add("caption", "التعليق أطول من 500 حرف")
-	}
-	if utf8.RuneCountInString(credit) > 120 {
-		errs.Add("credit", "اسم المصوّر أطول من 120 حرفًا")
-	}
+	checkImageText(errs, "", alt, caption, credit)
 	var p *media.Processed
 	if r == nil {
 		errs.Add("file", "اختر صورة لرفعها")
@@ -350,8 +340,10 @@ func (s *Service) EditMedia(ctx context.Context, u news.User, id int64, alt, cap
 		return news.Media{}, forbidden()
 	}
 	m.Alt, m.Caption, m.Credit = oneLine(alt), oneLine(caption), oneLine(credit)
-	if m.Alt == "" {
-		return news.Media{}, news.FieldErrors{"alt": "النص البديل مطلوب"}
+	errs := news.FieldErrors{}
+	checkImageText(errs, "", m.Alt, m.Caption, m.Credit)
+	if err := errs.Err(); err != nil {
+		return news.Media{}, err
 	}
 	if err := s.store.UpdateMedia(ctx, m); err != nil {
 		return news.Media{}, err

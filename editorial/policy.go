@@ -27,11 +27,15 @@ const (
 	ActSettings       Action = "settings"        // site settings
 	ActUploadMedia    Action = "upload_media"    // add an image to the library
 	ActEditMedia      Action = "edit_media"      // change an image's alt text and caption
+	ActTrash          Action = "trash"           // put an article in the trash, or take it out
+	ActPurge          Action = "purge"           // delete an article in the trash for good
+	ActManageAuthors  Action = "manage_authors"  // edit the author directory, merge authors
 )
 
 // Actions lists every action, for the authorization tests and the UI.
 var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActReject, ActPublish, ActUnpublish,
-	ActCorrect, ActManageSections, ActManageTags, ActManageUsers, ActSettings, ActUploadMedia, ActEditMedia}
+	ActCorrect, ActManageSections, ActManageTags, ActManageUsers, ActSettings, ActUploadMedia, ActEditMedia,
+	ActTrash, ActPurge, ActManageAuthors}
 
 // Can reports whether u may do act. a is the article acted on (nil for
 // actions on no article); mediaOwner is the uploader of the image for
@@ -42,7 +46,8 @@ var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActRe
 //   - writer: also publishes, unpublishes and corrects their own articles,
 //     and edits them in any status.
 //   - editor: all of that on anyone's articles; approves and rejects;
-//     manages sections and tags.
+//     manages sections, tags and the author directory; deletes for good
+//     what is in the trash.
 //   - admin: also users and site settings.
 //
 // Disabled users may do nothing. Whether an action fits the article's
@@ -58,6 +63,18 @@ func Can(u news.User, act Action, a *news.Article) bool {
 		return true
 	case ActView:
 		return a != nil && (editor || own || a.Status == news.StatusPublished)
+	case ActTrash:
+		// Whoever may edit it, and take it down when it is up: a
+		// contributor trashes their own drafts only.
+		if a == nil {
+			return false
+		}
+		if a.Status == news.StatusPublished || a.Status == news.StatusScheduled {
+			return Can(u, ActUnpublish, a)
+		}
+		return Can(u, ActEdit, a)
+	case ActPurge:
+		return a != nil && editor
 	case ActEdit:
 		if a == nil {
 			return false
@@ -72,7 +89,7 @@ func Can(u news.User, act Action, a *news.Article) bool {
 		return a != nil && (editor || (own && u.Role.AtLeast(news.RoleWriter)))
 	case ActApprove, ActReject:
 		return a != nil && editor
-	case ActManageSections, ActManageTags:
+	case ActManageSections, ActManageTags, ActManageAuthors:
 		return editor
 	case ActManageUsers, ActSettings:
 		return u.Role.AtLeast(news.RoleAdmin)

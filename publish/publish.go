@@ -317,6 +317,7 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 		BodySource:  source,
 		Tags:        tags,
 		Image:       image,
+		SEO:         cleanSEO(d.SEO),
 		CreatedBy:   d.CreatedBy,
 		// A published article's time is set by definition; importers say
 		// whether a draft's was chosen (a WordPress draft's often was not).
@@ -409,6 +410,7 @@ func (s *Service) leadImage(ctx context.Context, img *news.Image) (*news.Image, 
 	out := *img
 	out.Alt = collapseSpace(out.Alt)
 	out.Caption = collapseSpace(out.Caption)
+	out.Credit = collapseSpace(out.Credit)
 	id := out.MediaID
 	if id == 0 {
 		id, _ = news.MediaIDFromURL(out.URL)
@@ -428,6 +430,9 @@ func (s *Service) leadImage(ctx context.Context, img *news.Image) (*news.Image, 
 		}
 		if out.Caption == "" {
 			out.Caption = m.Caption
+		}
+		if out.Credit == "" {
+			out.Credit = collapseSpace(m.Credit)
 		}
 	} else if u, err := url.Parse(out.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, news.Errorf(news.EINVALID, "lead image URL %q is not an http(s) URL", out.URL)
@@ -580,4 +585,15 @@ func Reindex(ctx context.Context, store news.Store, batch int) (int, error) {
 		n += len(arts)
 		after = arts[len(arts)-1].ID
 	}
+}
+
+// cleanSEO collapses the white space of the SEO texts, as of the other
+// one-line fields; what they may hold is the editor's to check.
+func cleanSEO(seo news.SEO) news.SEO {
+	seo.Title = collapseSpace(seo.Title)
+	seo.Description = collapseSpace(seo.Description)
+	seo.SocialTitle = collapseSpace(seo.SocialTitle)
+	seo.SocialDescription = collapseSpace(seo.SocialDescription)
+	seo.Canonical = strings.TrimSpace(seo.Canonical)
+	return seo
 }
