@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -133,7 +134,8 @@ func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
 
 // listing renders the paginated list of a section's or an author's
 // articles, under the breadcrumb "الأرشيف / name".
-func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, description, empty string, f news.ArticleFilter) {
+func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, description, empty string, f news.ArticleFilter,
+	more ...func(*page)) {
 	stats, err := s.nav(r)
 	if err != nil {
 		s.storeError(w, r, err)
@@ -146,6 +148,9 @@ func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, descr
 		Description: description,
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {name, path}},
 		Empty:       empty,
+	}
+	for _, fn := range more {
+		fn(p)
 	}
 	if !s.list(w, r, p, f, path) {
 		return
@@ -164,13 +169,41 @@ func (s *Site) handleSectionNoSlash(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) handleAuthor(w http.ResponseWriter, r *http.Request) {
-	au, err := s.store.AuthorBySlug(r.Context(), r.PathValue("slug"))
+	ctx := r.Context()
+	au, err := s.store.AuthorBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	s.listing(w, r, au.Name, news.AuthorPath(au.Slug), "مقالات "+au.Name+" في "+s.cfg(r.Context()).SiteName,
-		"لا توجد مقالات لهذا الكاتب بعد.", news.ArticleFilter{AuthorSlug: au.Slug})
+	if au.Slug != r.PathValue("slug") {
+		// an earlier address of the author, or of one merged into them
+		target := news.AuthorPath(au.Slug)
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
+	desc := cmp.Or(au.Profile.Bio, "مقالات "+au.Name+" في "+s.cfg(ctx).SiteName)
+	view := &authorView{Author: au, Links: au.Profile.Links}
+	if id := au.Profile.PhotoID; id != 0 {
+		if m, err := s.store.Media(ctx, id); err == nil {
+			v := m.Narrowest()
+			view.Photo = &news.Image{MediaID: m.ID, URL: m.URL(v), Width: v.Width, Height: v.Height, Alt: au.Name}
+		} else if news.ErrorCode(err) != news.ENOTFOUND {
+			s.storeError(w, r, err)
+			return
+		}
+	}
+	s.listing(w, r, au.Name, news.AuthorPath(au.Slug), desc, "لا توجد مقالات لهذا الكاتب بعد.",
+		news.ArticleFilter{AuthorSlug: au.Slug}, func(p *page) { p.Author = view })
+}
+
+// authorView is the head of an author's page: who they are.
+type authorView struct {
+	news.Author
+	Photo *news.Image
+	Links []string
 }
 
 func (s *Site) handleTag(w http.ResponseWriter, r *http.Request) {
@@ -263,14 +296,25 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &page{
+	p := &page{
 		Nav:         stats,
-		Title:       a.Title,
-		Description: a.Abstract,
-		Canonical:   s.canonical(a.Path()),
+		Title:       cmp.Or(a.SEO.Title, a.Title),
+		Description: cmp.Or(a.SEO.Description, a.Abstract),
+		Canonical:   cmp.Or(a.SEO.Canonical, s.canonical(a.Path())),
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
 		Article:     a,
-	}, nil
+	}
+	if id := a.SEO.SocialImageID; id != 0 {
+		m, err := s.store.Media(r.Context(), id)
+		switch {
+		case err == nil:
+			v := m.Default()
+			p.ShareImage = &news.Image{MediaID: m.ID, URL: m.URL(v), Width: v.Width, Height: v.Height, Alt: m.Alt}
+		case news.ErrorCode(err) != news.ENOTFOUND: // a deleted image: the lead image then
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // Preview renders an article in any status as readers will see it once
@@ -311,7 +355,15 @@ func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
 	case "":
 		http.Redirect(w, r, a.Path(), http.StatusMovedPermanently)
 	case news.ENOTFOUND, news.EINVALID:
-		s.renderError(w, r, http.StatusNotFound, nil)
+		// A deleted article's address says so (410), so that search
+		// engines drop it rather than try again.
+		if gone, err := s.store.Gone(r.Context(), key); err != nil {
+			s.storeError(w, r, err)
+		} else if gone {
+			s.renderError(w, r, http.StatusGone, nil)
+		} else {
+			s.renderError(w, r, http.StatusNotFound, nil)
+		}
 	default:
 		s.storeError(w, r, err)
 	}

@@ -74,7 +74,7 @@ func testNewsroomFeaturesOnPublicPages(t *testing.T, open teststores.OpenFunc) {
 	page := f.mustGet(a.Path(), http.StatusOK)
 	contains(t, "article", page.body,
 		`<figure class="lead-image"><img src="/media/`, `srcset="/media/`, `alt="ساحة المدينة عند الغروب"`,
-		"<figcaption>الساحة القديمة</figcaption>",
+		`<figcaption><span class="caption">الساحة القديمة</span></figcaption>`,
 		`class="corrections"`, "صُحّح موقع القاعدة: شمال البلاد لا جنوبها.",
 		`<a rel="tag" href="/tag/%D8%A7%D9%85%D9%86/">أمن</a>`, abstractRockets)
 

@@ -10,7 +10,9 @@ import (
 	"hash/fnv"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +44,7 @@ func (s *Site) funcs() template.FuncMap {
 		"monthName":   func(m time.Month) string { return monthName(m) },
 		"html":        func(s string) template.HTML { return template.HTML(s) }, // for sanitized article bodies only
 		"last":        func(i, n int) bool { return i == n-1 },
+		"linkHost":    linkHost,
 		// arabicDigits: lists number ١، ٢، ٣ when the site writes its digits so.
 		"arabicDigits": func() bool { return s.current().Digits == arabic.ArabicIndicDigits },
 	}
@@ -120,15 +123,17 @@ type page struct {
 	JSONLD template.JS // an article's schema.org NewsArticle, JSON
 
 	// article page
-	Article *news.Article
-	Related []news.Article
-	Preview string // the status of a previewed article, shown in a banner
+	Article    *news.Article
+	ShareImage *news.Image // the SEO panel's share image, when chosen
+	Related    []news.Article
+	Preview    string // the status of a previewed article, shown in a banner
 
 	// home
 	Latest []news.Article
 	Groups []sectionGroup
 
 	// lists (section, author, archive)
+	Author   *authorView // an author's page
 	Articles []news.Article
 	Total    int
 	Pager    *pager
@@ -251,6 +256,7 @@ func writeBody(w http.ResponseWriter, r *http.Request, status int, contentType s
 // Arabic messages of the error pages.
 const (
 	msgNotFound    = "عذرًا، لم نجد الصفحة التي تبحث عنها. ربما نُقلت أو حُذفت، أو أن الرابط غير صحيح."
+	msgGone        = "حُذف هذا المقال من الموقع ولم يعد متاحًا."
 	msgBadRequest  = "الطلب غير صالح. تحقّق من الرابط وحاول مرة أخرى."
 	msgUnavailable = "الموقع غير متاح مؤقتًا. نرجو المحاولة بعد قليل."
 	msgBusy        = "الموقع مشغول الآن بعدد كبير من القرّاء. أعد تحميل الصفحة بعد ثوانٍ."
@@ -260,6 +266,7 @@ const (
 var errorTitles = map[int]string{
 	http.StatusBadRequest:          "طلب غير صالح",
 	http.StatusNotFound:            "الصفحة غير موجودة",
+	http.StatusGone:                "المقال محذوف",
 	http.StatusServiceUnavailable:  "الموقع غير متاح مؤقتًا",
 	http.StatusInternalServerError: "خطأ في الخادم",
 }
@@ -271,6 +278,8 @@ func (s *Site) renderError(w http.ResponseWriter, r *http.Request, status int, e
 	switch status {
 	case http.StatusNotFound:
 		msg = msgNotFound
+	case http.StatusGone:
+		msg = msgGone
 	case http.StatusBadRequest:
 		msg = msgBadRequest
 	case http.StatusServiceUnavailable:
@@ -312,4 +321,14 @@ func (s *Site) storeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		s.renderError(w, r, http.StatusInternalServerError, err)
 	}
+}
+
+// linkHost is how an author's link is shown: its host and path, without
+// the scheme and "www.".
+func linkHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return strings.TrimPrefix(u.Host, "www.") + strings.TrimSuffix(u.EscapedPath(), "/")
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -302,8 +303,8 @@ func (s *Site) addHeadMeta(name string, p *page) {
 func (s *Site) articleSocial(p *page, a *news.Article) *socialMeta {
 	m := &socialMeta{
 		Type:        "article",
-		Title:       a.Title,
-		Description: p.Description,
+		Title:       cmp.Or(a.SEO.SocialTitle, a.SEO.Title, a.Title),
+		Description: cmp.Or(a.SEO.SocialDescription, p.Description),
 		URL:         p.Canonical,
 		Card:        "summary",
 		Published:   feed.W3CTime(a.PublishedAt),
@@ -316,10 +317,14 @@ func (s *Site) articleSocial(p *page, a *news.Article) *socialMeta {
 	for _, au := range a.Authors {
 		m.Authors = append(m.Authors, s.canonical(news.AuthorPath(au.Slug)))
 	}
-	if a.Image != nil {
-		if u := feed.AbsURL(s.opts.BaseURL, a.Image.URL); u != "" {
-			m.Image = &socialImage{URL: u, Type: feed.ImageType(u), Alt: a.Image.Alt, Width: a.Image.Width, Height: a.Image.Height}
-			if a.Image.Width <= 0 || a.Image.Height <= 0 {
+	img := a.Image
+	if p.ShareImage != nil {
+		img = p.ShareImage
+	}
+	if img != nil {
+		if u := feed.AbsURL(s.opts.BaseURL, img.URL); u != "" {
+			m.Image = &socialImage{URL: u, Type: feed.ImageType(u), Alt: img.Alt, Width: img.Width, Height: img.Height}
+			if img.Width <= 0 || img.Height <= 0 {
 				m.Image.Width, m.Image.Height = 0, 0
 			}
 			m.Card = "summary_large_image"
@@ -336,7 +341,7 @@ type ldArticle struct {
 	URL              string    `json:"url"`
 	Headline         string    `json:"headline"`
 	Description      string    `json:"description,omitempty"`
-	Image            []string  `json:"image,omitempty"`
+	Image            []any     `json:"image,omitempty"` // URLs, or an ImageObject with its credit
 	DatePublished    string    `json:"datePublished"`
 	DateModified     string    `json:"dateModified"`
 	Author           []ldAgent `json:"author"`
@@ -360,8 +365,12 @@ type ldAgent struct {
 }
 
 type ldImage struct {
-	Type string `json:"@type"`
-	URL  string `json:"url"`
+	Type       string `json:"@type"`
+	URL        string `json:"url"`
+	Caption    string `json:"caption,omitempty"`
+	CreditText string `json:"creditText,omitempty"`
+	Width      int    `json:"width,omitempty"`
+	Height     int    `json:"height,omitempty"`
 }
 
 // articleJSONLD is an article's NewsArticle object. It is marshalled by
@@ -385,9 +394,14 @@ func (s *Site) articleJSONLD(p *page, a *news.Article) template.JS {
 		InLanguage:       "ar",
 		Dateline:         a.Dateline,
 	}
-	if a.Image != nil {
-		if u := feed.AbsURL(s.opts.BaseURL, a.Image.URL); u != "" {
-			ld.Image = []string{u}
+	if img := a.Image; img != nil {
+		if u := feed.AbsURL(s.opts.BaseURL, img.URL); u != "" {
+			if img.Credit == "" && img.Caption == "" {
+				ld.Image = []any{u}
+			} else {
+				ld.Image = []any{ldImage{Type: "ImageObject", URL: u, Caption: img.Caption, CreditText: img.Credit,
+					Width: max(img.Width, 0), Height: max(img.Height, 0)}}
+			}
 		}
 	}
 	for _, au := range a.Authors {

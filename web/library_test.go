@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/jpeg"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"sahafa/news"
+	"sahafa/store/teststores"
+	"sahafa/web"
+)
+
+// The editor's SEO panel, photo credits, the trash and the author
+// directory, as readers and crawlers meet them.
+func TestEditorFieldsOnPublicPages(t *testing.T) { teststores.Each(t, testEditorFieldsOnPublicPages) }
+
+func testEditorFieldsOnPublicPages(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
+	ctx := context.Background()
+	m, err := f.store.SaveMedia(ctx, news.Media{Alt: "ميناء المدينة", Format: "jpeg", Width: 640, Height: 400},
+		[]news.MediaFile{{MediaVariant: news.MediaVariant{Width: 640, Height: 400, ContentType: "image/jpeg", Ext: "jpg"},
+			Data: jpegOf(t, 640, 400)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	share, err := f.store.SaveMedia(ctx, news.Media{Alt: "بطاقة المشاركة", Format: "jpeg", Width: 640, Height: 400},
+		[]news.MediaFile{{MediaVariant: news.MediaVariant{Width: 640, Height: 400, ContentType: "image/jpeg", Ext: "jpg"},
+			Data: jpegOf(t, 640, 400)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	old := f.byExt["t-talks"]
+	rec := news.ArticleRecord{Article: old}
+	rec.Image = &news.Image{URL: m.URL(m.Variants[0]), Width: 640, Height: 400, Alt: m.Alt, MediaID: m.ID,
+		Caption: "الميناء صباح اليوم", Credit: "تصوير: ليلى <b>حداد</b>"}
+	rec.SEO = news.SEO{Title: "المحادثات تُستأنف: ما الذي تغيّر؟", Description: "وصف لمحركات البحث <script>alert(1)</script>",
+		SocialTitle: "عاد الوفدان إلى الطاولة", SocialImageID: share.ID, Canonical: "https://partner.example/talks"}
+	if _, err := f.store.SaveArticles(ctx, []news.ArticleRecord{rec}); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Invalidate()
+	a, _ := f.store.Article(ctx, old.ID)
+	page := f.mustGet(a.Path(), http.StatusOK)
+	h := parseHead(t, page.body)
+	if !strings.Contains(page.body, "<title>المحادثات تُستأنف: ما الذي تغيّر؟ - ") {
+		t.Errorf("the SEO title is not the page's <title>:\n%s", excerpt(page.body))
+	}
+	if got := h.meta(t, "article", "description"); got != rec.SEO.Description {
+		t.Errorf("meta description %q", got)
+	}
+	if got := h.meta(t, "article", "og:title"); got != "عاد الوفدان إلى الطاولة" {
+		t.Errorf("og:title %q, want the social title", got)
+	}
+	if got := h.meta(t, "article", "og:description"); got != rec.SEO.Description {
+		t.Errorf("og:description %q, want the SEO description it falls back to", got)
+	}
+	if got := h.meta(t, "article", "og:image"); !strings.HasSuffix(got, share.URL(share.Variants[0])) {
+		t.Errorf("og:image %q, want the share image %s", got, share.URL(share.Variants[0]))
+	}
+	if h.canonical != "https://partner.example/talks" {
+		t.Errorf("canonical %q, want the override", h.canonical)
+	}
+	// The headline on the page stays the article's own.
+	contains(t, "article", page.body, "<h1 class=\"headline\">"+titleTalks+"</h1>",
+		`<span class="caption">الميناء صباح اليوم</span>`,
+		`<span class="credit"><bdi>تصوير: ليلى &lt;b&gt;حداد&lt;/b&gt;</bdi></span>`)
+	notContains(t, "article", page.body, "<script>alert(1)", "<b>حداد</b>")
+	ld := h.jsonLD(t, a.Path())
+	imgs, _ := ld["image"].([]any)
+	if len(imgs) != 1 {
+		t.Fatalf("JSON-LD image %v", ld["image"])
+	}
+	obj, _ := imgs[0].(map[string]any)
+	if str(obj["@type"]) != "ImageObject" || str(obj["creditText"]) != rec.Image.Credit || str(obj["caption"]) != rec.Image.Caption {
+		t.Errorf("JSON-LD image %v, want an ImageObject with the credit and caption", obj)
+	}
+
+	// Trashed: the article's address and an old one answer 410 Gone.
+	rec.Status = news.StatusUnpublished
+	rec.ID = old.ID
+	rec.OldPaths = []string{"/2024/05/talks-resume/"}
+	if _, err := f.store.SaveArticles(ctx, []news.ArticleRecord{rec}); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Invalidate()
+	f.mustGet(a.Path(), http.StatusNotFound)
+	if err := f.store.TrashArticle(ctx, old.ID, time.Now(), news.Event{Action: news.ActionTrash}); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Invalidate()
+	for _, p := range []string{a.Path(), "/2024/05/talks-resume/"} {
+		r := f.mustGet(p, http.StatusGone)
+		contains(t, "gone "+p, r.body, "حُذف هذا المقال")
+	}
+	f.mustGet("/world/2024/01/01/never-was", http.StatusNotFound)
+
+	// An author with a profile and a new address; the old address and a
+	// merged author's lead to the page.
+	au, err := f.store.AuthorBySlug(ctx, auYasser.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	au.Slug = "yasser-rashad-cairo"
+	au.Profile = news.AuthorProfile{Bio: "مراسل الشؤون العربية في القاهرة <img src=x onerror=alert(1)>", PhotoID: m.ID,
+		Links: []string{"https://x.com/yasser"}}
+	if _, err := f.store.SaveAuthor(ctx, au); err != nil {
+		t.Fatal(err)
+	}
+	mona, _ := f.store.AuthorBySlug(ctx, auMona.Slug)
+	if err := f.store.MergeAuthors(ctx, au.ID, mona.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Invalidate()
+	for _, p := range []string{"/author/" + auYasser.Slug + "/", "/author/" + auMona.Slug + "/?page=2"} {
+		r := f.get(p)
+		if r.status != http.StatusMovedPermanently || !strings.HasPrefix(r.header.Get("Location"), "/author/yasser-rashad-cairo/") {
+			t.Errorf("GET %s: %d to %q, want 301 to the author's page", p, r.status, r.header.Get("Location"))
+		}
+	}
+	r := f.mustGet("/author/yasser-rashad-cairo/", http.StatusOK)
+	contains(t, "author page", r.body, `class="author-card"`, "مراسل الشؤون العربية في القاهرة &lt;img",
+		`href="https://x.com/yasser"`, `class="author-photo" src="/media/`)
+	notContains(t, "author page", r.body, "<img src=x")
+	if got := parseHead(t, r.body).meta(t, "author page", "description"); !strings.HasPrefix(got, "مراسل الشؤون العربية") {
+		t.Errorf("the author page's description %q, want the bio", got)
+	}
+}
+
+func jpegOf(t *testing.T, w, h int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	if err := jpeg.Encode(&b, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
