@@ -591,7 +591,7 @@ func (s *Service) History(ctx context.Context, u news.User, id int64) ([]news.Ev
 	return evs, revs, err
 }
 
-// errInTrash refuses to change an article in the trash.
-func errInTrash() error {
-	return news.Errorf(news.ECONFLICT, "المقال في سلة المحذوفات؛ أعده منها أولًا")
-}
+// ErrInTrash refuses to change an article in the trash (ECONFLICT).
+var ErrInTrash = news.Errorf(news.ECONFLICT, "المقال في سلة المحذوفات؛ أعده منها أولًا")
+
+func errInTrash() error { return ErrInTrash }

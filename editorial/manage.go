@@ -448,11 +448,28 @@ func (s *Service) Wake() {
 // another server are noticed within it.
 const schedulerPoll = 30 * time.Second
 
+// trashSweep is how often the scheduler empties the trash of what has
+// been there longer than news.TrashRetention.
+const trashSweep = time.Hour
+
 // RunScheduler publishes scheduled articles at their time until ctx ends.
 // It sleeps until the next scheduled time (at most schedulerPoll), and
 // wakes early when this server schedules an article.
 func (s *Service) RunScheduler(ctx context.Context) {
+	var purged time.Time
 	for {
+		// The trash is emptied of what is past its 30 days once an hour.
+		if now := s.opts.Now(); now.Sub(purged) >= trashSweep {
+			purged = now
+			if n, err := s.PurgeDue(ctx); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				s.opts.Logger.Warn("scheduler: emptying the trash", "err", err)
+			} else if n > 0 {
+				s.opts.Logger.Info("scheduler: deleted articles past their time in the trash", "articles", n)
+			}
+		}
 		if n, err := s.PublishDue(ctx); err != nil {
 			if ctx.Err() != nil {
 				return

@@ -124,6 +124,16 @@ func flash(r *request) string {
 		return "حُفظت الإعدادات."
 	case "user":
 		return "حُفظ المستخدم."
+	case "trashed":
+		return "نُقل المقال إلى سلة المحذوفات؛ يبقى فيها 30 يومًا ثم يُحذف نهائيًا، ورابطه يقول للزوار إنه حُذف."
+	case "untrashed":
+		return "أُعيد المقال من سلة المحذوفات."
+	case "purged":
+		return "حُذف المقال نهائيًا."
+	case "author":
+		return "حُفظ الكاتب."
+	case "merged":
+		return "دُمج الكاتبان: مقالات الكاتب المدموج صارت لهذا، ورابط صفحته يحوّل إلى هنا."
 	}
 	return ""
 }
@@ -141,7 +151,8 @@ func (h *Handler) browse(w http.ResponseWriter, r *request) {
 	f := listFilter(r)
 	f.Limit = browsePageSize
 	p := &page{Title: "المقالات", Active: "articles", Statuses: news.Statuses, StatusF: st, SectionF: f.Section,
-		Query: strings.TrimSpace(q.Get("q"))}
+		Query: strings.TrimSpace(q.Get("q")), Bulk: r.bulkResult(), Flash: flash(r),
+		BackURL: r.URL.RequestURI()}
 	var total int
 	if p.Query != "" {
 		res, err := h.opts.Editorial.Search(r.Context(), r.user, p.Query, st, (n-1)*20)
@@ -199,6 +210,11 @@ func (h *Handler) editorPage(r *request, p *page) error {
 		return err
 	}
 	p.Recent = recent.Media
+	if id, err := strconv.ParseInt(strings.TrimSpace(p.Input.ImageID), 10, 64); err == nil && id > 0 {
+		if m, err := h.opts.Store.Media(r.Context(), id); err == nil {
+			p.LeadThumb = &m
+		}
+	}
 	p.Active = "articles"
 	p.RichEditor = true
 	if p.Input.Body != "" {
@@ -240,6 +256,9 @@ func articleInput(r *request, id int64) editorial.ArticleInput {
 		ID: id, Version: v, Title: f("title"), Abstract: f("abstract"), Body: normalizeNewlines(f("body")),
 		BodyFormat: f("body_format"), Section: f("section"), Tags: f("tags"), Authors: f("authors"), Dateline: f("dateline"), Slug: f("slug"),
 		PublishAt: f("publish_at"), ImageID: f("image_id"), ImageAlt: f("image_alt"), Note: f("note"),
+		ImageCaption: f("image_caption"), ImageCredit: f("image_credit"),
+		SEOTitle: f("seo_title"), SEODescription: f("seo_description"), SocialTitle: f("social_title"),
+		SocialDescription: f("social_description"), SocialImageID: f("social_image_id"), Canonical: f("canonical"),
 	}
 }
 
@@ -272,6 +291,9 @@ func (h *Handler) saveArticle(w http.ResponseWriter, r *request) {
 	switch fe, isField := fieldErrors(err); {
 	case isField:
 		p.Errors, p.Alert = fe, "لم يُحفظ المقال: صحّح الحقول المعلَّمة أدناه. ما كتبته محفوظ في النموذج."
+	case errors.Is(err, editorial.ErrInTrash):
+		status = http.StatusConflict
+		p.Alert = news.ErrorMessage(err)
 	case news.ErrorCode(err) == news.ECONFLICT:
 		status = http.StatusConflict
 		p.Alert = "لم يُحفظ: عدّل شخص آخر هذا المقال بعد أن فتحته. نصك محفوظ في النموذج أدناه؛ افتح المقال في نافذة أخرى لترى التعديل، ثم انسخ ما تحتاجه واحفظ."

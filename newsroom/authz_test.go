@@ -191,6 +191,109 @@ var authzCases = []authzCase{
 		m := e.upload(actor)
 		return "POST", fmt.Sprintf("/newsroom/media/%d", m.ID), url.Values{"alt": {"وصفي الجديد " + actor}}
 	}},
+	{"trash own draft", everyone, func(e *env, actor string) (string, string, url.Values) {
+		return trashReq(e.articleIn(actor, news.StatusDraft, "مسودة للحذف "+actor))
+	}},
+	{"trash another's draft", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return trashReq(e.articleIn(otherWriter, news.StatusDraft, "مسودة غيري للحذف "+actor))
+	}},
+	{"trash own published article", writersUp, func(e *env, actor string) (string, string, url.Values) {
+		return trashReq(e.articleIn(actor, news.StatusPublished, "منشور لي للحذف "+actor))
+	}},
+	{"trash another's published article", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return trashReq(e.articleIn(otherWriter, news.StatusPublished, "منشور لغيري للحذف "+actor))
+	}},
+	{"take own draft out of the trash", everyone, func(e *env, actor string) (string, string, url.Values) {
+		a := e.trashed(actor, "مسودة في السلة "+actor)
+		return "POST", fmt.Sprintf("/newsroom/articles/%d/untrash", a.ID), url.Values{}
+	}},
+	{"take another's article out of the trash", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.trashed(otherWriter, "مسودة غيري في السلة "+actor)
+		return "POST", fmt.Sprintf("/newsroom/articles/%d/untrash", a.ID), url.Values{}
+	}},
+	{"delete own trashed article for good", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.trashed(actor, "مسودة للحذف النهائي "+actor)
+		return "POST", fmt.Sprintf("/newsroom/articles/%d/purge", a.ID), url.Values{}
+	}},
+	{"open the trash", everyone, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", "/newsroom/trash/", nil
+	}},
+	{"bulk: add a tag to own draft", everyone, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn(actor, news.StatusDraft, "مسودة للوسم "+actor)
+		return bulkReq("tag", url.Values{"bulk_tag": {"وسم جماعي"}}, a)
+	}},
+	{"bulk: publish own draft", writersUp, func(e *env, actor string) (string, string, url.Values) {
+		return bulkReq("publish", nil, e.articleIn(actor, news.StatusDraft, "مسودة للنشر الجماعي "+actor))
+	}},
+	{"bulk: unpublish another's articles", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return bulkReq("unpublish", nil, e.articleIn(otherWriter, news.StatusPublished, "منشور أول "+actor),
+			e.articleIn(otherWriter, news.StatusPublished, "منشور ثان "+actor))
+	}},
+	{"bulk: move another's article to a section", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return bulkReq("section", url.Values{"bulk_section": {"sport"}}, e.articleIn(otherWriter, news.StatusDraft, "للنقل "+actor))
+	}},
+	{"bulk: trash another's drafts", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return bulkReq("trash", nil, e.articleIn(otherWriter, news.StatusDraft, "مسودة أولى "+actor),
+			e.articleIn(otherWriter, news.StatusReview, "مسودة ثانية "+actor))
+	}},
+	{"bulk: delete trashed articles for good", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return bulkReq("purge", nil, e.trashed(actor, "سلة أولى "+actor), e.trashed(otherWriter, "سلة ثانية "+actor))
+	}},
+	{"open the author directory", everyone, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", "/newsroom/authors/?q=" + url.QueryEscape("الكاتبة"), nil
+	}},
+	{"edit an author's profile", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		au := e.author(e.users[otherWriter].Name)
+		return "POST", fmt.Sprintf("/newsroom/authors/%d", au.ID), url.Values{"name": {au.Name}, "slug": {au.Slug},
+			"bio": {"كاتبة في قسم العالم، من " + actor}, "links": {"https://example.org/nadia"}}
+	}},
+	{"merge two authors", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		into := e.author(e.users[otherWriter].Name)
+		a := e.articleIn(otherWriter, news.StatusDraft, "بتوقيع آخر "+actor)
+		in := e.ed.InputFrom(a)
+		in.Authors = "نادية - مراسلة " + actor
+		if _, err := e.ed.Save(context.Background(), e.users["editor"], in); err != nil {
+			e.t.Fatal(err)
+		}
+		from := e.author(in.Authors)
+		return "POST", fmt.Sprintf("/newsroom/authors/%d/merge", into.ID), url.Values{"from": {fmt.Sprint(from.ID)}}
+	}},
+}
+
+func trashReq(a news.Article) (string, string, url.Values) {
+	return "POST", fmt.Sprintf("/newsroom/articles/%d/trash", a.ID), url.Values{"version": {fmt.Sprint(a.Version)}}
+}
+
+func bulkReq(action string, extra url.Values, list ...news.Article) (string, string, url.Values) {
+	form := url.Values{"bulk_action": {action}, "back": {"/newsroom/articles/"}}
+	for k, v := range extra {
+		form[k] = v
+	}
+	for _, a := range list {
+		form.Add("ids", fmt.Sprint(a.ID))
+	}
+	return "POST", "/newsroom/articles/bulk", form
+}
+
+// trashed is a draft by owner, in the trash.
+func (e *env) trashed(owner, title string) news.Article {
+	e.t.Helper()
+	a := e.articleIn(owner, news.StatusDraft, title)
+	a, err := e.ed.Trash(context.Background(), e.users[owner], a.ID, a.Version)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// author finds the directory's author of a byline name.
+func (e *env) author(name string) news.Author {
+	e.t.Helper()
+	list, _, err := e.store.Authors(context.Background(), news.AuthorFilter{Query: name, Limit: 5})
+	if err != nil || len(list) == 0 {
+		e.t.Fatalf("author %q: %v, %v", name, list, err)
+	}
+	return list[0].Author
 }
 
 func workflowReq(e *env, a news.Article, action, note string) (string, string, url.Values) {
@@ -219,8 +322,17 @@ func (e *env) snapshot() string {
 	for _, a := range list {
 		revs, _ := e.store.Revisions(ctx, a.ID)
 		evs, _ := e.store.Events(ctx, a.ID)
-		fmt.Fprintf(&b, "article %d v%d %s %q %q %s %s %d revisions %d events\n", a.ID, a.Version,
-			a.Status, a.Title, a.Body, a.PublishedAt, a.UpdatedAt, len(revs), len(evs))
+		full, _ := e.store.EditorialArticle(ctx, a.ID)
+		var tags []string
+		for _, t := range full.Tags {
+			tags = append(tags, t.Name)
+		}
+		fmt.Fprintf(&b, "article %d v%d %s %q %q %s %s %d revisions %d events deleted %s section %s tags %v\n", a.ID, a.Version,
+			a.Status, a.Title, a.Body, a.PublishedAt, a.UpdatedAt, len(revs), len(evs), full.DeletedAt, full.Section.Slug, tags)
+	}
+	authors, _, _ := e.store.Authors(ctx, news.AuthorFilter{Limit: 1000})
+	for _, au := range authors {
+		fmt.Fprintf(&b, "author %d %s %s %+v %d\n", au.ID, au.Slug, au.Name, au.Profile, au.Articles)
 	}
 	secs, _ := e.store.Sections(ctx)
 	for _, s := range secs {

@@ -180,6 +180,7 @@ func (h *Handler) routes() {
 	m.Handle("GET /newsroom/account", h.auth(h.account))
 	m.Handle("POST /newsroom/account/password", h.auth(h.changePassword))
 	m.Handle("POST /newsroom/account/sessions", h.auth(h.signOutEverywhere))
+	h.libraryRoutes()
 	m.HandleFunc("/newsroom/", func(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, nil, http.StatusNotFound, "الصفحة غير موجودة في غرفة الأخبار.")
 	})

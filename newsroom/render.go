@@ -18,7 +18,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -48,6 +48,8 @@ func (h *Handler) funcs() template.FuncMap {
 			return m.URL(m.Variants[0])
 		},
 		"add": func(a, b int) int { return a + b },
+		// atLeast: the user's role is role or above (an editor, an admin).
+		"atLeast": func(u *news.User, role string) bool { return u != nil && u.Role.AtLeast(news.Role(role)) },
 		"wf": func(csrf string, a *news.Article) map[string]any {
 			return map[string]any{"CSRF": csrf, "Version": a.Version}
 		},
@@ -111,7 +113,8 @@ type page struct {
 	Revisions []news.Revision
 	Compare   *editorial.Comparison
 	Preview   template.HTML
-	// RichEditor loads the rich-text editor's script on the page.
+	// RichEditor loads the rich-text editor's script on the page (the
+	// editor, and the library picker of the author page).
 	RichEditor bool
 	// Autosaved is the time of the user's autosave holding work the
 	// article lacks (offered to restore); Editors are the others who
@@ -130,6 +133,17 @@ type page struct {
 	Form      map[string]string
 	Sessions  []news.Session
 	Current   int64
+
+	// the trash, bulk actions and the author directory
+	Bulk       *bulkView
+	Authors    []news.AuthorStats
+	Author     *news.Author
+	Duplicates bool
+	Total      int
+	BackURL    string // where a bulk action returns
+	Trash      bool   // the list is the trash
+	// LeadThumb is the editor's lead image, shown beside its number.
+	LeadThumb *news.Media
 }
 
 type pager struct {

@@ -67,6 +67,23 @@ func testXSSInEveryField(t *testing.T, open teststores.OpenFunc) {
 		"image_id":   {fmt.Sprint(mediaID)},
 		"image_alt":  {"صورة رئيسية " + payload(2)},
 		"publish_at": {""},
+		// the SEO and sharing panel, the lead image's caption and credit
+		"seo_title":          {"بحث " + payload(1)},
+		"seo_description":    {"وصف " + payload(0)},
+		"social_title":       {"مشاركة " + payload(2)},
+		"social_description": {"وصف المشاركة " + payload(6)},
+		"social_image_id":    {fmt.Sprint(mediaID)},
+		"canonical":          {`https://example.org/x"><script>alert(12)</script>`},
+		"image_caption":      {"تعليق رئيسي " + payload(4)},
+		"image_credit":       {"وكالة " + payload(1)},
+	}
+	// A canonical URL that is not http(s) is refused.
+	for _, bad := range []string{`javascript:alert(13)`, `//example.org/x`, `data:text/html,<script>alert(14)</script>`} {
+		f := articleForm("رابط أصلي خطر", sampleBody)
+		f.Set("canonical", bad)
+		if r := admin.post("/newsroom/articles/new", f); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("canonical %q: status %d, want 422", bad, r.status)
+		}
 	}
 	// javascript: URLs in a body are refused outright, with the line.
 	for _, i := range []int{3, 4} {
@@ -113,6 +130,16 @@ func testXSSInEveryField(t *testing.T, open teststores.OpenFunc) {
 	mustSee(t, admin.workflow(ra, "publish", ""))
 	ra, _ = e.store.EditorialArticle(ctx, richID)
 
+	// An author's profile: bio and links (a javascript: link is refused).
+	au := e.author("كاتب " + payload(3))
+	if r := admin.post(fmt.Sprintf("/newsroom/authors/%d", au.ID), url.Values{"name": {au.Name}, "slug": {au.Slug},
+		"bio": {"نبذة " + payload(0)}, "links": {"javascript:alert(15)"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a javascript: link in a profile: status %d, want 422", r.status)
+	}
+	mustSee(t, admin.post(fmt.Sprintf("/newsroom/authors/%d", au.ID), url.Values{"name": {"كاتب " + payload(2)}, "slug": {au.Slug},
+		"bio": {"نبذة " + payload(0) + "\n" + payload(1)}, "photo_id": {fmt.Sprint(mediaID)},
+		"links": {`https://example.org/a"onmouseover="alert(16)`}}))
+
 	a, err = e.store.EditorialArticle(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +159,7 @@ func testXSSInEveryField(t *testing.T, open teststores.OpenFunc) {
 		"/newsroom/articles/?q=" + url.QueryEscape("عنوان "+payload(0)), "/newsroom/media/",
 		fmt.Sprintf("/newsroom/media/%d", mediaID), "/newsroom/sections/", "/newsroom/tags/", "/newsroom/users/",
 		"/newsroom/settings", "/newsroom/account", fmt.Sprintf("/newsroom/articles/%d", richID),
+		"/newsroom/authors/", fmt.Sprintf("/newsroom/authors/%d", au.ID), "/newsroom/trash/",
 	}
 	anon := e.anonymous()
 	for _, p := range pages {

@@ -14,6 +14,7 @@ import { startAutosave } from "./autosave.js";
 import { countWords, readingMinutes, titleHint } from "./counts.js";
 import { Direction } from "./direction.js";
 import { cleanPastedHTML } from "./paste.js";
+import { startPanels } from "./panels.js";
 
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
@@ -324,5 +325,10 @@ function start() {
   window.sahafaEditor = editor; // for the browser tests
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-else start();
+function boot() {
+  startPanels(upload);
+  start();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();

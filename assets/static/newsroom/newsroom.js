@@ -75,6 +75,15 @@
     });
   });
 
+  // "Select all" of a list's bulk actions.
+  document.querySelectorAll(".bulk-all").forEach(function (all) {
+    var table = all.closest("table");
+    all.hidden = false;
+    all.addEventListener("change", function () {
+      table.querySelectorAll('input[name="ids"]').forEach(function (c) { c.checked = all.checked; });
+    });
+  });
+
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (e) {
       if (!window.confirm(form.dataset.confirm)) { e.preventDefault(); }
