@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"sahafa/editorial"
 	"sahafa/news"
@@ -37,10 +39,19 @@ func (h *Handler) funcs() template.FuncMap {
 		},
 		"canEditMedia": func(u *news.User, owner int64) bool { return u != nil && editorial.CanEditMedia(*u, owner) },
 		"articlePath":  func(a news.Article) string { return a.Path() },
-		"num":          strconv.Itoa,
-		"kb":           func(n int) string { return strconv.Itoa((n+1023)/1024) + " ك.ب" },
-		"html":         func(s string) template.HTML { return template.HTML(s) }, // sanitized bodies and marked snippets only
-		"mediaURL":     func(m news.Media, v news.MediaVariant) string { return m.URL(v) },
+		// readablePath is an article's path as a search result shows it:
+		// decoded, its parts separated by ›.
+		"readablePath": func(a news.Article) string {
+			p, err := url.PathUnescape(a.Path())
+			if err != nil {
+				p = a.Path()
+			}
+			return strings.Join(strings.Split(strings.Trim(p, "/"), "/"), " › ")
+		},
+		"num":      strconv.Itoa,
+		"kb":       func(n int) string { return strconv.Itoa((n+1023)/1024) + " ك.ب" },
+		"html":     func(s string) template.HTML { return template.HTML(s) }, // sanitized bodies and marked snippets only
+		"mediaURL": func(m news.Media, v news.MediaVariant) string { return m.URL(v) },
 		"thumb": func(m news.Media) string {
 			if len(m.Variants) == 0 {
 				return ""
