@@ -98,7 +98,11 @@ func errBusy() error {
 // busy *news.LimitedError (503 with Retry-After); a request whose context
 // ends gets the context's error and no result, so that nothing the client
 // was not told about is stored.
-func (g *Gate) Process(ctx context.Context, r io.Reader, limits Limits) (*Processed, error) {
+func (g *Gate) Process(ctx context.Context, r io.Reader, limits Limits, cuts ...Cut) (*Processed, error) {
+	return g.process(ctx, r, limits, job{cuts: cuts})
+}
+
+func (g *Gate) process(ctx context.Context, r io.Reader, limits Limits, j job) (*Processed, error) {
 	refused := func() error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -122,7 +126,7 @@ func (g *Gate) Process(ctx context.Context, r io.Reader, limits Limits) (*Proces
 			g.mem.Release(held)
 		}
 	}()
-	p, err := processWith(r, limits, func(cost int64) error {
+	p, err := processWith(r, limits, j, func(cost int64) error {
 		mctx, cancel := context.WithTimeout(ctx, g.wait)
 		defer cancel()
 		if err := g.mem.Acquire(mctx, cost); err != nil {

@@ -65,7 +65,15 @@ type Variant struct {
 type Processed struct {
 	Format        string    // format of the upload as decoded: "jpeg", "png" or "webp"
 	Width, Height int       // of the source after EXIF orientation is applied
-	Variants      []Variant // ascending width; never empty on success
+	Variants      []Variant // ascending width; never empty on success (but with cropsOnly)
+	Crops         []Crop    // the cuts asked for, in their order
+}
+
+// job is what processing makes besides the checks: the variants (unless
+// cropsOnly) and the crops of cuts.
+type job struct {
+	cuts      []Cut
+	cropsOnly bool
 }
 
 // decoders are the only formats accepted. They are called directly rather
@@ -93,13 +101,13 @@ const (
 // with code news.EINVALID and an Arabic message fit to show the user;
 // a failure to read r is returned wrapped, as is.
 func Process(r io.Reader, limits Limits) (*Processed, error) {
-	return processWith(r, limits, nil)
+	return processWith(r, limits, job{}, nil)
 }
 
 // processWith is Process with admit, when not nil, called once the header is
 // read and before any pixel is allocated, with the memory the rest will
 // take (Gate uses it to wait for room); an error from it ends processing.
-func processWith(r io.Reader, limits Limits, admit func(cost int64) error) (*Processed, error) {
+func processWith(r io.Reader, limits Limits, j job, admit func(cost int64) error) (*Processed, error) {
 	limits = limits.withDefaults()
 	data, err := readCapped(r, limits.MaxBytes)
 	if err != nil {
@@ -138,11 +146,17 @@ func processWith(r io.Reader, limits Limits, admit func(cost int64) error) (*Pro
 	// variant, which is far smaller than the source.
 	top := applyOrientation(scaleFrom(src, plan.storedW, plan.storedH, limits.Workers), orient)
 	src = nil
-	variants, err := makeVariants(top, plan.uprightW, plan.uprightH, format == "jpeg" || top.Opaque(), limits.Workers)
-	if err != nil {
+	opaque := format == "jpeg" || top.Opaque()
+	out := &Processed{Format: format, Width: plan.uprightW, Height: plan.uprightH}
+	if out.Crops, err = makeCrops(top, j.cuts, opaque, limits.Workers); err != nil {
 		return nil, err
 	}
-	return &Processed{Format: format, Width: plan.uprightW, Height: plan.uprightH, Variants: variants}, nil
+	if !j.cropsOnly {
+		if out.Variants, err = makeVariants(top, plan.uprightW, plan.uprightH, opaque, limits.Workers); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // plan is the geometry of one upload: the upright size (after EXIF

@@ -102,6 +102,18 @@ type Media struct {
 	Width     int
 	Height    int
 	Variants  []MediaVariant // ascending width
+	// Framing and Crops: how the image is cut to each of CropRatios, and
+	// the stored sizes of each cut.
+	Framing Framing
+	Crops   []MediaCrop
+	// State is MediaPending from the upload until its variants are made
+	// (in the background, so that the editor does not wait), MediaFailed
+	// when they could not be; Problem then says why, in Arabic.
+	State   MediaState
+	Problem string
+	// DeletedAt is when the image was put in the trash; zero when it is
+	// not in it.
+	DeletedAt time.Time
 }
 
 // MediaVariant is one stored size of a Media.
@@ -123,7 +135,9 @@ type MediaFilter struct {
 	UserID int64
 	// Query keeps the images whose alt text, caption or credit contains
 	// it (the editor's picker searches the library).
-	Query  string
+	Query string
+	// Trash lists the images in the trash; without it they are left out.
+	Trash  bool
 	Limit  int
 	Offset int
 }
@@ -204,12 +218,14 @@ func (m Media) Narrowest() MediaVariant {
 
 // Default is the variant an <img src> names: the widest up to 1024 px, or
 // the narrowest when all are wider.
-func (m Media) Default() MediaVariant {
-	if len(m.Variants) == 0 {
+func (m Media) Default() MediaVariant { return defaultVariant(m.Variants) }
+
+func defaultVariant(vs []MediaVariant) MediaVariant {
+	if len(vs) == 0 {
 		return MediaVariant{}
 	}
-	best := m.Variants[0]
-	for _, v := range m.Variants {
+	best := vs[0]
+	for _, v := range vs {
 		if v.Width <= defaultMediaWidth && v.Width > best.Width {
 			best = v
 		}

@@ -389,6 +389,42 @@ type MediaStore interface {
 	UpdateMedia(ctx context.Context, m Media) error
 	// MediaFile returns the variant of the given width.
 	MediaFile(ctx context.Context, id int64, width int) (MediaFile, error)
+
+	// SaveUpload stores an upload as it came (State MediaPending, no
+	// variants yet) for the background to process, and returns it with
+	// its id.
+	SaveUpload(ctx context.Context, m Media, source []byte) (Media, error)
+	// PendingMedia returns up to limit ids of uploads still to process,
+	// oldest first.
+	PendingMedia(ctx context.Context, limit int) ([]int64, error)
+	// MediaSource returns the bytes of a pending upload.
+	MediaSource(ctx context.Context, id int64) ([]byte, error)
+	// FinishMedia stores what processing a pending upload made: its
+	// format, size, variants and crops (m.State MediaReady), or why it
+	// could not be processed (m.State MediaFailed, m.Problem); the
+	// uploaded bytes are dropped. An upload no longer pending (another
+	// server finished it) is ECONFLICT.
+	FinishMedia(ctx context.Context, m Media, files []MediaFile, crops []MediaCropFile) error
+	// SaveCrops replaces an image's framing and crops; the framing's
+	// version goes up by one, and with it the crops' URLs.
+	SaveCrops(ctx context.Context, id int64, f Framing, crops []MediaCropFile) (Media, error)
+	// MediaCropFile returns one size of one crop.
+	MediaCropFile(ctx context.Context, id int64, ratio string, width int) (MediaFile, error)
+	// MediaUse counts the articles that show an image, as their lead
+	// image or in their text (a scan of the articles: for a rare action).
+	MediaUse(ctx context.Context, id int64) (int, error)
+	// TrashMedia puts an image in the trash at at, or takes it out when
+	// at is zero.
+	TrashMedia(ctx context.Context, id int64, at time.Time) error
+	// PurgeMedia deletes the images of ids that were put in the trash at
+	// or before before, with their files, and returns how many.
+	PurgeMedia(ctx context.Context, ids []int64, before time.Time) (int, error)
+}
+
+// MediaCropFile is the bytes of one size of one crop.
+type MediaCropFile struct {
+	Ratio string
+	MediaFile
 }
 
 // ChangeWatcher is implemented by stores that can tell when content was

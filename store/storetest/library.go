@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +20,7 @@ var libraryTests = []struct {
 	{"MergeAuthors", testMergeAuthors},
 	{"SEOFields", testSEOFields},
 	{"Trash", testTrash},
+	{"MediaPipeline", testMediaPipeline},
 }
 
 // byline is a record of fixture key crediting the given authors.
@@ -303,5 +306,123 @@ func testTrash(t *testing.T, s news.Store) {
 	}
 	if gone, _ := s.Gone(ctx, oldPath); !gone {
 		t.Error("a purged article's address is no longer gone")
+	}
+}
+
+// testMediaPipeline: an upload waits, pending, for the background; its
+// processing is stored once (a second server's is refused); crops are
+// replaced with a new version; an image in use is counted; the trash
+// hides it from the library until it is restored or purged.
+func testMediaPipeline(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	up, err := s.SaveUpload(ctx, news.Media{Alt: "ميناء جدة الإسلامي", Credit: "واس", Format: "jpeg", Width: 3000, Height: 2000},
+		[]byte("the upload as it came"))
+	if err != nil || up.ID == 0 || up.State != news.MediaPending {
+		t.Fatalf("SaveUpload = %+v, %v", up, err)
+	}
+	_, err = s.SaveUpload(ctx, news.Media{Alt: "صورة", Format: "jpeg", Width: 1, Height: 1}, nil)
+	wantCode(t, "SaveUpload(empty)", err, news.EINVALID)
+	bad, _ := s.SaveUpload(ctx, news.Media{Alt: "صورة تالفة", Format: "jpeg", Width: 10, Height: 10}, []byte("broken"))
+	ids, err := s.PendingMedia(ctx, 10)
+	if err != nil || !slices.Equal(ids, []int64{up.ID, bad.ID}) {
+		t.Fatalf("PendingMedia = %v, %v", ids, err)
+	}
+	src, err := s.MediaSource(ctx, up.ID)
+	if err != nil || string(src) != "the upload as it came" {
+		t.Fatalf("MediaSource = %q, %v", src, err)
+	}
+	got, _ := s.Media(ctx, up.ID)
+	if got.State != news.MediaPending || len(got.Variants) != 0 || got.Ready() {
+		t.Errorf("a pending upload reads %+v", got)
+	}
+	files := []news.MediaFile{
+		{MediaVariant: news.MediaVariant{Width: 320, Height: 213, ContentType: "image/jpeg", Ext: "jpg"}, Data: []byte("v320")},
+		{MediaVariant: news.MediaVariant{Width: 2400, Height: 1600, ContentType: "image/jpeg", Ext: "jpg"}, Data: []byte("v2400")},
+	}
+	crops := []news.MediaCropFile{
+		{Ratio: "1x1", MediaFile: news.MediaFile{MediaVariant: news.MediaVariant{Width: 640, Height: 640, ContentType: "image/jpeg", Ext: "jpg"}, Data: []byte("sq640")}},
+		{Ratio: "16x9", MediaFile: news.MediaFile{MediaVariant: news.MediaVariant{Width: 1600, Height: 900, ContentType: "image/jpeg", Ext: "jpg"}, Data: []byte("w1600")}},
+		{Ratio: "16x9", MediaFile: news.MediaFile{MediaVariant: news.MediaVariant{Width: 320, Height: 180, ContentType: "image/jpeg", Ext: "jpg"}, Data: []byte("w320")}},
+	}
+	done := news.Media{ID: up.ID, State: news.MediaReady, Format: "jpeg", Width: 3000, Height: 2000}
+	if err := s.FinishMedia(ctx, done, files, crops); err != nil {
+		t.Fatalf("FinishMedia: %v", err)
+	}
+	wantCode(t, "FinishMedia(twice)", s.FinishMedia(ctx, done, files, crops), news.ECONFLICT)
+	if err := s.FinishMedia(ctx, news.Media{ID: bad.ID, State: news.MediaFailed, Problem: "الصورة تالفة أو ناقصة"}, nil, nil); err != nil {
+		t.Fatalf("FinishMedia(failed): %v", err)
+	}
+	if ids, _ := s.PendingMedia(ctx, 10); len(ids) != 0 {
+		t.Errorf("still pending: %v", ids)
+	}
+	if _, err := s.MediaSource(ctx, up.ID); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("the upload's bytes outlived its processing: %v", err)
+	}
+	got, _ = s.Media(ctx, up.ID)
+	wide, ok := got.Crop("16x9")
+	if !got.Ready() || len(got.Variants) != 2 || !ok || len(wide.Variants) != 2 || wide.Variants[0].Width != 320 ||
+		got.Alt != "ميناء جدة الإسلامي" || got.Credit != "واس" {
+		t.Errorf("the processed image reads %+v", got)
+	}
+	if f, err := s.MediaCropFile(ctx, up.ID, "16x9", 1600); err != nil || string(f.Data) != "w1600" || f.Height != 900 {
+		t.Errorf("MediaCropFile = %+v, %v", f.MediaVariant, err)
+	}
+	if failed, _ := s.Media(ctx, bad.ID); failed.State != news.MediaFailed || failed.Problem == "" {
+		t.Errorf("the failed upload reads %+v", failed)
+	}
+
+	// A new framing: new crops, version up.
+	focus := news.Point{X: 0.8, Y: 0.3}
+	f := news.Framing{Focus: &focus, Crops: map[string]news.Rect{"1x1": {X: 0.5, Y: 0, W: 0.5, H: 0.75}}}
+	m, err := s.SaveCrops(ctx, up.ID, f, crops[:1])
+	if err != nil || m.Framing.Version != 1 || m.Framing.FocusPoint() != focus || len(m.Crops) != 1 {
+		t.Fatalf("SaveCrops = %+v, %v", m.Framing, err)
+	}
+	if _, err := s.MediaCropFile(ctx, up.ID, "16x9", 1600); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("an old crop outlived the new framing: %v", err)
+	}
+	if m, _ := s.SaveCrops(ctx, up.ID, f, crops); m.Framing.Version != 2 || !strings.Contains(m.CropURL("16x9", m.Crops[1].Variants[0]), "?v=2") {
+		t.Errorf("the second framing: version %d", m.Framing.Version)
+	}
+	bad2 := news.Framing{Crops: map[string]news.Rect{"1x1": {X: 0.8, Y: 0, W: 0.5, H: 0.5}}}
+	_, err = s.SaveCrops(ctx, up.ID, bad2, nil)
+	wantCode(t, "SaveCrops(outside the image)", err, news.EINVALID)
+
+	// In use: as a lead image, and in a body.
+	rec := fixtureByKey("p1").record()
+	rec.Image = &news.Image{MediaID: up.ID, URL: got.URL(got.Variants[0]), Alt: "ميناء"}
+	saveOne(t, s, rec)
+	rec2 := fixtureByKey("p2").record()
+	rec2.Body = `<p>نص</p><figure><img src="/media/` + strconv.FormatInt(up.ID, 10) + `/320.jpg" alt="ميناء"></figure>`
+	saveOne(t, s, rec2)
+	rec3 := fixtureByKey("p3").record()
+	rec3.Body = `<p>صورة أخرى</p><img src="/media/` + strconv.FormatInt(up.ID, 10) + `0/320.jpg" alt="غيرها">`
+	saveOne(t, s, rec3)
+	if n, err := s.MediaUse(ctx, up.ID); err != nil || n != 2 {
+		t.Errorf("MediaUse = %d, %v; want 2 (not the article showing image %d0)", n, err, up.ID)
+	}
+
+	// The trash.
+	now := time.Now().UTC().Truncate(time.Second)
+	if err := s.TrashMedia(ctx, up.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "TrashMedia(unknown)", s.TrashMedia(ctx, 999999, now), news.ENOTFOUND)
+	lib, _ := s.MediaList(ctx, news.MediaFilter{Limit: 10})
+	trash, _ := s.MediaList(ctx, news.MediaFilter{Trash: true, Limit: 10})
+	if lib.Total != 1 || len(trash.Media) != 1 || trash.Media[0].ID != up.ID || !trash.Media[0].InTrash() {
+		t.Errorf("library %d, trash %+v", lib.Total, trash.Media)
+	}
+	if n, err := s.PurgeMedia(ctx, []int64{up.ID}, now.Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("PurgeMedia(an hour ago) = %d, %v", n, err)
+	}
+	if n, err := s.PurgeMedia(ctx, []int64{up.ID, bad.ID}, now); err != nil || n != 1 {
+		t.Errorf("PurgeMedia = %d, %v; want 1 (the other is not in the trash)", n, err)
+	}
+	if _, err := s.Media(ctx, up.ID); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("the purged image: %v", err)
+	}
+	if _, err := s.MediaFile(ctx, up.ID, 320); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("the purged image's file: %v", err)
 	}
 }
