@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sync/singleflight"
+
 	"sahafa/arabic"
 	"sahafa/fetch"
 	"sahafa/markup"
@@ -49,6 +51,11 @@ type Service struct {
 	uploadsMu sync.Mutex
 	uploads   map[int64]int // uploads in progress, by user
 
+	// mediaWake nudges the media worker after an upload; processing
+	// runs once per image at a time on this server, whoever asks.
+	mediaWake  chan struct{}
+	processing singleflight.Group
+
 	scheduled atomic.Int64 // articles the scheduler published, since start
 }
 
@@ -82,7 +89,8 @@ func New(store news.Store, pub *publish.Service, engine *search.Engine, opts Opt
 	if opts.Fetch == nil {
 		opts.Fetch = fetch.New(fetch.Options{MaxBytes: MaxUploadBytes})
 	}
-	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1), uploads: map[int64]int{}}
+	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1), uploads: map[int64]int{},
+		mediaWake: make(chan struct{}, 1)}
 }
 
 // Location is the newsroom's time zone.
@@ -229,6 +237,11 @@ func (s *Service) Save(ctx context.Context, u news.User, in ArticleInput) (news.
 		}
 	} else if !Can(u, ActCreate, nil) {
 		return news.Article{}, forbidden()
+	}
+	// Images uploaded a moment ago may still be processing: the saved
+	// article shows them with their sizes.
+	if err := s.awaitInputMedia(ctx, in); err != nil {
+		return news.Article{}, err
 	}
 	d, err := s.validate(ctx, u, in, cur)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -202,8 +203,27 @@ func testUploadChecksContent(t *testing.T, open teststores.OpenFunc) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Alt != "لوحة بالخط الكوفي" || m.Width != 900 || len(m.Variants) != 3 || m.Variants[2].Width != 900 {
+	// Stored at once from its header; its variants and crops follow.
+	if m.Alt != "لوحة بالخط الكوفي" || m.Width != 900 || m.State != news.MediaPending {
 		t.Errorf("uploaded %+v", m)
+	}
+	if m, err = f.ed.AwaitMedia(ctx, m.ID, time.Minute); err != nil || !m.Ready() || len(m.Variants) != 3 ||
+		m.Variants[2].Width != 900 || len(m.Crops) != len(news.CropRatios) {
+		t.Errorf("processed %+v, %v", m, err)
+	}
+	// A file whose header is fine and whose pixels are not: failed, with
+	// the reason, and refused as a lead image.
+	broken := append([]byte(nil), buf.Bytes()[:len(buf.Bytes())/2]...)
+	b, err := f.ed.Upload(ctx, u, bytes.NewReader(broken), "صورة مقطوعة", "", "")
+	if err != nil {
+		t.Fatalf("a truncated PNG was refused at the upload: %v", err)
+	}
+	if b, err = f.ed.AwaitMedia(ctx, b.ID, time.Minute); err != nil || b.State != news.MediaFailed || !strings.Contains(b.Problem, "تالفة") {
+		t.Errorf("a truncated PNG after processing: %+v, %v", b, err)
+	}
+	_, err = f.ed.Save(ctx, u, editorial.ArticleInput{Title: "معرض الخط", Section: "culture", Body: "نص المعرض.", ImageID: strconv.FormatInt(b.ID, 10)})
+	if fe, ok := err.(news.FieldErrors); !ok || !strings.Contains(fe["image"], "تعذّرت معالجة الصورة") {
+		t.Errorf("a failed image as the lead image: %v", err)
 	}
 	_, err = f.ed.Upload(ctx, u, strings.NewReader("<html><script>alert(1)</script></html>"), "صورة", "", "")
 	if fe, ok := err.(news.FieldErrors); !ok || !strings.Contains(fe["file"], "ليس صورة") {

@@ -63,6 +63,10 @@ func (s *Service) libraryImage(ctx context.Context, field, name string, errs new
 	if err != nil {
 		return news.Media{}, false, err
 	}
+	if m.State == news.MediaFailed {
+		errs.Add(name, fmt.Sprintf("تعذّرت معالجة الصورة #%d: %s", m.ID, m.Problem))
+		return news.Media{}, false, nil
+	}
 	return m, true, nil
 }
 

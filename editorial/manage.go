@@ -5,13 +5,11 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"sahafa/arabic"
-	"sahafa/media"
 	"sahafa/news"
 	"sahafa/publish"
 	"sahafa/search"
@@ -254,44 +252,6 @@ func nameAndSlug(name, slug, what string) (string, string, news.FieldErrors) {
 // MaxUploadBytes bounds one image upload.
 const MaxUploadBytes = 20 << 20
 
-// Upload checks an uploaded image by decoding it, stores its resized
-// variants and returns it. Alt text is required.
-func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, caption, credit string) (news.Media, error) {
-	if !Can(u, ActUploadMedia, nil) {
-		return news.Media{}, forbidden()
-	}
-	errs := news.FieldErrors{}
-	alt, caption, credit = oneLine(alt), oneLine(caption), oneLine(credit)
-	checkImageText(errs, "", alt, caption, credit)
-	var p *media.Processed
-	if r == nil {
-		errs.Add("file", "اختر صورة لرفعها")
-	} else {
-		if !s.startUpload(u.ID) {
-			return news.Media{}, &news.LimitedError{RetryAfter: 5 * time.Second, Message: fmt.Sprintf(
-				"لديك %d صور قيد الرفع الآن؛ انتظر حتى تكتمل ثم ارفع غيرها", s.opts.UploadsPerUser)}
-		}
-		defer s.endUpload(u.ID)
-		var err error
-		if p, err = s.opts.Images.Process(ctx, r, media.Limits{MaxBytes: MaxUploadBytes}); err != nil {
-			if news.ErrorCode(err) != news.EINVALID {
-				return news.Media{}, err
-			}
-			errs.Add("file", news.ErrorMessage(err))
-		}
-	}
-	if err := errs.Err(); err != nil {
-		return news.Media{}, err
-	}
-	files := make([]news.MediaFile, len(p.Variants))
-	for i, v := range p.Variants {
-		files[i] = news.MediaFile{MediaVariant: news.MediaVariant{Width: v.Width, Height: v.Height,
-			ContentType: v.ContentType, Ext: v.Ext}, Data: v.Data}
-	}
-	return s.store.SaveMedia(ctx, news.Media{CreatedAt: s.opts.Now(), UserID: u.ID, Alt: alt, Caption: caption,
-		Credit: credit, Format: p.Format, Width: p.Width, Height: p.Height}, files)
-}
-
 // FetchImage puts an image of another site into the library: what the
 // editor does with an image pasted from a web page. The fetch is bounded
 // (size, time, number at once) and never reaches this machine or its
@@ -468,6 +428,14 @@ func (s *Service) RunScheduler(ctx context.Context) {
 				s.opts.Logger.Warn("scheduler: emptying the trash", "err", err)
 			} else if n > 0 {
 				s.opts.Logger.Info("scheduler: deleted articles past their time in the trash", "articles", n)
+			}
+			if n, err := s.PurgeMediaDue(ctx); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				s.opts.Logger.Warn("scheduler: emptying the image trash", "err", err)
+			} else if n > 0 {
+				s.opts.Logger.Info("scheduler: deleted images past their time in the trash", "images", n)
 			}
 		}
 		if n, err := s.PublishDue(ctx); err != nil {

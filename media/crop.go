@@ -125,3 +125,12 @@ func (g *Gate) Recrop(ctx context.Context, r io.Reader, limits Limits, cuts []Cu
 	}
 	return p.Crops, nil
 }
+
+// ReadUpload reads an upload, at most limits.MaxBytes of it: more is
+// refused (EINVALID) without reading on, as is an empty one.
+func ReadUpload(r io.Reader, limits Limits) ([]byte, error) {
+	return readCapped(r, limits.withDefaults().MaxBytes)
+}
+
+// Budget is the memory budget of the gate's images: Inspect's MaxMemory.
+func (g *Gate) Budget() int64 { return g.memory }

@@ -2,6 +2,7 @@ package newsroom
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -28,11 +29,16 @@ type mediaJSON struct {
 	Thumb   string `json:"thumb"` // a small variant, for the picker
 	Width   int    `json:"width"`
 	Height  int    `json:"height"`
-	Status  string `json:"status"`
+	Status  string `json:"status"`            // ready, pending (being processed) or failed
+	Problem string `json:"problem,omitempty"` // why a failed image could not be processed
 }
 
 func toMediaJSON(m news.Media) mediaJSON {
-	out := mediaJSON{ID: m.ID, Alt: m.Alt, Caption: m.Caption, Credit: m.Credit, Width: m.Width, Height: m.Height, Status: "ready"}
+	out := mediaJSON{ID: m.ID, Alt: m.Alt, Caption: m.Caption, Credit: m.Credit, Width: m.Width, Height: m.Height,
+		Status: cmp.Or(string(m.State), "ready"), Problem: m.Problem}
+	// Still being processed: /media/{id} answers once it is.
+	out.Src = "/media/" + strconv.FormatInt(m.ID, 10)
+	out.Thumb = out.Src
 	if len(m.Variants) > 0 {
 		out.Src = m.URL(m.Default())
 		thumb := m.Variants[0]

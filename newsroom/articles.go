@@ -132,6 +132,14 @@ func flash(r *request) string {
 		return "حُذف المقال نهائيًا."
 	case "author":
 		return "حُفظ الكاتب."
+	case "media-trashed":
+		return "نُقلت الصورة إلى سلة المحذوفات؛ تبقى في المقالات التي تعرضها."
+	case "media-untrashed":
+		return "أُعيدت الصورة إلى المكتبة."
+	case "framed":
+		return "حُفظت النقطة المهمة وقُصّت الصورة من جديد."
+	case "media-purged":
+		return "حُذفت الصورة نهائيًا."
 	case "merged":
 		return "دُمج الكاتبان: مقالات الكاتب المدموج صارت لهذا، ورابط صفحته يحوّل إلى هنا."
 	}

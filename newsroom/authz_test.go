@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"sahafa/news"
 	"sahafa/store/teststores"
@@ -239,6 +240,28 @@ var authzCases = []authzCase{
 	{"bulk: delete trashed articles for good", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return bulkReq("purge", nil, e.trashed(actor, "سلة أولى "+actor), e.trashed(otherWriter, "سلة ثانية "+actor))
 	}},
+	{"set the focal point of own image", everyone, func(e *env, actor string) (string, string, url.Values) {
+		m := e.upload(actor)
+		return "POST", fmt.Sprintf("/newsroom/media/%d/framing", m.ID), url.Values{"focus_x": {"25"}, "focus_y": {"40"}}
+	}},
+	{"crop another's image", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		m := e.upload(otherWriter)
+		return "POST", fmt.Sprintf("/newsroom/media/%d/framing", m.ID), url.Values{"focus_x": {"50"}, "focus_y": {"50"},
+			"crop_1x1": {"0 0 50 50"}}
+	}},
+	{"trash own image", everyone, func(e *env, actor string) (string, string, url.Values) {
+		return "POST", fmt.Sprintf("/newsroom/media/%d/trash", e.upload(actor).ID), url.Values{}
+	}},
+	{"trash another's image", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "POST", fmt.Sprintf("/newsroom/media/%d/trash", e.upload(otherWriter).ID), url.Values{}
+	}},
+	{"delete a trashed image for good", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		m := e.upload(actor)
+		if err := e.ed.TrashMedia(context.Background(), e.users[actor], m.ID, true); err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", fmt.Sprintf("/newsroom/media/%d/purge", m.ID), url.Values{}
+	}},
 	{"open the author directory", everyone, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/authors/?q=" + url.QueryEscape("الكاتبة"), nil
 	}},
@@ -307,6 +330,9 @@ func (e *env) upload(key string) news.Media {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	if m, err = e.ed.AwaitMedia(context.Background(), m.ID, 30*time.Second); err != nil || !m.Ready() {
+		e.t.Fatalf("the upload was not processed: %+v, %v", m, err)
+	}
 	return m
 }
 
@@ -357,7 +383,11 @@ func (e *env) snapshot() string {
 	}
 	media, _ := e.store.MediaList(ctx, news.MediaFilter{Limit: 100})
 	for _, m := range media.Media {
-		fmt.Fprintf(&b, "media %d %s %s\n", m.ID, m.Alt, m.Caption)
+		fmt.Fprintf(&b, "media %d %s %s framing %+v v%d crops %d\n", m.ID, m.Alt, m.Caption, m.Framing.FocusPoint(), m.Framing.Version, len(m.Crops))
+	}
+	trashed, _ := e.store.MediaList(ctx, news.MediaFilter{Trash: true, Limit: 100})
+	for _, m := range trashed.Media {
+		fmt.Fprintf(&b, "trashed media %d %s\n", m.ID, m.DeletedAt)
 	}
 	for _, u := range users {
 		ids := []int64{0}

@@ -68,12 +68,18 @@ func newEnv(t testing.TB, open teststores.OpenFunc) *env {
 		t.Fatal(err)
 	}
 	e.site, err = web.New(st, web.Options{Logger: logger, Assets: static, Search: engine,
-		Mounts: []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}})
+		Mounts: []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}},
+		AwaitMedia: func(ctx context.Context, id int64) (news.Media, error) { return e.ed.AwaitMedia(ctx, id, 20*time.Second) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.srv = httptest.NewServer(e.site)
 	t.Cleanup(e.srv.Close)
+	// Uploads are processed in the background, as by the server.
+	bg, stop := context.WithCancel(context.Background())
+	mediaDone := make(chan struct{})
+	go func() { e.ed.RunMedia(bg); close(mediaDone) }()
+	t.Cleanup(func() { stop(); <-mediaDone })
 	ctx := context.Background()
 	for _, u := range []struct{ key, role, name string }{
 		{"contributor", "contributor", "سلمى المساهمة"}, {"writer", "writer", "كريم الكاتب"},

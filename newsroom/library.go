@@ -25,6 +25,10 @@ func (h *Handler) libraryRoutes() {
 	m.Handle("GET /newsroom/authors/{id}", h.auth(h.authorPage))
 	m.Handle("POST /newsroom/authors/{id}", h.auth(h.saveAuthor))
 	m.Handle("POST /newsroom/authors/{id}/merge", h.auth(h.mergeAuthor))
+	m.Handle("POST /newsroom/media/{id}/framing", h.auth(h.reframe))
+	m.Handle("POST /newsroom/media/{id}/trash", h.auth(h.mediaTrash("trashed")))
+	m.Handle("POST /newsroom/media/{id}/untrash", h.auth(h.mediaTrash("untrashed")))
+	m.Handle("POST /newsroom/media/{id}/purge", h.auth(h.mediaTrash("purged")))
 }
 
 func (h *Handler) trashArticle(w http.ResponseWriter, r *request) {

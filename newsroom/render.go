@@ -54,10 +54,19 @@ func (h *Handler) funcs() template.FuncMap {
 		"mediaURL": func(m news.Media, v news.MediaVariant) string { return m.URL(v) },
 		"thumb": func(m news.Media) string {
 			if len(m.Variants) == 0 {
-				return ""
+				return "/media/" + strconv.FormatInt(m.ID, 10) // answers once processed
 			}
 			return m.URL(m.Variants[0])
 		},
+		// cropURL is the default size of an image's crop to a ratio, ""
+		// when it has none.
+		"cropURL": func(m news.Media, ratio string) string {
+			if c, ok := m.Crop(ratio); ok {
+				return m.CropURL(ratio, c.Default())
+			}
+			return ""
+		},
+		"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) },
 		"add": func(a, b int) int { return a + b },
 		// atLeast: the user's role is role or above (an editor, an admin).
 		"atLeast": func(u *news.User, role string) bool { return u != nil && u.Role.AtLeast(news.Role(role)) },
@@ -155,6 +164,7 @@ type page struct {
 	Trash      bool   // the list is the trash
 	// LeadThumb is the editor's lead image, shown beside its number.
 	LeadThumb *news.Media
+	Ratios    []news.Ratio // the crops an image is cut to
 }
 
 type pager struct {

@@ -232,10 +232,24 @@ func Export(ctx context.Context, store news.Store, w io.Writer) (Counts, error) 
 	return c, bw.Flush()
 }
 
+// exportMedia writes the library, the trash's images too. An upload not
+// processed yet (or that failed) has no files to write and is left out.
 func exportMedia(ctx context.Context, store news.Store, put func(any) error) (int, error) {
 	n := 0
+	for _, trash := range []bool{false, true} {
+		k, err := exportMediaList(ctx, store, put, trash)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func exportMediaList(ctx context.Context, store news.Store, put func(any) error, trash bool) (int, error) {
+	n := 0
 	for offset := 0; ; offset += news.MaxListLimit {
-		page, err := store.MediaList(ctx, news.MediaFilter{Limit: news.MaxListLimit, Offset: offset})
+		page, err := store.MediaList(ctx, news.MediaFilter{Limit: news.MaxListLimit, Offset: offset, Trash: trash})
 		if err != nil {
 			return n, err
 		}
@@ -243,6 +257,9 @@ func exportMedia(ctx context.Context, store news.Store, put func(any) error) (in
 			return n, nil
 		}
 		for _, m := range page.Media {
+			if len(m.Variants) == 0 {
+				continue
+			}
 			rec := &media{ID: m.ID, CreatedAt: m.CreatedAt, UserID: m.UserID, Alt: m.Alt, Caption: m.Caption,
 				Credit: m.Credit, Format: m.Format, Width: m.Width, Height: m.Height}
 			for _, v := range m.Variants {

@@ -187,10 +187,14 @@ func (s *Site) handleAuthor(w http.ResponseWriter, r *http.Request) {
 	desc := cmp.Or(au.Profile.Bio, "مقالات "+au.Name+" في "+s.cfg(ctx).SiteName)
 	view := &authorView{Author: au, Links: au.Profile.Links}
 	if id := au.Profile.PhotoID; id != 0 {
-		if m, err := s.store.Media(ctx, id); err == nil {
+		if m, err := s.store.Media(ctx, id); err == nil && len(m.Variants) > 0 {
 			v := m.Narrowest()
 			view.Photo = &news.Image{MediaID: m.ID, URL: m.URL(v), Width: v.Width, Height: v.Height, Alt: au.Name}
-		} else if news.ErrorCode(err) != news.ENOTFOUND {
+			if c, ok := m.Crop("1x1"); ok {
+				v = c.Variants[0]
+				view.Photo.URL, view.Photo.Width, view.Photo.Height = m.CropURL("1x1", v), v.Width, v.Height
+			}
+		} else if err != nil && news.ErrorCode(err) != news.ENOTFOUND {
 			s.storeError(w, r, err)
 			return
 		}
@@ -304,17 +308,47 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
 		Article:     a,
 	}
+	// The lead image as the library frames it: its wide crop, which also
+	// makes the share card, unless the SEO panel chose another image.
+	if a.Image != nil && a.Image.MediaID != 0 {
+		m, err := s.mediaOrNone(r, a.Image.MediaID)
+		if err != nil {
+			return nil, err
+		}
+		if c, ok := m.Crop(leadRatio); ok {
+			v := c.Default()
+			p.LeadCrop = &news.Image{MediaID: m.ID, URL: m.CropURL(leadRatio, v), Srcset: m.CropSrcset(c), Width: v.Width, Height: v.Height}
+			big := c.Largest()
+			p.ShareImage = &news.Image{MediaID: m.ID, URL: m.CropURL(leadRatio, big), Width: big.Width, Height: big.Height, Alt: a.Image.Alt}
+		}
+	}
 	if id := a.SEO.SocialImageID; id != 0 {
-		m, err := s.store.Media(r.Context(), id)
-		switch {
-		case err == nil:
+		m, err := s.mediaOrNone(r, id)
+		if err != nil {
+			return nil, err
+		}
+		if len(m.Variants) > 0 {
 			v := m.Default()
 			p.ShareImage = &news.Image{MediaID: m.ID, URL: m.URL(v), Width: v.Width, Height: v.Height, Alt: m.Alt}
-		case news.ErrorCode(err) != news.ENOTFOUND: // a deleted image: the lead image then
-			return nil, err
+			if c, ok := m.Crop(leadRatio); ok {
+				big := c.Largest()
+				p.ShareImage.URL, p.ShareImage.Width, p.ShareImage.Height = m.CropURL(leadRatio, big), big.Width, big.Height
+			}
 		}
 	}
 	return p, nil
+}
+
+// leadRatio is the crop article pages and share cards show.
+const leadRatio = "16x9"
+
+// mediaOrNone returns a library image, or a zero one when it was deleted.
+func (s *Site) mediaOrNone(r *http.Request, id int64) (news.Media, error) {
+	m, err := s.store.Media(r.Context(), id)
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		return news.Media{}, nil
+	}
+	return m, err
 }
 
 // Preview renders an article in any status as readers will see it once

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/jpeg"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,4 +144,56 @@ func jpegOf(t *testing.T, w, h int) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestLeadImageCrops: an article's lead image is shown as the library's
+// wide crop, which also makes the share card; an old image without crops
+// is shown whole.
+func TestLeadImageCrops(t *testing.T) { teststores.Each(t, testLeadImageCrops) }
+
+func testLeadImageCrops(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
+	ctx := context.Background()
+	up, err := f.store.SaveUpload(ctx, news.Media{Alt: "السوق القديم", Format: "jpeg", Width: 1600, Height: 1067}, []byte("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := func(w, h int) news.MediaFile {
+		return news.MediaFile{MediaVariant: news.MediaVariant{Width: w, Height: h, ContentType: "image/jpeg", Ext: "jpg"}, Data: jpegOf(t, w, h)}
+	}
+	crops := []news.MediaCropFile{{Ratio: "16x9", MediaFile: file(640, 360)}, {Ratio: "16x9", MediaFile: file(1600, 900)},
+		{Ratio: "1x1", MediaFile: file(320, 320)}}
+	if err := f.store.FinishMedia(ctx, news.Media{ID: up.ID, State: news.MediaReady, Format: "jpeg", Width: 1600, Height: 1067},
+		[]news.MediaFile{file(640, 427), file(1600, 1067)}, crops); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := f.store.Media(ctx, up.ID)
+	old := f.byExt["t-apple"]
+	rec := news.ArticleRecord{Article: old}
+	rec.Image = &news.Image{MediaID: m.ID, URL: m.URL(m.Default()), Srcset: m.Srcset(), Width: 640, Height: 427, Alt: m.Alt}
+	if _, err := f.store.SaveArticles(ctx, []news.ArticleRecord{rec}); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Invalidate()
+	a, _ := f.store.Article(ctx, old.ID)
+	page := f.mustGet(a.Path(), http.StatusOK)
+	id := strconv.FormatInt(m.ID, 10)
+	contains(t, "article", page.body, `<img src="/media/`+id+`/16x9/640.jpg?v=0" srcset="/media/`+id+`/16x9/640.jpg?v=0 640w, /media/`+id+`/16x9/1600.jpg?v=0 1600w"`,
+		`width="640" height="360"`)
+	if got := parseHead(t, page.body).meta(t, "article", "og:image"); got != testBase+"/media/"+id+"/16x9/1600.jpg?v=0" {
+		t.Errorf("og:image %q, want the wide crop", got)
+	}
+	// The crop file itself; an old version of its URL goes to the current one.
+	r := f.mustGet("/media/"+id+"/16x9/1600.jpg?v=0", http.StatusOK)
+	if r.header.Get("Content-Type") != "image/jpeg" || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("crop file headers %v", r.header)
+	}
+	if _, err := f.store.SaveCrops(ctx, m.ID, news.Framing{}, crops); err != nil {
+		t.Fatal(err)
+	}
+	r = f.get("/media/" + id + "/16x9/1600.jpg?v=0")
+	if r.status != http.StatusFound || r.header.Get("Location") != "/media/"+id+"/16x9/640.jpg?v=1" {
+		t.Errorf("an old crop URL: %d to %q", r.status, r.header.Get("Location"))
+	}
+	f.mustGet("/media/"+id+"/4x5/320.jpg?v=1", http.StatusNotFound)
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sahafa/news"
 )
 
 // serveMedia serves /media/{id}/{width}.{ext}: one stored variant of an
@@ -28,14 +30,17 @@ func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if file == "" {
-		m, err := s.store.Media(ctx, id)
-		if err != nil {
-			s.storeError(w, r, err)
+		m, ok := s.readyMedia(w, r, id)
+		if !ok {
 			return
 		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		http.Redirect(w, r, m.URL(m.Default()), http.StatusFound)
 		return
+	}
+	ratio, file, isCrop := strings.Cut(file, "/")
+	if !isCrop {
+		file = ratio
 	}
 	name, ext, ok := strings.Cut(file, ".")
 	width, err := strconv.Atoi(name)
@@ -43,8 +48,30 @@ func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, nil)
 		return
 	}
-	f, err := s.store.MediaFile(ctx, id, width)
-	if err != nil {
+	var f news.MediaFile
+	if isCrop {
+		// /media/{id}/{ratio}/{width}.{ext}?v={framing version}: a crop
+		// drawn again has a new version; an old one goes to the new cut.
+		m, err := s.store.Media(ctx, id)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		if v := r.URL.Query().Get("v"); v != strconv.Itoa(m.Framing.Version) {
+			if c, ok := m.Crop(ratio); ok {
+				w.Header().Set("Cache-Control", "public, max-age=300")
+				http.Redirect(w, r, m.CropURL(ratio, c.Default()), http.StatusFound)
+				return
+			}
+			s.renderError(w, r, http.StatusNotFound, nil)
+			return
+		}
+		f, err = s.store.MediaCropFile(ctx, id, ratio, width)
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+	} else if f, err = s.store.MediaFile(ctx, id, width); err != nil {
 		s.storeError(w, r, err)
 		return
 	}
@@ -57,6 +84,31 @@ func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("ETag", `"m`+strconv.FormatInt(id, 10)+"-"+strconv.Itoa(width)+`"`)
+	tag := strconv.FormatInt(id, 10) + "-" + strconv.Itoa(width)
+	if isCrop {
+		tag += "-" + ratio + "-" + r.URL.Query().Get("v")
+	}
+	h.Set("ETag", `"m`+tag+`"`)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.Data))
+}
+
+// readyMedia returns an image whose variants are made, waiting (bounded)
+// for one uploaded a moment ago; otherwise it answers why not.
+func (s *Site) readyMedia(w http.ResponseWriter, r *http.Request, id int64) (news.Media, bool) {
+	m, err := s.store.Media(r.Context(), id)
+	if err == nil && m.State == news.MediaPending && s.opts.AwaitMedia != nil {
+		m, err = s.opts.AwaitMedia(r.Context(), id)
+	}
+	switch {
+	case err != nil:
+		s.storeError(w, r, err)
+	case m.State == news.MediaPending:
+		w.Header().Set("Retry-After", "2")
+		s.renderError(w, r, http.StatusServiceUnavailable, nil)
+	case m.State == news.MediaFailed || len(m.Variants) == 0:
+		s.renderError(w, r, http.StatusNotFound, nil)
+	default:
+		return m, true
+	}
+	return news.Media{}, false
 }

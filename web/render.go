@@ -124,7 +124,8 @@ type page struct {
 
 	// article page
 	Article    *news.Article
-	ShareImage *news.Image // the SEO panel's share image, when chosen
+	ShareImage *news.Image // the share card's image, when not the lead image as stored
+	LeadCrop   *news.Image // the lead image's wide crop, when the library has it
 	Related    []news.Article
 	Preview    string // the status of a previewed article, shown in a banner
 

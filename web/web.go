@@ -7,6 +7,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -53,6 +54,11 @@ type Options struct {
 	MaxRenders  int
 	RenderQueue int
 	RenderWait  time.Duration
+	// AwaitMedia returns an image once its upload is processed (waiting
+	// a bounded time, processing it if nothing has): /media/{id} of an
+	// image uploaded a moment ago answers when it can. Without it, a
+	// pending image answers 503.
+	AwaitMedia func(ctx context.Context, id int64) (news.Media, error)
 }
 
 // Mount is an application served under Prefix ("/newsroom/"); the path

@@ -41,6 +41,9 @@ const (
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 60 * time.Second
 	idleTimeout       = 120 * time.Second
+	// mediaAwait bounds how long /media/{id} of an image still being
+	// processed waits for it, well within the write timeout.
+	mediaAwait = 20 * time.Second
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
@@ -158,6 +161,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return fmt.Errorf("build newsroom: %w", err)
 	}
 	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}
+	opts.AwaitMedia = func(ctx context.Context, id int64) (news.Media, error) { return ed.AwaitMedia(ctx, id, mediaAwait) }
 	site, err = web.New(a.store, opts)
 	if err != nil {
 		return fmt.Errorf("build site: %w", err)
@@ -186,6 +190,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	})
 
 	background.Go(func() { ed.RunScheduler(bg) })
+	background.Go(func() { ed.RunMedia(bg) })
 	// Writes by other processes on the same database (an import run beside
 	// the server, another node) drop the pages they changed.
 	if w, ok := a.store.(news.ChangeWatcher); ok {

@@ -75,6 +75,29 @@
     });
   });
 
+  // The focal point: a click on the image sets it (the form saves it).
+  var framed = document.getElementById("framing-image");
+  var fx = document.getElementById("focus_x"), fy = document.getElementById("focus_y");
+  if (framed && fx && fy) {
+    var mark = framed.parentNode.querySelector(".focus-mark");
+    if (mark) {
+      // The CSP allows no style attribute: the mark is placed from here.
+      mark.style.setProperty("--x", fx.value + "%"); mark.style.setProperty("--y", fy.value + "%");
+      mark.hidden = false;
+    }
+    var hint = document.querySelector(".framing-form .js-only");
+    if (hint) { hint.hidden = false; }
+    framed.style.cursor = "crosshair";
+    framed.addEventListener("click", function (e) {
+      var box = framed.getBoundingClientRect();
+      var x = Math.round(1000 * (e.clientX - box.left) / box.width) / 10;
+      var y = Math.round(1000 * (e.clientY - box.top) / box.height) / 10;
+      fx.value = String(Math.min(100, Math.max(0, x)));
+      fy.value = String(Math.min(100, Math.max(0, y)));
+      if (mark) { mark.style.setProperty("--x", fx.value + "%"); mark.style.setProperty("--y", fy.value + "%"); }
+    });
+  }
+
   // "Select all" of a list's bulk actions.
   document.querySelectorAll(".bulk-all").forEach(function (all) {
     var table = all.closest("table");
