@@ -69,7 +69,9 @@ func newEnv(t testing.TB, open teststores.OpenFunc) *env {
 	}
 	e.site, err = web.New(st, web.Options{Logger: logger, Assets: static, Search: engine,
 		Mounts: []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}},
-		AwaitMedia: func(ctx context.Context, id int64) (news.Media, error) { return e.ed.AwaitMedia(ctx, id, 20*time.Second) }})
+		AwaitMedia: func(ctx context.Context, id int64) (news.Media, error) {
+			return e.ed.AwaitMedia(ctx, id, 20*time.Second)
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func (h *Handler) funcs() template.FuncMap {
 			return ""
 		},
 		"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) },
-		"add": func(a, b int) int { return a + b },
+		"add":     func(a, b int) int { return a + b },
 		// atLeast: the user's role is role or above (an editor, an admin).
 		"atLeast": func(u *news.User, role string) bool { return u != nil && u.Role.AtLeast(news.Role(role)) },
 		"wf": func(csrf string, a *news.Article) map[string]any {
