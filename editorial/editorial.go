@@ -55,6 +55,7 @@ type Service struct {
 	// runs once per image at a time on this server, whoever asks.
 	mediaWake  chan struct{}
 	processing singleflight.Group
+	cropFailed map[int64]bool // older images the media worker could not crop (its own)
 
 	scheduled atomic.Int64 // articles the scheduler published, since start
 }
@@ -90,7 +91,7 @@ func New(store news.Store, pub *publish.Service, engine *search.Engine, opts Opt
 		opts.Fetch = fetch.New(fetch.Options{MaxBytes: MaxUploadBytes})
 	}
 	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1), uploads: map[int64]int{},
-		mediaWake: make(chan struct{}, 1)}
+		mediaWake: make(chan struct{}, 1), cropFailed: map[int64]bool{}}
 }
 
 // Location is the newsroom's time zone.

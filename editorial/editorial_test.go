@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"strconv"
@@ -372,5 +373,49 @@ func testUploadAbandonedStoresNothing(t *testing.T, open teststores.OpenFunc) {
 	}
 	if list.Total != 0 {
 		t.Errorf("the abandoned upload was stored: %d images", list.Total)
+	}
+}
+
+// TestMediaWorkerCropsOlderImages: an image stored before crops existed
+// gets its crops from the media worker, unasked.
+func TestMediaWorkerCropsOlderImages(t *testing.T) { teststores.Each(t, testMediaWorkerCropsOlder) }
+
+func testMediaWorkerCropsOlder(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx := context.Background()
+	img := image.NewRGBA(image.Rect(0, 0, 1200, 800))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i / 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	old, err := f.store.SaveMedia(ctx, news.Media{Alt: "صورة من الأرشيف", Format: "jpeg", Width: 1200, Height: 800},
+		[]news.MediaFile{{MediaVariant: news.MediaVariant{Width: 1200, Height: 800, ContentType: "image/jpeg", Ext: "jpg"}, Data: buf.Bytes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bg, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { f.ed.RunMedia(bg); close(done) }()
+	defer func() { stop(); <-done }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		m, err := f.store.Media(ctx, old.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Crops) == len(news.CropRatios) {
+			sq, _ := m.Crop("1x1")
+			if v := sq.Largest(); v.Width != 800 || v.Height != 800 {
+				t.Errorf("the square crop of 1200x800 is %dx%d", v.Width, v.Height)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no crops after 30 s: %+v", m.Crops)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

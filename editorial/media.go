@@ -199,6 +199,10 @@ func (s *Service) RunMedia(ctx context.Context) {
 				break
 			}
 		}
+		if len(ids) == 0 {
+			// Nothing waiting: crop an image stored before crops existed.
+			more = s.cropOld(ctx)
+		}
 		if more {
 			continue
 		}
@@ -230,6 +234,13 @@ func (s *Service) Reframe(ctx context.Context, u news.User, id int64, f news.Fra
 	if !m.Ready() {
 		return news.Media{}, news.Errorf(news.ECONFLICT, "الصورة لم تُعالَج بعد؛ أعد المحاولة بعد لحظات")
 	}
+	return s.reframe(ctx, m, f)
+}
+
+// reframe cuts an image's crops for a framing from its largest variant
+// and stores them.
+func (s *Service) reframe(ctx context.Context, m news.Media, f news.Framing) (news.Media, error) {
+	id := m.ID
 	top := m.CropSource()
 	file, err := s.store.MediaFile(ctx, id, top.Width)
 	if err != nil {
@@ -348,4 +359,31 @@ func (s *Service) awaitInputMedia(ctx context.Context, in ArticleInput) error {
 		}
 	}
 	return nil
+}
+
+// cropOld cuts the crops of one processed image that has none (stored
+// before crops existed), and reports whether there may be more.
+func (s *Service) cropOld(ctx context.Context) bool {
+	ids, err := s.store.UncroppedMedia(ctx, len(s.cropFailed)+1)
+	if err != nil {
+		return false
+	}
+	for _, id := range ids {
+		if s.cropFailed[id] {
+			continue // tried since this server started: not again
+		}
+		m, err := s.store.Media(ctx, id)
+		if err == nil {
+			_, err = s.reframe(ctx, m, m.Framing)
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				s.opts.Logger.Warn("media: cropping an older image", "id", id, "err", err)
+				s.cropFailed[id] = true
+			}
+			return false
+		}
+		return true
+	}
+	return false
 }

@@ -397,6 +397,9 @@ type MediaStore interface {
 	// PendingMedia returns up to limit ids of uploads still to process,
 	// oldest first.
 	PendingMedia(ctx context.Context, limit int) ([]int64, error)
+	// UncroppedMedia returns up to limit ids of processed images without
+	// crops (stored before crops existed), oldest first.
+	UncroppedMedia(ctx context.Context, limit int) ([]int64, error)
 	// MediaSource returns the bytes of a pending upload.
 	MediaSource(ctx context.Context, id int64) ([]byte, error)
 	// FinishMedia stores what processing a pending upload made: its

@@ -210,6 +210,21 @@ func (s *Store) PendingMedia(ctx context.Context, limit int) ([]int64, error) {
 	return ids, err
 }
 
+// UncroppedMedia lists processed images without crops, oldest first.
+func (s *Store) UncroppedMedia(ctx context.Context, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.query(ctx, "list images without crops", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT id FROM media WHERE state = '' AND crops = '[]' AND variants <> '[]'::jsonb
+			AND deleted_at IS NULL ORDER BY id LIMIT $1`, max(limit, 1))
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	return ids, err
+}
+
 // MediaSource returns the bytes of a pending upload.
 func (s *Store) MediaSource(ctx context.Context, id int64) ([]byte, error) {
 	var data []byte

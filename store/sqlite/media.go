@@ -195,6 +195,25 @@ func (s *Store) PendingMedia(ctx context.Context, limit int) ([]int64, error) {
 	return ids, wrapErr("list pending uploads", rows.Err())
 }
 
+// UncroppedMedia lists processed images without crops, oldest first.
+func (s *Store) UncroppedMedia(ctx context.Context, limit int) ([]int64, error) {
+	rows, err := s.read().QueryContext(ctx, `SELECT id FROM media WHERE state = '' AND crops = '[]' AND variants <> '[]'
+		AND deleted_at IS NULL ORDER BY id LIMIT ?`, max(limit, 1))
+	if err != nil {
+		return nil, wrapErr("list images without crops", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrapErr("list images without crops", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, wrapErr("list images without crops", rows.Err())
+}
+
 // MediaSource returns the bytes of a pending upload.
 func (s *Store) MediaSource(ctx context.Context, id int64) ([]byte, error) {
 	var data []byte

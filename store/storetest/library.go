@@ -371,6 +371,21 @@ func testMediaPipeline(t *testing.T, s news.Store) {
 		t.Errorf("the failed upload reads %+v", failed)
 	}
 
+	// An image stored before crops existed is listed to be cropped.
+	old, err := s.SaveMedia(ctx, news.Media{Alt: "صورة قديمة", Format: "jpeg", Width: 320, Height: 213}, files[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids, err := s.UncroppedMedia(ctx, 10); err != nil || !slices.Equal(ids, []int64{old.ID}) {
+		t.Errorf("UncroppedMedia = %v, %v; want [%d]", ids, err, old.ID)
+	}
+	if _, err := s.SaveCrops(ctx, old.ID, news.Framing{}, crops[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.UncroppedMedia(ctx, 10); len(ids) != 0 {
+		t.Errorf("UncroppedMedia after cropping = %v", ids)
+	}
+
 	// A new framing: new crops, version up.
 	focus := news.Point{X: 0.8, Y: 0.3}
 	f := news.Framing{Focus: &focus, Crops: map[string]news.Rect{"1x1": {X: 0.5, Y: 0, W: 0.5, H: 0.75}}}
@@ -410,7 +425,7 @@ func testMediaPipeline(t *testing.T, s news.Store) {
 	wantCode(t, "TrashMedia(unknown)", s.TrashMedia(ctx, 999999, now), news.ENOTFOUND)
 	lib, _ := s.MediaList(ctx, news.MediaFilter{Limit: 10})
 	trash, _ := s.MediaList(ctx, news.MediaFilter{Trash: true, Limit: 10})
-	if lib.Total != 1 || len(trash.Media) != 1 || trash.Media[0].ID != up.ID || !trash.Media[0].InTrash() {
+	if lib.Total != 2 || len(trash.Media) != 1 || trash.Media[0].ID != up.ID || !trash.Media[0].InTrash() {
 		t.Errorf("library %d, trash %+v", lib.Total, trash.Media)
 	}
 	if n, err := s.PurgeMedia(ctx, []int64{up.ID}, now.Add(-time.Hour)); err != nil || n != 0 {
