@@ -47,24 +47,11 @@ func Inspect(data []byte, limits Limits) (Info, error) {
 	if int64(len(data)) > limits.MaxBytes {
 		return Info{}, news.Errorf(news.EINVALID, msgTooLarge, formatBytes(limits.MaxBytes))
 	}
-	cfg, format, err := checkConfig(data, limits)
+	h, err := readHeader(data, limits)
 	if err != nil {
 		return Info{}, err
 	}
-	orient := 1
-	if format == "jpeg" {
-		orient = jpegOrientation(data)
-	}
-	p := planFor(cfg.Width, cfg.Height, orient)
-	cost := p.cost(cfg, len(data))
-	if cost > limits.MaxMemory {
-		depth := ""
-		if bytesPerPixel(cfg.ColorModel) > 4 {
-			depth = "، بعمق ألوان 16 بت"
-		}
-		return Info{}, news.Errorf(news.EINVALID, msgTooHeavy, cfg.Width, cfg.Height, depth)
-	}
-	return Info{Format: format, Width: p.uprightW, Height: p.uprightH, Cost: cost}, nil
+	return Info{Format: h.format, Width: h.plan.uprightW, Height: h.plan.uprightH, Cost: h.cost}, nil
 }
 
 // cropWidths lists a crop's widths for a cut w pixels wide.

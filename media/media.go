@@ -113,25 +113,13 @@ func processWith(r io.Reader, limits Limits, j job, admit func(cost int64) error
 	if err != nil {
 		return nil, err
 	}
-	cfg, format, err := checkConfig(data, limits)
+	h, err := readHeader(data, limits)
 	if err != nil {
 		return nil, err
 	}
-	orient := 1
-	if format == "jpeg" {
-		orient = jpegOrientation(data)
-	}
-	plan := planFor(cfg.Width, cfg.Height, orient)
-	cost := plan.cost(cfg, len(data))
-	if cost > limits.MaxMemory {
-		depth := ""
-		if bytesPerPixel(cfg.ColorModel) > 4 {
-			depth = "، بعمق ألوان 16 بت"
-		}
-		return nil, news.Errorf(news.EINVALID, msgTooHeavy, cfg.Width, cfg.Height, depth)
-	}
+	cfg, format, orient, plan := h.cfg, h.format, h.orient, h.plan
 	if admit != nil {
-		if err := admit(cost); err != nil {
+		if err := admit(h.cost); err != nil {
 			return nil, err
 		}
 	}
@@ -157,6 +145,38 @@ func processWith(r io.Reader, limits Limits, j job, admit func(cost int64) error
 		}
 	}
 	return out, nil
+}
+
+// header is what an upload's header says, checked against the limits.
+type header struct {
+	cfg    image.Config
+	format string
+	orient int
+	plan   plan
+	cost   int64
+}
+
+// readHeader checks an upload's format, dimensions and the memory it
+// would take to process, from its header alone.
+func readHeader(data []byte, limits Limits) (header, error) {
+	cfg, format, err := checkConfig(data, limits)
+	if err != nil {
+		return header{}, err
+	}
+	h := header{cfg: cfg, format: format, orient: 1}
+	if format == "jpeg" {
+		h.orient = jpegOrientation(data)
+	}
+	h.plan = planFor(cfg.Width, cfg.Height, h.orient)
+	h.cost = h.plan.cost(cfg, len(data))
+	if h.cost > limits.MaxMemory {
+		depth := ""
+		if bytesPerPixel(cfg.ColorModel) > 4 {
+			depth = "، بعمق ألوان 16 بت"
+		}
+		return header{}, news.Errorf(news.EINVALID, msgTooHeavy, cfg.Width, cfg.Height, depth)
+	}
+	return h, nil
 }
 
 // plan is the geometry of one upload: the upright size (after EXIF

@@ -15,9 +15,9 @@ import (
 
 func (h *Handler) libraryRoutes() {
 	m := h.mux
-	m.Handle("POST /newsroom/articles/{id}/trash", h.auth(h.trashArticle))
-	m.Handle("POST /newsroom/articles/{id}/untrash", h.auth(h.untrashArticle))
-	m.Handle("POST /newsroom/articles/{id}/purge", h.auth(h.purgeArticle))
+	m.Handle("POST /newsroom/articles/{id}/trash", h.auth(h.articleTrash("trashed")))
+	m.Handle("POST /newsroom/articles/{id}/untrash", h.auth(h.articleTrash("untrashed")))
+	m.Handle("POST /newsroom/articles/{id}/purge", h.auth(h.articleTrash("purged")))
 	m.Handle("POST /newsroom/articles/bulk", h.auth(h.bulk))
 	m.Handle("GET /newsroom/trash/{$}", h.auth(h.trash))
 	m.Handle("GET /newsroom/authors/{$}", h.auth(h.authors))
@@ -31,41 +31,32 @@ func (h *Handler) libraryRoutes() {
 	m.Handle("POST /newsroom/media/{id}/purge", h.auth(h.mediaTrash("purged")))
 }
 
-func (h *Handler) trashArticle(w http.ResponseWriter, r *request) {
-	id, ok := h.articleID(w, r)
-	if !ok {
-		return
+// articleTrash puts an article in the trash, takes it out, or deletes it
+// for good, and goes back to where the article (or the trash) is shown.
+func (h *Handler) articleTrash(op string) func(w http.ResponseWriter, r *request) {
+	return func(w http.ResponseWriter, r *request) {
+		id, ok := h.articleID(w, r)
+		if !ok {
+			return
+		}
+		var err error
+		target := fmt.Sprintf("/newsroom/articles/%d?done=%s", id, op)
+		switch op {
+		case "trashed":
+			version, _ := strconv.Atoi(r.PostFormValue("version"))
+			_, err = h.opts.Editorial.Trash(r.Context(), r.user, id, version)
+		case "untrashed":
+			_, err = h.opts.Editorial.Untrash(r.Context(), r.user, id)
+		default:
+			err = h.opts.Editorial.Purge(r.Context(), r.user, id)
+			target = "/newsroom/trash/?done=purged"
+		}
+		if err != nil {
+			h.fail(w, r.Request, r, err)
+			return
+		}
+		http.Redirect(w, r.Request, target, http.StatusSeeOther)
 	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	if _, err := h.opts.Editorial.Trash(r.Context(), r.user, id, version); err != nil {
-		h.fail(w, r.Request, r, err)
-		return
-	}
-	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/articles/%d?done=trashed", id), http.StatusSeeOther)
-}
-
-func (h *Handler) untrashArticle(w http.ResponseWriter, r *request) {
-	id, ok := h.articleID(w, r)
-	if !ok {
-		return
-	}
-	if _, err := h.opts.Editorial.Untrash(r.Context(), r.user, id); err != nil {
-		h.fail(w, r.Request, r, err)
-		return
-	}
-	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/articles/%d?done=untrashed", id), http.StatusSeeOther)
-}
-
-func (h *Handler) purgeArticle(w http.ResponseWriter, r *request) {
-	id, ok := h.articleID(w, r)
-	if !ok {
-		return
-	}
-	if err := h.opts.Editorial.Purge(r.Context(), r.user, id); err != nil {
-		h.fail(w, r.Request, r, err)
-		return
-	}
-	http.Redirect(w, r.Request, "/newsroom/trash/?done=purged", http.StatusSeeOther)
 }
 
 const trashPageSize = 30
