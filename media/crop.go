@@ -82,23 +82,11 @@ func makeCrops(img *image.RGBA, cuts []Cut, opaque bool, workers int) ([]Crop, e
 			i := img.PixOffset(r.Min.X, r.Min.Y+y)
 			copy(cut.Pix[y*cut.Stride:y*cut.Stride+4*r.Dx()], img.Pix[i:i+4*r.Dx()])
 		}
-		widths := cropWidths(r.Dx())
-		crop := Crop{Key: c.Key, Variants: make([]Variant, len(widths))}
-		prev := cut
-		for i := len(widths) - 1; i >= 0; i-- {
-			w, h := widths[i], heightFor(r.Dx(), r.Dy(), widths[i])
-			m := prev
-			if w != prev.Rect.Dx() || h != prev.Rect.Dy() {
-				m = resize(prev, w, h, workers)
-			}
-			v, err := encode(m, opaque)
-			if err != nil {
-				return nil, err
-			}
-			crop.Variants[i] = v
-			prev = m
+		vs, err := scaleDown(cut, cropWidths(r.Dx()), r.Dx(), r.Dy(), opaque, workers)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, crop)
+		out = append(out, Crop{Key: c.Key, Variants: vs})
 	}
 	return out, nil
 }

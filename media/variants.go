@@ -73,7 +73,12 @@ func heightFor(w0, h0, w int) int {
 // img is the largest variant, or the source; w0×h0 is the upright source,
 // whose aspect ratio every variant keeps.
 func makeVariants(img *image.RGBA, w0, h0 int, opaque bool, workers int) ([]Variant, error) {
-	widths := variantWidths(w0)
+	return scaleDown(img, variantWidths(w0), w0, h0, opaque, workers)
+}
+
+// scaleDown encodes img at each of widths (ascending), keeping the aspect
+// ratio of w0×h0, each size scaled from the next larger.
+func scaleDown(img *image.RGBA, widths []int, w0, h0 int, opaque bool, workers int) ([]Variant, error) {
 	variants := make([]Variant, len(widths))
 	prev := img
 	for i := len(widths) - 1; i >= 0; i-- {
