@@ -2,8 +2,8 @@
 // journalists write in the editor into the article HTML the site stores,
 // and lists what the writer must fix before saving (images without alt
 // text, links with schemes the site refuses). The dialect is CommonMark
-// with GFM tables, strikethrough and linkified URLs; headings sit one level
-// below the headline, a lone image becomes a captioned figure and a lone
+// with GFM tables, strikethrough and linkified URLs; headings sit below the
+// headline ("#" and "##" are h2, "###" h3), a lone image becomes a captioned figure and a lone
 // link to a known media host becomes a link card (never an iframe).
 package markup
 

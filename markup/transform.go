@@ -40,8 +40,10 @@ func (t *transformer) transform(doc ast.Node) {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			// The page's h1 is the headline.
-			n.Level = min(n.Level+1, 6)
+			// The page's h1 is the headline: "#" and "##" are its
+			// subheadings (h2), "###" the level below, as the rich-text
+			// editor writes them.
+			n.Level = max(n.Level, 2)
 		case *ast.Paragraph, *ast.TextBlock:
 			if c := n.FirstChild(); c != nil && c == n.LastChild() &&
 				(c.Kind() == ast.KindImage || c.Kind() == ast.KindAutoLink) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -144,4 +145,15 @@ func CheckTrash(a Article, at time.Time) error {
 		return Errorf(ECONFLICT, "article %d is %s: take it down before it goes to the trash", a.ID, a.Status)
 	}
 	return nil
+}
+
+// readingWPM is the reading speed reading times assume: a reader of news
+// in Arabic, about 180 words a minute.
+const readingWPM = 180
+
+// ReadingMinutes is how long a text takes to read, in whole minutes, at
+// least one: its words (runs of letters and digits between spaces and
+// punctuation) at readingWPM.
+func ReadingMinutes(text string) int {
+	return max(1, (len(strings.Fields(text))+readingWPM/2)/readingWPM)
 }

@@ -387,6 +387,9 @@ type MediaStore interface {
 	MediaList(ctx context.Context, f MediaFilter) (MediaList, error)
 	// UpdateMedia saves the alt text, caption and credit of an image.
 	UpdateMedia(ctx context.Context, m Media) error
+	// MediaByIDs returns the images of ids that exist, in no set order
+	// (a list page's lead images, in one query).
+	MediaByIDs(ctx context.Context, ids []int64) ([]Media, error)
 	// MediaFile returns the variant of the given width.
 	MediaFile(ctx context.Context, id int64, width int) (MediaFile, error)
 

@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sahafa/browsertest"
+	"sahafa/editorial"
 	"sahafa/news"
 	"sahafa/publish"
 	"sahafa/store/teststores"
@@ -61,7 +66,26 @@ func TestBrowserPublicPages(t *testing.T) {
 
 	ctx := context.Background()
 	st := teststores.SQLite(t)
-	res, err := publish.New(st, publish.Options{}).Save(ctx, browserDrafts)
+	// Lead images through the library, as the newsroom uploads them: the
+	// lists show their crops.
+	pub := publish.New(st, publish.Options{})
+	ed := editorial.New(st, pub, nil, editorial.Options{})
+	photographer, err := st.CreateUser(ctx, news.User{Email: "photo@example.com", Name: "مصوّر", Role: news.RoleWriter, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drafts := append([]news.Draft(nil), browserDrafts...)
+	for i := range drafts[:3] {
+		m, err := ed.Upload(ctx, photographer, bytes.NewReader(browserPhoto(t, 1200, 800, i)), "صورة "+drafts[i].Title, "", "تصوير: سلمى")
+		if err == nil {
+			m, err = ed.AwaitMedia(ctx, m.ID, time.Minute)
+		}
+		if err != nil || !m.Ready() {
+			t.Fatalf("upload: %+v, %v", m, err)
+		}
+		drafts[i].Image = &news.Image{MediaID: m.ID, Alt: m.Alt}
+	}
+	res, err := pub.Save(ctx, drafts)
 	if err != nil {
 		t.Fatalf("publish: %v", err)
 	}
@@ -118,6 +142,7 @@ func TestBrowserPublicPages(t *testing.T) {
 					continue
 				}
 				browserCheckPage(t, tab, vp, pg.name)
+				browserLayoutShift(t, tab, vp, pg.name)
 				switch pg.name {
 				case "article":
 					browserCheckHeadline(t, tab, vp)
@@ -286,4 +311,45 @@ func browserCheckHeadline(t *testing.T, tab *browsertest.Tab, vp browsertest.Vie
 		t.Errorf("article (%s): \"OpenAI\" (left %.0f) is not to the right of \"تطلق\" (right %.0f): the headline is laid out left to right",
 			vp.Name, h.LatinLeft, h.ArabicRight)
 	}
+}
+
+// browserPhoto is a photo-like JPEG, different for each n.
+func browserPhoto(t *testing.T, w, h, n int) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x*255/w + n*70), uint8(y * 255 / h), uint8(90 + n*50), 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// browserLayoutShift waits for the page's images and fonts, and prints its
+// Cumulative Layout Shift and Largest Contentful Paint (measured with a
+// PerformanceObserver, buffered from the start of the load). Images carry
+// their width and height and fonts are preloaded, so the shift should be
+// 0; it is printed, not asserted, as the issue asks.
+func browserLayoutShift(t *testing.T, tab *browsertest.Tab, vp browsertest.Viewport, name string) {
+	t.Helper()
+	var m struct {
+		CLS float64
+		LCP float64
+		Els int
+	}
+	tab.Eval(t, `new Promise(resolve => {
+		let cls = 0, lcp = 0;
+		new PerformanceObserver(list => { for (const e of list.getEntries()) if (!e.hadRecentInput) cls += e.value; })
+			.observe({type: 'layout-shift', buffered: true});
+		new PerformanceObserver(list => { for (const e of list.getEntries()) lcp = Math.max(lcp, e.startTime); })
+			.observe({type: 'largest-contentful-paint', buffered: true});
+		const imgs = [...document.images].filter(i => i.loading !== 'lazy');
+		Promise.all([document.fonts.ready, ...imgs.map(i => i.complete ? 0 : new Promise(r => { i.onload = i.onerror = r; }))])
+			.then(() => setTimeout(() => resolve({CLS: cls, LCP: lcp, Els: document.images.length}), 300));
+	})`, &m)
+	t.Logf("%s (%s): CLS %.3f, LCP %.0f ms, %d images", name, vp.Name, m.CLS, m.LCP, m.Els)
 }

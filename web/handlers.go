@@ -58,6 +58,18 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 			p.Groups = append(p.Groups, sectionGroup{Section: st.Section, Articles: list.Articles})
 		}
 	}
+	lists := [][]news.Article{p.Latest}
+	for _, g := range p.Groups {
+		lists = append(lists, g.Articles)
+	}
+	if err := s.frameLists(ctx, lists...); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	// The lead story: the newest article, large, above the rest.
+	if len(p.Latest) > 0 {
+		p.Lead, p.Latest = &p.Latest[0], p.Latest[1:]
+	}
 	s.render(w, r, http.StatusOK, "home", p)
 }
 
@@ -94,6 +106,10 @@ func (s *Site) list(w http.ResponseWriter, r *http.Request, p *page, f news.Arti
 	pages := max(1, (list.Total+s.opts.PageSize-1)/s.opts.PageSize)
 	if n > pages {
 		s.renderError(w, r, http.StatusNotFound, nil)
+		return false
+	}
+	if err := s.frameLists(r.Context(), list.Articles); err != nil {
+		s.storeError(w, r, err)
 		return false
 	}
 	p.Articles = list.Articles
@@ -300,11 +316,14 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
+	own := s.canonical(a.Path())
 	p := &page{
+		Share:       shareLinks(own, a.Title),
+		ReadMinutes: news.ReadingMinutes(news.PlainText(a.Body)),
 		Nav:         stats,
 		Title:       cmp.Or(a.SEO.Title, a.Title),
 		Description: cmp.Or(a.SEO.Description, a.Abstract),
-		Canonical:   cmp.Or(a.SEO.Canonical, s.canonical(a.Path())),
+		Canonical:   cmp.Or(a.SEO.Canonical, own),
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
 		Article:     a,
 	}
@@ -400,5 +419,23 @@ func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
 		}
 	default:
 		s.storeError(w, r, err)
+	}
+}
+
+// shareLink is a link that shares an article on another service: a plain
+// link, so that nothing is loaded from that service's host.
+type shareLink struct {
+	Name, Label, URL string
+}
+
+// shareLinks are an article's share links (its own address, even when the
+// SEO panel names another canonical one), and a link to copy.
+func shareLinks(articleURL, title string) []shareLink {
+	u, t := url.QueryEscape(articleURL), url.QueryEscape(title)
+	return []shareLink{
+		{"whatsapp", "واتساب", "https://wa.me/?text=" + url.QueryEscape(title+" "+articleURL)},
+		{"telegram", "تيليغرام", "https://t.me/share/url?url=" + u + "&text=" + t},
+		{"x", "إكس", "https://x.com/intent/post?url=" + u + "&text=" + t},
+		{"facebook", "فيسبوك", "https://www.facebook.com/sharer/sharer.php?u=" + u},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/jpeg"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,4 +197,15 @@ func testLeadImageCrops(t *testing.T, open teststores.OpenFunc) {
 		t.Errorf("an old crop URL: %d to %q", r.status, r.header.Get("Location"))
 	}
 	f.mustGet("/media/"+id+"/4x5/320.jpg?v=1", http.StatusNotFound)
+}
+
+// TestOneSearchLandmark: every page has one search landmark, the search
+// page's own form on the search page.
+func TestOneSearchLandmark(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{})
+	for _, p := range []string{"/", "/world/", f.byExt["t-rockets"].Path(), "/search/?q=" + url.QueryEscape("صواريخ"), "/search/"} {
+		if n := strings.Count(f.mustGet(p, http.StatusOK).body, `role="search"`); n != 1 {
+			t.Errorf("%s: %d search landmarks, want 1", p, n)
+		}
+	}
 }

@@ -32,10 +32,14 @@ type templates struct {
 
 func (s *Site) funcs() template.FuncMap {
 	return template.FuncMap{
-		"num":         s.num,
-		"date":        s.date,
-		"hijri":       s.hijri,
-		"isoTime":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"num":     s.num,
+		"date":    s.date,
+		"hijri":   s.hijri,
+		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		// clock is the time of day in the display time zone, 24-hour.
+		"clock": func(t time.Time) string {
+			return arabic.FormatDigits(t.In(s.opts.Location).Format("15:04"), s.current().Digits)
+		},
 		"articlePath": func(a news.Article) string { return a.Path() },
 		"sectionPath": news.SectionPath,
 		"authorPath":  news.AuthorPath,
@@ -45,6 +49,8 @@ func (s *Site) funcs() template.FuncMap {
 		"html":        func(s string) template.HTML { return template.HTML(s) }, // for sanitized article bodies only
 		"last":        func(i, n int) bool { return i == n-1 },
 		"linkHost":    linkHost,
+		// readMinutes: "قراءة في دقيقة" … with the plural Arabic asks for.
+		"readMinutes": func(n int) string { return "قراءة في " + arabic.Count(n, arabic.Minutes, s.current().Digits) },
 		// arabicDigits: lists number ١، ٢، ٣ when the site writes its digits so.
 		"arabicDigits": func() bool { return s.current().Digits == arabic.ArabicIndicDigits },
 	}
@@ -123,13 +129,16 @@ type page struct {
 	JSONLD template.JS // an article's schema.org NewsArticle, JSON
 
 	// article page
-	Article    *news.Article
-	ShareImage *news.Image // the share card's image, when not the lead image as stored
-	LeadCrop   *news.Image // the lead image's wide crop, when the library has it
-	Related    []news.Article
-	Preview    string // the status of a previewed article, shown in a banner
+	Article     *news.Article
+	Share       []shareLink
+	ReadMinutes int
+	ShareImage  *news.Image // the share card's image, when not the lead image as stored
+	LeadCrop    *news.Image // the lead image's wide crop, when the library has it
+	Related     []news.Article
+	Preview     string // the status of a previewed article, shown in a banner
 
 	// home
+	Lead   *news.Article // the lead story, shown large
 	Latest []news.Article
 	Groups []sectionGroup
 

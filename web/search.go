@@ -62,6 +62,7 @@ type searchResult struct {
 	Snippet     template.HTML
 	Section     news.Section
 	PublishedAt time.Time
+	Image       *news.Image // the lead image, framed for lists
 }
 
 // pageLink is one link of the page-number navigation; a zero N is a gap.
@@ -199,13 +200,22 @@ func (s *Site) handleSearch(w http.ResponseWriter, r *http.Request) {
 		v.PastEnd = true
 	default:
 		v.Start = req.Offset + 1
-		for _, h := range res.Hits {
+		arts := make([]news.Article, len(res.Hits))
+		for i, h := range res.Hits {
+			arts[i] = h.Article
+		}
+		if err := s.frameLists(r.Context(), arts); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		for i, h := range res.Hits {
 			v.Results = append(v.Results, searchResult{
 				URL:         h.Path(),
 				Title:       template.HTML(h.Title),   // escaped by search.Highlight
 				Snippet:     template.HTML(h.Snippet), // escaped by search.Snippet
 				Section:     h.Section,
 				PublishedAt: h.PublishedAt,
+				Image:       arts[i].Image,
 			})
 		}
 		if pages > 1 {

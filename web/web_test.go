@@ -123,7 +123,10 @@ func testArticlePage(t *testing.T, open teststores.OpenFunc) {
 		`<nav class="breadcrumb" aria-label="مسار التصفح"><ol><li><a href="/archive/">الأرشيف</a></li><li><span class="sep" aria-hidden="true">/</span> <a href="/world/">أخبار العالم</a></li></ol></nav>`,
 		`<h1 class="headline">`+titleRockets+`</h1>`,
 		`<a rel="author" href="/author/yasser-rashad/">ياسر رشاد</a> - <span class="dateline">القاهرة</span>`,
-		`<time datetime="2024-03-15T10:00:00Z">`+date+`</time>`,
+		`<time datetime="2024-03-15T10:00:00Z">`+date+` <span class="clock">10:00</span></time>`,
+		`<span class="reading-time">قراءة في دقيقة</span>`,
+		// share links: plain links, the article's own address in each
+		`<a class="share-whatsapp" href="https://wa.me/?text=`, `<a class="share-x" href="https://x.com/intent/post?url=http%3A%2F%2Fnews.example`+url.QueryEscape(a.Path())+`&amp;text=`,
 		bodyRockets, // sanitized HTML from the store, unescaped
 		`<aside class="ad-slot" aria-label="إعلان"><span class="ad-label">مساحة إعلانية</span></aside>`,
 		`<h2 id="related-title">قد تقرأ أيضا</h2>`,

@@ -99,6 +99,26 @@ func (s *Store) Media(ctx context.Context, id int64) (news.Media, error) {
 	return m, nil
 }
 
+// MediaByIDs returns the images of ids that exist.
+func (s *Store) MediaByIDs(ctx context.Context, ids []int64) ([]news.Media, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > news.MaxListLimit {
+		ids = ids[:news.MaxListLimit]
+	}
+	var out []news.Media
+	err := s.query(ctx, "get media", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = ANY($1)`, ids)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.Media, error) { return scanMedia(row) })
+		return err
+	})
+	return out, err
+}
+
 // MediaList returns a page of the library, newest first.
 func (s *Store) MediaList(ctx context.Context, f news.MediaFilter) (news.MediaList, error) {
 	var p params

@@ -85,6 +85,36 @@ func (s *Store) Media(ctx context.Context, id int64) (news.Media, error) {
 	return m, wrapErr("get media", err)
 }
 
+// MediaByIDs returns the images of ids that exist.
+func (s *Store) MediaByIDs(ctx context.Context, ids []int64) ([]news.Media, error) {
+	const op = "get media"
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if len(ids) > news.MaxListLimit {
+		ids = ids[:news.MaxListLimit]
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.read().QueryContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id IN (`+
+		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
+	if err != nil {
+		return nil, wrapErr(op, err)
+	}
+	defer rows.Close()
+	var out []news.Media
+	for rows.Next() {
+		m, err := scanMedia(rows)
+		if err != nil {
+			return nil, wrapErr(op, err)
+		}
+		out = append(out, m)
+	}
+	return out, wrapErr(op, rows.Err())
+}
+
 // MediaList returns a page of the library, newest first.
 func (s *Store) MediaList(ctx context.Context, f news.MediaFilter) (news.MediaList, error) {
 	const op = "list media"

@@ -371,6 +371,14 @@ func testMediaPipeline(t *testing.T, s news.Store) {
 		t.Errorf("the failed upload reads %+v", failed)
 	}
 
+	// Several at once, for a list page.
+	if got, err := s.MediaByIDs(ctx, []int64{up.ID, 999999, bad.ID}); err != nil || len(got) != 2 {
+		t.Errorf("MediaByIDs = %d images, %v; want 2", len(got), err)
+	}
+	if got, err := s.MediaByIDs(ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("MediaByIDs(nil) = %v, %v", got, err)
+	}
+
 	// An image stored before crops existed is listed to be cropped.
 	old, err := s.SaveMedia(ctx, news.Media{Alt: "صورة قديمة", Format: "jpeg", Width: 320, Height: 213}, files[:1])
 	if err != nil {
