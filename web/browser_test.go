@@ -281,7 +281,11 @@ func browserCheckHeadline(t *testing.T, tab *browsertest.Tab, vp browsertest.Vie
 		const all = document.createRange();
 		all.selectNodeContents(h1);
 		const word = (w) => {
-			const text = h1.firstChild, i = text.data.indexOf(w);
+			// the text node holding w (Latin runs sit in their own <bdi>)
+			const walk = document.createTreeWalker(h1, NodeFilter.SHOW_TEXT);
+			let text;
+			while ((text = walk.nextNode()) && text.data.indexOf(w) < 0) {}
+			const i = text.data.indexOf(w);
 			const r = document.createRange();
 			r.setStart(text, i); r.setEnd(text, i + w.length);
 			return r.getClientRects()[0];

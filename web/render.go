@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"sahafa/arabic"
+	"sahafa/markup"
 	"sahafa/news"
 )
 
@@ -47,6 +48,10 @@ func (s *Site) funcs() template.FuncMap {
 		"asset":       s.assets.URL,
 		"monthName":   func(m time.Month) string { return monthName(m) },
 		"html":        func(s string) template.HTML { return template.HTML(s) }, // for sanitized article bodies only
+		// isolate escapes a text and isolates its Latin runs (markup.IsolateText);
+		// isolateHTML does so to sanitized HTML (a body, a highlighted title).
+		"isolate":     func(s string) template.HTML { return template.HTML(markup.IsolateText(s)) },
+		"isolateHTML": func(s any) template.HTML { return template.HTML(markup.IsolateHTML(htmlString(s))) },
 		"last":        func(i, n int) bool { return i == n-1 },
 		"linkHost":    linkHost,
 		// readMinutes: "قراءة في دقيقة" … with the plural Arabic asks for.
@@ -341,4 +346,15 @@ func linkHost(raw string) string {
 		return raw
 	}
 	return strings.TrimPrefix(u.Host, "www.") + strings.TrimSuffix(u.EscapedPath(), "/")
+}
+
+// htmlString is sanitized HTML given as a string or a template.HTML.
+func htmlString(v any) string {
+	switch h := v.(type) {
+	case template.HTML:
+		return string(h)
+	case string:
+		return h
+	}
+	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"sahafa/arabic"
+	"sahafa/markup"
 	"sahafa/news"
 	"sahafa/store/teststores"
 	"sahafa/web"
@@ -36,7 +37,7 @@ func testHomePage(t *testing.T, open teststores.OpenFunc) {
 		t.Errorf("Content-Type = %q", ct)
 	}
 	// latest first, then a block per section
-	contains(t, "home", r.body, "آخر الأخبار", titleApple, titleRockets,
+	contains(t, "home", r.body, "آخر الأخبار", markup.IsolateText(titleApple), titleRockets,
 		`<a href="/world/">أخبار العالم</a>`, `<a href="/sport/">رياضة</a>`, titleFinal,
 		`<a href="`+news.SectionPath("اقتصاد")+`">اقتصاد</a>`, titleGold,
 		`<link rel="canonical" href="http://news.example/">`)
@@ -44,8 +45,8 @@ func testHomePage(t *testing.T, open teststores.OpenFunc) {
 		t.Error("latest block should come before the section blocks")
 	}
 	// mixed-direction titles are isolated, right to left even when they
-	// open with a Latin word
-	contains(t, "home", r.body, `<bdi dir="rtl">`+titleApple+"</bdi>")
+	// open with a Latin word, their Latin runs isolated in turn
+	contains(t, "home", r.body, `<bdi dir="rtl">شركة <bdi dir="ltr">Apple</bdi> تطلق <bdi dir="ltr">iPhone 16</bdi></bdi>`)
 	notContains(t, "home", r.body, `dir="auto">`+titleApple)
 }
 
@@ -130,7 +131,7 @@ func testArticlePage(t *testing.T, open teststores.OpenFunc) {
 		bodyRockets, // sanitized HTML from the store, unescaped
 		`<aside class="ad-slot" aria-label="إعلان"><span class="ad-label">مساحة إعلانية</span></aside>`,
 		`<h2 id="related-title">قد تقرأ أيضا</h2>`,
-		`<bdi dir="rtl">`+titleTalks+"</bdi>", `<bdi dir="rtl">`+titleApple+"</bdi>",
+		`<bdi dir="rtl">`+titleTalks+"</bdi>", `<bdi dir="rtl">`+markup.IsolateText(titleApple)+"</bdi>",
 	)
 	if i, j := strings.Index(b, "article-body"), strings.Index(b, "ad-slot"); i < 0 || j < i {
 		t.Error("ad slot should follow the body")
@@ -151,7 +152,7 @@ func testArticlePage(t *testing.T, open teststores.OpenFunc) {
 
 	// mixed Latin/Arabic headline
 	apple := f.mustGet(f.byExt["t-apple"].Path(), http.StatusOK)
-	contains(t, "apple", apple.body, `<h1 class="headline">`+titleApple+`</h1>`, `<a href="/tech/">تقنية</a>`)
+	contains(t, "apple", apple.body, `<h1 class="headline">`+markup.IsolateText(titleApple)+`</h1>`, `<a href="/tech/">تقنية</a>`)
 }
 
 func TestArticleURLRoundTrip(t *testing.T) { teststores.Each(t, testArticleURLRoundTrip) }
@@ -263,7 +264,7 @@ func testArchive(t *testing.T, open teststores.OpenFunc) {
 	notContains(t, "archive index", idx.body, `/archive/2023/12/`)
 
 	year := f.mustGet("/archive/2024/", http.StatusOK)
-	contains(t, "2024", year.body, "عدد المقالات: 6", titleApple, titleGold, titleFinal,
+	contains(t, "2024", year.body, "عدد المقالات: 6", markup.IsolateText(titleApple), titleGold, titleFinal,
 		`<a href="/archive/2024/">2024</a>`, `<a href="/archive/2024/09/">سبتمبر</a>`)
 	notContains(t, "2024", year.body, "نشرة الطقس")
 
