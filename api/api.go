@@ -86,6 +86,7 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /api/v1/sections", s.handleSections)
 	s.mux.HandleFunc("GET /api/v1/articles/{id}/related", s.handleRelated)
 	s.mux.HandleFunc("GET /api/v1/search", s.handleSearch)
+	s.mux.HandleFunc("GET /api/v1/breaking", s.handleBreaking)
 	s.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusNotFound, "no such API endpoint: "+r.URL.Path, "")
 	})
@@ -277,6 +278,34 @@ func (s *server) handleSections(w http.ResponseWriter, r *http.Request) {
 	}
 	s.writeJSON(w, http.StatusOK, struct {
 		Sections []SectionStats `json:"sections"`
+	}{out})
+}
+
+// Breaking is the breaking-news line as the API gives it.
+type Breaking struct {
+	Text  string    `json:"text"`
+	URL   string    `json:"url,omitempty"` // absolute
+	At    time.Time `json:"at"`
+	Until time.Time `json:"until"`
+}
+
+// handleBreaking answers {"breaking": {...}} with the line in force, or
+// {"breaking": null}.
+func (s *server) handleBreaking(w http.ResponseWriter, r *http.Request) {
+	stored, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var out *Breaking
+	if b := news.DecodeBreaking(stored[news.SettingBreaking], time.Now()); b != nil {
+		out = &Breaking{Text: b.Text, URL: b.URL, At: b.At, Until: b.Until}
+		if strings.HasPrefix(out.URL, "/") {
+			out.URL = s.baseURL + out.URL
+		}
+	}
+	s.writeJSON(w, http.StatusOK, struct {
+		Breaking *Breaking `json:"breaking"`
 	}{out})
 }
 

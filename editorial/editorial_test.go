@@ -419,3 +419,42 @@ func testMediaWorkerCropsOlder(t *testing.T, open teststores.OpenFunc) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestBreakingExpires: a breaking line is gone at its time, and the
+// scheduler takes it out of the settings (so cached pages drop it).
+func TestBreakingExpires(t *testing.T) { teststores.Each(t, testBreakingExpires) }
+
+func testBreakingExpires(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx := context.Background()
+	if _, err := f.ed.PostBreaking(ctx, f.users[news.RoleWriter], "نص", "", 10); news.ErrorCode(err) != news.EFORBIDDEN {
+		t.Errorf("a writer posts breaking news: %v", err)
+	}
+	b, err := f.ed.PostBreaking(ctx, f.users[news.RoleEditor], "  زلزال بقوة 5 درجات  ", "https://example.org/quake", 10)
+	if err != nil || b.Text != "زلزال بقوة 5 درجات" || !b.Until.Equal(f.now.Add(10*time.Minute)) {
+		t.Fatalf("PostBreaking = %+v, %v", b, err)
+	}
+	if cur, _ := f.ed.Breaking(ctx); cur == nil || cur.Text != b.Text {
+		t.Errorf("Breaking = %+v", cur)
+	}
+	f.now = f.now.Add(11 * time.Minute)
+	if cur, _ := f.ed.Breaking(ctx); cur != nil {
+		t.Errorf("Breaking after its time = %+v", cur)
+	}
+	bg, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { f.ed.RunScheduler(bg); close(done) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st, _ := f.store.Settings(ctx)
+		if st[news.SettingBreaking] == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the scheduler did not take the expired line down")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop()
+	<-done
+}

@@ -30,12 +30,13 @@ const (
 	ActTrash          Action = "trash"           // put an article in the trash, or take it out
 	ActPurge          Action = "purge"           // delete an article in the trash for good
 	ActManageAuthors  Action = "manage_authors"  // edit the author directory, merge authors
+	ActBreaking       Action = "breaking"        // post or end the breaking-news line (عاجل)
 )
 
 // Actions lists every action, for the authorization tests and the UI.
 var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActReject, ActPublish, ActUnpublish,
 	ActCorrect, ActManageSections, ActManageTags, ActManageUsers, ActSettings, ActUploadMedia, ActEditMedia,
-	ActTrash, ActPurge, ActManageAuthors}
+	ActTrash, ActPurge, ActManageAuthors, ActBreaking}
 
 // Can reports whether u may do act. a is the article acted on (nil for
 // actions on no article); mediaOwner is the uploader of the image for
@@ -46,7 +47,8 @@ var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActRe
 //   - writer: also publishes, unpublishes and corrects their own articles,
 //     and edits them in any status.
 //   - editor: all of that on anyone's articles; approves and rejects;
-//     manages sections, tags and the author directory; deletes for good
+//     manages sections, tags and the author directory; posts breaking
+//     news; deletes for good
 //     what is in the trash.
 //   - admin: also users and site settings.
 //
@@ -89,7 +91,7 @@ func Can(u news.User, act Action, a *news.Article) bool {
 		return a != nil && (editor || (own && u.Role.AtLeast(news.RoleWriter)))
 	case ActApprove, ActReject:
 		return a != nil && editor
-	case ActManageSections, ActManageTags, ActManageAuthors:
+	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking:
 		return editor
 	case ActManageUsers, ActSettings:
 		return u.Role.AtLeast(news.RoleAdmin)

@@ -136,6 +136,10 @@ func flash(r *request) string {
 		return "نُقلت الصورة إلى سلة المحذوفات؛ تبقى في المقالات التي تعرضها."
 	case "media-untrashed":
 		return "أُعيدت الصورة إلى المكتبة."
+	case "breaking":
+		return "نُشر الخبر العاجل، ويظهر الآن في كل صفحات الموقع."
+	case "breaking-ended":
+		return "أُزيل الخبر العاجل من الموقع."
 	case "framed":
 		return "حُفظت النقطة المهمة وقُصّت الصورة من جديد."
 	case "media-purged":

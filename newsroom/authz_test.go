@@ -262,6 +262,18 @@ var authzCases = []authzCase{
 		}
 		return "POST", fmt.Sprintf("/newsroom/media/%d/purge", m.ID), url.Values{}
 	}},
+	{"post breaking news", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "POST", "/newsroom/breaking", url.Values{"text": {"انفجار في مرفأ المدينة، والدفاع المدني في المكان " + actor}, "minutes": {"30"}}
+	}},
+	{"take breaking news down", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		if _, err := e.ed.PostBreaking(context.Background(), e.users["editor"], "عاجل للإزالة "+actor, "", 30); err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", "/newsroom/breaking/end", url.Values{}
+	}},
+	{"open the breaking news page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", "/newsroom/breaking", nil
+	}},
 	{"open the author directory", everyone, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/authors/?q=" + url.QueryEscape("الكاتبة"), nil
 	}},

@@ -25,6 +25,9 @@ func (h *Handler) libraryRoutes() {
 	m.Handle("GET /newsroom/authors/{id}", h.auth(h.authorPage))
 	m.Handle("POST /newsroom/authors/{id}", h.auth(h.saveAuthor))
 	m.Handle("POST /newsroom/authors/{id}/merge", h.auth(h.mergeAuthor))
+	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
+	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
+	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))
 	m.Handle("POST /newsroom/media/{id}/framing", h.auth(h.reframe))
 	m.Handle("POST /newsroom/media/{id}/trash", h.auth(h.mediaTrash("trashed")))
 	m.Handle("POST /newsroom/media/{id}/untrash", h.auth(h.mediaTrash("untrashed")))
@@ -313,4 +316,49 @@ func (h *Handler) mergeAuthor(w http.ResponseWriter, r *request) {
 		return
 	}
 	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/authors/%d?done=merged", id), http.StatusSeeOther)
+}
+
+func (h *Handler) breakingPage(w http.ResponseWriter, r *request) {
+	h.showBreaking(w, r, http.StatusOK, map[string]string{"minutes": "60"}, nil)
+}
+
+// showBreaking shows the breaking-news form and the line in force.
+func (h *Handler) showBreaking(w http.ResponseWriter, r *request, status int, form map[string]string, errs news.FieldErrors) {
+	if !editorial.Can(r.user, editorial.ActBreaking, nil) {
+		h.fail(w, r.Request, r, news.Errorf(news.EFORBIDDEN, "ليست لديك صلاحية لهذا الإجراء"))
+		return
+	}
+	cur, err := h.opts.Editorial.Breaking(r.Context())
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	p := &page{Title: "خبر عاجل", Active: "breaking", Form: form, Errors: errs, Flash: flash(r), Breaking: cur}
+	if errs != nil {
+		p.Alert = "لم يُنشر: صحّح الحقول المعلَّمة."
+	}
+	h.render(w, r.Request, r, status, "breaking", p)
+}
+
+func (h *Handler) postBreaking(w http.ResponseWriter, r *request) {
+	f := r.PostFormValue
+	minutes, _ := strconv.Atoi(strings.TrimSpace(f("minutes")))
+	_, err := h.opts.Editorial.PostBreaking(r.Context(), r.user, f("text"), f("url"), minutes)
+	if fe, ok := fieldErrors(err); ok {
+		h.showBreaking(w, r, statusInvalid, map[string]string{"text": f("text"), "url": f("url"), "minutes": f("minutes")}, fe)
+		return
+	}
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	http.Redirect(w, r.Request, "/newsroom/breaking?done=breaking", http.StatusSeeOther)
+}
+
+func (h *Handler) endBreaking(w http.ResponseWriter, r *request) {
+	if err := h.opts.Editorial.EndBreaking(r.Context(), r.user); err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	http.Redirect(w, r.Request, "/newsroom/breaking?done=breaking-ended", http.StatusSeeOther)
 }

@@ -232,3 +232,39 @@ func newEnvClock(e *env, now time.Time) *editorial.Service {
 	return editorial.New(e.store, publish.New(e.store, publish.Options{}), nil,
 		editorial.Options{Location: time.UTC, Now: func() time.Time { return now }})
 }
+
+// TestBreakingNews: an editor's breaking line is on every public page and
+// in the API at once, refused when malformed, and gone when taken down.
+func TestBreakingNews(t *testing.T) { teststores.Each(t, testBreakingNews) }
+
+func testBreakingNews(t *testing.T, open teststores.OpenFunc) {
+	e := newEnv(t, open)
+	a := e.articleIn("writer", news.StatusPublished, "حريق في سوق المدينة القديم")
+	editor := e.as("editor")
+	anon := e.anonymous()
+	anon.get("/") // cached before the item
+	const text = "عاجل: إخلاء السوق القديم بعد حريق كبير"
+	r := editor.post("/newsroom/breaking", url.Values{"text": {text}, "url": {"javascript:alert(1)"}, "minutes": {"30"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a javascript: link: %d, want 422", r.status)
+	}
+	if r := editor.post("/newsroom/breaking", url.Values{"text": {text}, "minutes": {"2"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("two minutes: %d, want 422", r.status)
+	}
+	mustSee(t, editor.post("/newsroom/breaking", url.Values{"text": {text}, "url": {a.Path()}, "minutes": {"30"}}))
+	for _, p := range []string{"/", a.Path(), "/archive/"} {
+		if body := anon.get(p).body; !strings.Contains(body, `<strong class="breaking-label">عاجل</strong> <a href="`+a.Path()+`">`+text+`</a>`) {
+			t.Errorf("%s does not show the breaking line", p)
+		}
+	}
+	if body := anon.get("/api/v1/breaking").body; !strings.Contains(body, `"text":"`+text+`"`) || !strings.Contains(body, a.Path()) {
+		t.Errorf("/api/v1/breaking: %s", body)
+	}
+	mustSee(t, editor.post("/newsroom/breaking/end", nil))
+	if body := anon.get("/").body; strings.Contains(body, text) {
+		t.Error("the breaking line is still on the home page after it was taken down")
+	}
+	if body := anon.get("/api/v1/breaking").body; !strings.Contains(body, `"breaking":null`) {
+		t.Errorf("/api/v1/breaking after: %s", body)
+	}
+}

@@ -20,7 +20,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -165,6 +165,7 @@ type page struct {
 	// LeadThumb is the editor's lead image, shown beside its number.
 	LeadThumb *news.Media
 	Ratios    []news.Ratio // the crops an image is cut to
+	Breaking  *news.Breaking
 }
 
 type pager struct {

@@ -54,6 +54,12 @@ func (s *Site) funcs() template.FuncMap {
 		"isolateHTML": func(s any) template.HTML { return template.HTML(markup.IsolateHTML(htmlString(s))) },
 		"last":        func(i, n int) bool { return i == n-1 },
 		"linkHost":    linkHost,
+		"breaking": func() *news.Breaking {
+			if b := s.current().Breaking; b != nil && time.Now().Before(b.Until) {
+				return b
+			}
+			return nil
+		},
 		// readMinutes: "قراءة في دقيقة" … with the plural Arabic asks for.
 		"readMinutes": func(n int) string { return "قراءة في " + arabic.Count(n, arabic.Minutes, s.current().Digits) },
 		// arabicDigits: lists number ١، ٢، ٣ when the site writes its digits so.

@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"sahafa/arabic"
+	"sahafa/news"
 )
 
 // config is what an administrator can change from the newsroom without a
@@ -14,6 +16,9 @@ type config struct {
 	Digits    arabic.DigitStyle
 	ShowHijri bool
 	FeedFull  bool // full text in feeds, not only the summary
+	// Breaking is the breaking-news line, nil for none; shown until its
+	// time (the scheduler then removes it, which drops cached pages).
+	Breaking *news.Breaking
 }
 
 // The keys of the stored settings (editorial.Setting…).
@@ -58,6 +63,7 @@ func (s *Site) cfg(ctx context.Context) *config {
 		c.ShowHijri = false
 	}
 	c.FeedFull = stored[settingFeedContent] != "summary"
+	c.Breaking = news.DecodeBreaking(stored[news.SettingBreaking], time.Now())
 	s.settings.cur.CompareAndSwap(nil, c)
 	return c
 }

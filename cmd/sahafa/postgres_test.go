@@ -15,6 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"sahafa/news"
+	"sahafa/store/postgres"
 	"sahafa/store/teststores/pgtest"
 )
 
@@ -162,6 +164,54 @@ func TestTwoServersInvalidate(t *testing.T) {
 			t.Logf("server %d: the new article was on the home page %v after the import committed", i+1, d.Round(time.Millisecond))
 		}
 	}
+}
+
+// TestTwoServersBreaking: a breaking-news line saved through one store
+// (as the newsroom of any server saves it) is on the home page of both
+// servers within a second, and gone from both as fast when it ends.
+func TestTwoServersBreaking(t *testing.T) {
+	pgtest.RequireDSN(t)
+	dsn := pgSchema(t)
+	args := []string{"--db", dsn, "--warm-related=false"}
+	servers := []string{startServer(t, args...), startServer(t, args...)}
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, base := range servers {
+		fetch(t, client, base+"/")
+	}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const text = "عاجل: انقطاع الكهرباء عن أحياء العاصمة"
+	b, _ := news.EncodeBreaking(news.Breaking{Text: text, At: time.Now(), Until: time.Now().Add(time.Hour)})
+	reach := func(what string, want bool) {
+		t.Helper()
+		saved := time.Now()
+		for i, base := range servers {
+			for {
+				r := fetch(t, client, base+"/")
+				if strings.Contains(r.body, text) == want {
+					t.Logf("server %d: %s after %v", i+1, what, time.Since(saved).Round(time.Millisecond))
+					break
+				}
+				if time.Since(saved) > time.Second {
+					t.Errorf("server %d: %s not within 1s", i+1, what)
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		}
+	}
+	if err := st.SaveSettings(ctx, map[string]string{news.SettingBreaking: b}); err != nil {
+		t.Fatal(err)
+	}
+	reach("the breaking line shown", true)
+	if err := st.SaveSettings(ctx, map[string]string{news.SettingBreaking: ""}); err != nil {
+		t.Fatal(err)
+	}
+	reach("the breaking line gone", false)
 }
 
 // waitQuiet waits until the server has no client sessions but this
