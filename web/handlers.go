@@ -327,6 +327,30 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
 		Article:     a,
 	}
+	// "آخر تحديث": the last newsroom edit, when it came well after the
+	// publication (an import's save time is not an update).
+	if a.EverPublished {
+		revs, err := s.store.Revisions(r.Context(), a.ID)
+		if err != nil && news.ErrorCode(err) != news.ENOTFOUND {
+			return nil, err
+		}
+		if len(revs) > 0 && revs[0].At.After(a.PublishedAt.Add(revisedAfter)) {
+			p.Revised = revs[0].At
+		}
+	}
+	// The side column: the latest articles but this one.
+	latest, err := s.store.Articles(r.Context(), news.ArticleFilter{Limit: sideLatest + 1})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range latest.Articles {
+		if l.ID != a.ID && len(p.Latest) < sideLatest {
+			p.Latest = append(p.Latest, l)
+		}
+	}
+	if err := s.frameLists(r.Context(), p.Latest); err != nil {
+		return nil, err
+	}
 	// The lead image as the library frames it: its wide crop, which also
 	// makes the share card, unless the SEO panel chose another image.
 	if a.Image != nil && a.Image.MediaID != 0 {
@@ -357,6 +381,14 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 	}
 	return p, nil
 }
+
+// revisedAfter is how long after its publication an edit counts as an
+// update readers are told of; sideLatest is how many latest articles the
+// article page's side column lists.
+const (
+	revisedAfter = 10 * time.Minute
+	sideLatest   = 5
+)
 
 // leadRatio is the crop article pages and share cards show.
 const leadRatio = "16x9"

@@ -209,3 +209,31 @@ func TestOneSearchLandmark(t *testing.T) {
 		}
 	}
 }
+
+// TestArticleUpdatedAndSide: an article edited in the newsroom after its
+// publication says when ("آخر تحديث"); one never edited does not (an
+// import's save is not an update). The side column lists the latest
+// articles but the one read.
+func TestArticleUpdatedAndSide(t *testing.T) { teststores.Each(t, testArticleUpdatedAndSide) }
+
+func testArticleUpdatedAndSide(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
+	ctx := context.Background()
+	plain := f.byExt["t-gold"]
+	body := f.mustGet(plain.Path(), http.StatusOK).body
+	if strings.Contains(body, "آخر تحديث") {
+		t.Error("an article never edited says it was updated")
+	}
+	contains(t, "side column", body, `<aside class="article-side"`, `<h2 id="side-latest-title">آخر الأخبار</h2>`)
+	side := body[strings.Index(body, `<aside class="article-side"`):]
+	if strings.Contains(side, plain.Path()) {
+		t.Error("the side column lists the article itself")
+	}
+	rec := news.ArticleRecord{Article: plain, Revision: &news.RevisionMeta{UserName: "هدى", Note: "تحديث الأرقام"}}
+	rec.Body += "<p>وارتفع السعر مساء إلى مستوى جديد.</p>"
+	if _, err := f.store.SaveArticles(ctx, []news.ArticleRecord{rec}); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Invalidate()
+	contains(t, "edited article", f.mustGet(plain.Path(), http.StatusOK).body, `<span class="updated">آخر تحديث: <time datetime="`)
+}

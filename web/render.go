@@ -142,6 +142,7 @@ type page struct {
 	// article page
 	Article     *news.Article
 	Share       []shareLink
+	Revised     time.Time // the last edit after publication, shown as "آخر تحديث"
 	ReadMinutes int
 	ShareImage  *news.Image // the share card's image, when not the lead image as stored
 	LeadCrop    *news.Image // the lead image's wide crop, when the library has it
