@@ -23,6 +23,37 @@ var gregorianMonths = [12]string{
 	"يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
 }
 
+// levantineMonths are the Syriac-derived names of Syria, Lebanon, Jordan,
+// Palestine and Iraq.
+var levantineMonths = [12]string{
+	"كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+	"تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+}
+
+// Months chooses the names of the Gregorian months: the press of each
+// region writes its own, and pan-Arab sites often both.
+type Months int
+
+const (
+	MonthsEgyptian  Months = iota // يناير، فبراير … (Egypt, the Gulf, the Maghreb)
+	MonthsLevantine               // كانون الثاني، شباط … (the Levant, Iraq)
+	MonthsBoth                    // "أكتوبر/ تشرين الأول", as BBC Arabic writes them
+)
+
+// MonthName is the name of a Gregorian month in a style.
+func MonthName(m time.Month, style Months) string {
+	if m < time.January || m > time.December {
+		return ""
+	}
+	switch style {
+	case MonthsLevantine:
+		return levantineMonths[m-1]
+	case MonthsBoth:
+		return gregorianMonths[m-1] + "/ " + levantineMonths[m-1]
+	}
+	return gregorianMonths[m-1]
+}
+
 var hijriMonths = [12]string{
 	"محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
 	"رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
@@ -49,11 +80,17 @@ func HijriDate(t time.Time) (year, month, day int, ok bool) {
 // digits in the given style. A date the Hijri calendar cannot show (before
 // 622) is written in the Gregorian calendar.
 func FormatDate(t time.Time, cal Calendar, digits DigitStyle) string {
+	return FormatDateMonths(t, cal, MonthsEgyptian, digits)
+}
+
+// FormatDateMonths is FormatDate with the Gregorian months named in a
+// style: "7 تشرين الأول 2024", "7 أكتوبر/ تشرين الأول 2024".
+func FormatDateMonths(t time.Time, cal Calendar, months Months, digits DigitStyle) string {
 	if cal == Hijri {
 		if y, m, d, ok := HijriDate(t); ok && m >= 1 && m <= 12 {
 			return FormatDigits(strconv.Itoa(d)+" "+hijriMonths[m-1]+" "+strconv.Itoa(y)+" هـ", digits)
 		}
 	}
-	s := strconv.Itoa(t.Day()) + " " + gregorianMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	s := strconv.Itoa(t.Day()) + " " + MonthName(t.Month(), months) + " " + strconv.Itoa(t.Year())
 	return FormatDigits(s, digits)
 }

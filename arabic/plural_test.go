@@ -1,6 +1,9 @@
 package arabic
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestCount(t *testing.T) {
 	for _, c := range []struct {
@@ -32,5 +35,24 @@ func TestCount(t *testing.T) {
 	}
 	if got := Count(15, Minutes, ArabicIndicDigits); got != "١٥ دقيقة" {
 		t.Errorf("Arabic-Indic digits: %q", got)
+	}
+}
+
+func TestMonthNames(t *testing.T) {
+	d := time.Date(2024, time.October, 7, 12, 0, 0, 0, time.UTC)
+	for style, want := range map[Months]string{
+		MonthsEgyptian:  "7 أكتوبر 2024",
+		MonthsLevantine: "7 تشرين الأول 2024",
+		MonthsBoth:      "7 أكتوبر/ تشرين الأول 2024",
+	} {
+		if got := FormatDateMonths(d, Gregorian, style, LatinDigits); got != want {
+			t.Errorf("style %d: %q, want %q", style, got, want)
+		}
+	}
+	if got := FormatDateMonths(time.Date(2025, time.February, 1, 0, 0, 0, 0, time.UTC), Gregorian, MonthsLevantine, ArabicIndicDigits); got != "١ شباط ٢٠٢٥" {
+		t.Errorf("Levantine, Arabic-Indic digits: %q", got)
+	}
+	if got := FormatDateMonths(d, Hijri, MonthsLevantine, LatinDigits); got != FormatDate(d, Hijri, LatinDigits) {
+		t.Errorf("a Hijri date does not change with the Gregorian month names: %q", got)
 	}
 }

@@ -321,6 +321,7 @@ const (
 	SettingDigits      = "digits"       // latin or arabic
 	SettingHijri       = "hijri"        // true or false
 	SettingFeedContent = "feed_content" // full or summary
+	SettingMonths      = "months"       // egyptian, levantine or both: the Gregorian month names
 )
 
 // SaveSettings validates and stores site settings.
@@ -348,6 +349,14 @@ func (s *Service) SaveSettings(ctx context.Context, u news.User, values map[stri
 		case SettingFeedContent:
 			if v != "full" && v != "summary" {
 				errs.Add(k, "اختر النص الكامل أو الملخص")
+			}
+		case SettingMonths:
+			switch v {
+			case "":
+				v = "egyptian"
+			case "egyptian", "levantine", "both":
+			default:
+				errs.Add(k, "اختر أسماء الأشهر")
 			}
 		default:
 			errs.Add(k, "إعداد غير معروف")

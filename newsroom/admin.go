@@ -223,7 +223,8 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *request) {
 }
 
 // settingKeys are the settings the form edits.
-var settingKeys = []string{editorial.SettingSiteName, editorial.SettingDigits, editorial.SettingHijri, editorial.SettingFeedContent}
+var settingKeys = []string{editorial.SettingSiteName, editorial.SettingDigits, editorial.SettingHijri, editorial.SettingFeedContent,
+	editorial.SettingMonths}
 
 func (h *Handler) settings(w http.ResponseWriter, r *request) {
 	if !h.require(w, r, editorial.ActSettings) {

@@ -77,7 +77,7 @@ func (s *Site) handleArchiveIndex(w http.ResponseWriter, r *http.Request) {
 		}
 		yg := &p.Years[len(p.Years)-1]
 		yg.Count += months[m]
-		yg.Months = append(yg.Months, period{Name: monthName(m.Month()), URL: monthPath(y, m.Month()), Count: months[m]})
+		yg.Months = append(yg.Months, period{Name: s.monthName(m.Month()), URL: monthPath(y, m.Month()), Count: months[m]})
 	}
 	s.render(w, r, http.StatusOK, "archive", p)
 }
@@ -102,7 +102,7 @@ func (s *Site) handleArchiveYear(w http.ResponseWriter, r *http.Request) {
 	}
 	for m := time.January; m <= time.December; m++ {
 		if n := months[time.Date(y, m, 1, 0, 0, 0, 0, s.opts.Location)]; n > 0 {
-			p.Periods = append(p.Periods, period{Name: monthName(m), URL: monthPath(y, m), Count: n})
+			p.Periods = append(p.Periods, period{Name: s.monthName(m), URL: monthPath(y, m), Count: n})
 		}
 	}
 	s.archiveList(w, r, p, from, from.AddDate(1, 0, 0), yearPath(y))
@@ -118,12 +118,12 @@ func (s *Site) handleArchiveMonth(w http.ResponseWriter, r *http.Request) {
 	month := time.Month(m)
 	from := time.Date(y, month, 1, 0, 0, 0, 0, s.opts.Location)
 	to := from.AddDate(0, 1, 0)
-	label := monthName(month) + " " + s.num(y)
+	label := s.monthName(month) + " " + s.num(y)
 	p := &page{
 		Title:   "أرشيف " + label,
 		Heading: "أرشيف " + label,
 		Breadcrumb: []crumb{{"الأرشيف", "/archive/"}, {s.num(y), yearPath(y)},
-			{monthName(month), monthPath(y, month)}},
+			{s.monthName(month), monthPath(y, month)}},
 	}
 	days, err := s.localCounts(r.Context(), from, to, dayStart)
 	if err != nil {
@@ -155,7 +155,7 @@ func (s *Site) handleArchiveDay(w http.ResponseWriter, r *http.Request) {
 		Title:   "أرشيف " + label,
 		Heading: "أرشيف " + label,
 		Breadcrumb: []crumb{{"الأرشيف", "/archive/"}, {s.num(y), yearPath(y)},
-			{monthName(month), monthPath(y, month)}, {s.num(d), dayPath(y, month, d)}},
+			{s.monthName(month), monthPath(y, month)}, {s.num(d), dayPath(y, month, d)}},
 	}
 	s.archiveList(w, r, p, from, from.AddDate(0, 0, 1), dayPath(y, month, d))
 }

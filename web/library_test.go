@@ -237,3 +237,20 @@ func testArticleUpdatedAndSide(t *testing.T, open teststores.OpenFunc) {
 	f.site.Invalidate()
 	contains(t, "edited article", f.mustGet(plain.Path(), http.StatusOK).body, `<span class="updated">آخر تحديث: <time datetime="`)
 }
+
+// TestMonthNames: the Gregorian month names follow the site's setting on
+// article pages and in the archive.
+func TestMonthNames(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{})
+	ctx := context.Background()
+	a := f.byExt["t-rockets"] // 15 March 2024
+	contains(t, "default", f.mustGet(a.Path(), http.StatusOK).body, "15 مارس 2024")
+	for v, want := range map[string]string{"levantine": "15 آذار 2024", "both": "15 مارس/ آذار 2024"} {
+		if err := f.store.SaveSettings(ctx, map[string]string{"months": v}); err != nil {
+			t.Fatal(err)
+		}
+		f.site.Invalidate()
+		contains(t, v, f.mustGet(a.Path(), http.StatusOK).body, want)
+	}
+	contains(t, "archive", f.mustGet("/archive/2024/", http.StatusOK).body, "مارس/ آذار")
+}

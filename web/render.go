@@ -46,7 +46,7 @@ func (s *Site) funcs() template.FuncMap {
 		"authorPath":  news.AuthorPath,
 		"tagPath":     news.TagPath,
 		"asset":       s.assets.URL,
-		"monthName":   func(m time.Month) string { return monthName(m) },
+		"monthName":   s.monthName,
 		"html":        func(s string) template.HTML { return template.HTML(s) }, // for sanitized article bodies only
 		// isolate escapes a text and isolates its Latin runs (markup.IsolateText);
 		// isolateHTML does so to sanitized HTML (a body, a highlighted title).
@@ -93,7 +93,8 @@ func (s *Site) num(n int) string {
 
 // date formats a time as a Gregorian date in the display time zone.
 func (s *Site) date(t time.Time) string {
-	return arabic.FormatDate(t.In(s.opts.Location), arabic.Gregorian, s.current().Digits)
+	c := s.current()
+	return arabic.FormatDateMonths(t.In(s.opts.Location), arabic.Gregorian, c.Months, c.Digits)
 }
 
 // hijri formats a time as a Hijri date in the display time zone, or returns
@@ -106,15 +107,8 @@ func (s *Site) hijri(t time.Time) string {
 	return arabic.FormatDate(t.In(s.opts.Location), arabic.Hijri, c.Digits)
 }
 
-var arabicMonths = [...]string{"يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-	"يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"}
-
-func monthName(m time.Month) string {
-	if m < time.January || m > time.December {
-		return ""
-	}
-	return arabicMonths[m-1]
-}
+// monthName is a month's name in the site's style (the archive's pages).
+func (s *Site) monthName(m time.Month) string { return arabic.MonthName(m, s.current().Months) }
 
 // crumb is one link of a breadcrumb.
 type crumb struct {

@@ -16,6 +16,7 @@ type config struct {
 	Digits    arabic.DigitStyle
 	ShowHijri bool
 	FeedFull  bool // full text in feeds, not only the summary
+	Months    arabic.Months
 	// Breaking is the breaking-news line, nil for none; shown until its
 	// time (the scheduler then removes it, which drops cached pages).
 	Breaking *news.Breaking
@@ -27,6 +28,7 @@ const (
 	settingDigits      = "digits"
 	settingHijri       = "hijri"
 	settingFeedContent = "feed_content"
+	settingMonths      = "months"
 )
 
 // settings holds the current config; nil until loaded, and dropped by
@@ -63,6 +65,12 @@ func (s *Site) cfg(ctx context.Context) *config {
 		c.ShowHijri = false
 	}
 	c.FeedFull = stored[settingFeedContent] != "summary"
+	switch stored[settingMonths] {
+	case "levantine":
+		c.Months = arabic.MonthsLevantine
+	case "both":
+		c.Months = arabic.MonthsBoth
+	}
 	c.Breaking = news.DecodeBreaking(stored[news.SettingBreaking], time.Now())
 	s.settings.cur.CompareAndSwap(nil, c)
 	return c
@@ -92,7 +100,9 @@ func (s *Site) Settings(ctx context.Context) map[string]string {
 	if !c.FeedFull {
 		feed = "summary"
 	}
-	return map[string]string{settingSiteName: c.SiteName, settingDigits: digits, settingHijri: hijri, settingFeedContent: feed}
+	months := map[arabic.Months]string{arabic.MonthsEgyptian: "egyptian", arabic.MonthsLevantine: "levantine", arabic.MonthsBoth: "both"}[c.Months]
+	return map[string]string{settingSiteName: c.SiteName, settingDigits: digits, settingHijri: hijri, settingFeedContent: feed,
+		settingMonths: months}
 }
 
 // SiteName is the site's name as administrators last set it, else the
