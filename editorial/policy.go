@@ -31,12 +31,13 @@ const (
 	ActPurge          Action = "purge"           // delete an article in the trash for good
 	ActManageAuthors  Action = "manage_authors"  // edit the author directory, merge authors
 	ActBreaking       Action = "breaking"        // post or end the breaking-news line (عاجل)
+	ActManagePages    Action = "manage_pages"    // write the static pages (من نحن، اتصل بنا …)
 )
 
 // Actions lists every action, for the authorization tests and the UI.
 var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActReject, ActPublish, ActUnpublish,
 	ActCorrect, ActManageSections, ActManageTags, ActManageUsers, ActSettings, ActUploadMedia, ActEditMedia,
-	ActTrash, ActPurge, ActManageAuthors, ActBreaking}
+	ActTrash, ActPurge, ActManageAuthors, ActBreaking, ActManagePages}
 
 // Can reports whether u may do act. a is the article acted on (nil for
 // actions on no article); mediaOwner is the uploader of the image for
@@ -91,7 +92,7 @@ func Can(u news.User, act Action, a *news.Article) bool {
 		return a != nil && (editor || (own && u.Role.AtLeast(news.RoleWriter)))
 	case ActApprove, ActReject:
 		return a != nil && editor
-	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking:
+	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking, ActManagePages:
 		return editor
 	case ActManageUsers, ActSettings:
 		return u.Role.AtLeast(news.RoleAdmin)

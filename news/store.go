@@ -219,6 +219,7 @@ type Store interface {
 	UserStore
 	MediaStore
 	SiteStore
+	PageStore
 	Close() error
 }
 

@@ -136,6 +136,10 @@ func flash(r *request) string {
 		return "نُقلت الصورة إلى سلة المحذوفات؛ تبقى في المقالات التي تعرضها."
 	case "media-untrashed":
 		return "أُعيدت الصورة إلى المكتبة."
+	case "page":
+		return "حُفظت الصفحة."
+	case "page-deleted":
+		return "حُذفت الصفحة."
 	case "breaking":
 		return "نُشر الخبر العاجل، ويظهر الآن في كل صفحات الموقع."
 	case "breaking-ended":

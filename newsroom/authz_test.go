@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"sahafa/editorial"
 	"sahafa/news"
 	"sahafa/store/teststores"
 )
@@ -274,6 +275,19 @@ var authzCases = []authzCase{
 	{"open the breaking news page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/breaking", nil
 	}},
+	{"write a static page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "POST", "/newsroom/pages/new", url.Values{"title": {"من نحن " + actor}, "body": {"صحيفة مستقلة تأسست عام 2010."}, "footer": {"1"}}
+	}},
+	{"delete a static page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		pg, err := e.ed.SavePage(context.Background(), e.users["editor"], editorial.PageInput{Title: "صفحة للحذف " + actor, Body: "نص."})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", fmt.Sprintf("/newsroom/pages/%d/delete", pg.ID), url.Values{}
+	}},
+	{"open the static pages", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", "/newsroom/pages/", nil
+	}},
 	{"open the author directory", everyone, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/authors/?q=" + url.QueryEscape("الكاتبة"), nil
 	}},
@@ -367,6 +381,10 @@ func (e *env) snapshot() string {
 		}
 		fmt.Fprintf(&b, "article %d v%d %s %q %q %s %s %d revisions %d events deleted %s section %s tags %v\n", a.ID, a.Version,
 			a.Status, a.Title, a.Body, a.PublishedAt, a.UpdatedAt, len(revs), len(evs), full.DeletedAt, full.Section.Slug, tags)
+	}
+	pages, _ := e.store.Pages(ctx)
+	for _, pg := range pages {
+		fmt.Fprintf(&b, "page %d %s %s %v\n", pg.ID, pg.Slug, pg.Title, pg.Footer)
 	}
 	authors, _, _ := e.store.Authors(ctx, news.AuthorFilter{Limit: 1000})
 	for _, au := range authors {

@@ -2,6 +2,7 @@ package newsroom
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,6 +26,7 @@ func (h *Handler) libraryRoutes() {
 	m.Handle("GET /newsroom/authors/{id}", h.auth(h.authorPage))
 	m.Handle("POST /newsroom/authors/{id}", h.auth(h.saveAuthor))
 	m.Handle("POST /newsroom/authors/{id}/merge", h.auth(h.mergeAuthor))
+	h.pageRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))
@@ -361,4 +363,99 @@ func (h *Handler) endBreaking(w http.ResponseWriter, r *request) {
 		return
 	}
 	http.Redirect(w, r.Request, "/newsroom/breaking?done=breaking-ended", http.StatusSeeOther)
+}
+
+func (h *Handler) pageRoutes() {
+	m := h.mux
+	m.Handle("GET /newsroom/pages/{$}", h.auth(h.pagesList))
+	m.Handle("GET /newsroom/pages/new", h.auth(h.pageEditor))
+	m.Handle("POST /newsroom/pages/new", h.auth(h.savePage))
+	m.Handle("GET /newsroom/pages/{id}", h.auth(h.pageEditor))
+	m.Handle("POST /newsroom/pages/{id}", h.auth(h.savePage))
+	m.Handle("POST /newsroom/pages/{id}/delete", h.auth(h.deletePage))
+}
+
+func (h *Handler) pagesList(w http.ResponseWriter, r *request) {
+	list, err := h.opts.Editorial.Pages(r.Context(), r.user)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	h.render(w, r.Request, r, http.StatusOK, "pages", &page{Title: "صفحات الموقع", Active: "pages", Pages: list, Flash: flash(r)})
+}
+
+func (h *Handler) pageEditor(w http.ResponseWriter, r *request) {
+	in := editorial.PageInput{Footer: true}
+	if r.PathValue("id") != "" {
+		id, ok := pathID(r)
+		if !ok {
+			h.renderError(w, r.Request, r, http.StatusNotFound, "الصفحة غير موجودة.")
+			return
+		}
+		pg, err := h.opts.Editorial.Page(r.Context(), r.user, id)
+		if err != nil {
+			h.fail(w, r.Request, r, err)
+			return
+		}
+		in = editorial.PageInputFrom(pg)
+	} else if !editorial.Can(r.user, editorial.ActManagePages, nil) {
+		h.fail(w, r.Request, r, news.Errorf(news.EFORBIDDEN, "ليست لديك صلاحية لهذا الإجراء"))
+		return
+	}
+	h.showPageEditor(w, r, http.StatusOK, in, nil)
+}
+
+func (h *Handler) showPageEditor(w http.ResponseWriter, r *request, status int, in editorial.PageInput, errs news.FieldErrors) {
+	p := &page{Title: "صفحة: " + cmpOr(in.Title, "جديدة"), Active: "pages", PageInput: &in, Errors: errs, Flash: flash(r), RichEditor: true}
+	if errs != nil {
+		p.Alert = "لم تُحفظ الصفحة: صحّح الحقول المعلَّمة."
+	}
+	if in.Body != "" {
+		p.Preview = template.HTML(h.opts.Editorial.EditorHTML(r.Context(), editorial.ArticleInput{Body: in.Body, BodyFormat: in.BodyFormat}))
+	}
+	h.render(w, r.Request, r, status, "page-editor", p)
+}
+
+func (h *Handler) savePage(w http.ResponseWriter, r *request) {
+	var id int64
+	if r.PathValue("id") != "" {
+		var ok bool
+		if id, ok = pathID(r); !ok {
+			h.renderError(w, r.Request, r, http.StatusNotFound, "الصفحة غير موجودة.")
+			return
+		}
+	}
+	f := r.PostFormValue
+	in := editorial.PageInput{ID: id, Title: f("title"), Slug: f("slug"), Body: normalizeNewlines(f("body")),
+		BodyFormat: f("body_format"), Footer: f("footer") != "", Position: f("position")}
+	pg, err := h.opts.Editorial.SavePage(r.Context(), r.user, in)
+	if fe, ok := fieldErrors(err); ok {
+		h.showPageEditor(w, r, statusInvalid, in, fe)
+		return
+	}
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/pages/%d?done=page", pg.ID), http.StatusSeeOther)
+}
+
+func (h *Handler) deletePage(w http.ResponseWriter, r *request) {
+	id, ok := pathID(r)
+	if !ok {
+		h.renderError(w, r.Request, r, http.StatusNotFound, "الصفحة غير موجودة.")
+		return
+	}
+	if err := h.opts.Editorial.DeletePage(r.Context(), r.user, id); err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	http.Redirect(w, r.Request, "/newsroom/pages/?done=page-deleted", http.StatusSeeOther)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -268,3 +268,41 @@ func testBreakingNews(t *testing.T, open teststores.OpenFunc) {
 		t.Errorf("/api/v1/breaking after: %s", body)
 	}
 }
+
+// TestStaticPages: an editor writes "من نحن" in the newsroom; it is on
+// the site at its Arabic address, linked from every page's footer, its
+// Markdown sanitized; addresses of the site's own paths and sections are
+// refused.
+func TestStaticPages(t *testing.T) { teststores.Each(t, testStaticPages) }
+
+func testStaticPages(t *testing.T, open teststores.OpenFunc) {
+	e := newEnv(t, open)
+	editor := e.as("editor")
+	anon := e.anonymous()
+	anon.get("/") // cached before the page exists
+	r := editor.post("/newsroom/pages/new", url.Values{"title": {"من نحن"}, "footer": {"1"}, "position": {"1"},
+		"body": {"## قصتنا\n\nصحيفة مستقلة تأسست في Beirut عام 2010.\n\n<script>alert(1)</script>"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save page: %d %q", r.status, r.errors())
+	}
+	pg := anon.get("/" + url.PathEscape("من-نحن") + "/")
+	if pg.status != http.StatusOK || !strings.Contains(pg.body, `<h1 class="headline">من نحن</h1>`) ||
+		!strings.Contains(pg.body, "<h2") || !strings.Contains(pg.body, `<bdi dir="ltr">Beirut</bdi>`) || strings.Contains(pg.body, "<script>alert") {
+		t.Errorf("the page: %d\n%.2000s", pg.status, pg.body)
+	}
+	if home := anon.get("/"); !strings.Contains(home.body, `<a href="/`+url.PathEscape("من-نحن")+`/">من نحن</a>`) {
+		t.Error("the home page's footer does not link the page")
+	}
+	if r := anon.get("/" + url.PathEscape("من-نحن")); r.status != http.StatusMovedPermanently {
+		t.Errorf("the page without its slash: %d, want 301", r.status)
+	}
+	for slug, why := range map[string]string{"archive": "لصفحات الموقع", "world": "لقسم"} {
+		r := editor.post("/newsroom/pages/new", url.Values{"title": {"صفحة"}, "slug": {slug}, "body": {"نص."}})
+		if r.status != http.StatusUnprocessableEntity || !strings.Contains(strings.Join(r.errors(), " "), why) {
+			t.Errorf("slug %q: %d %q", slug, r.status, r.errors())
+		}
+	}
+	if list := editor.get("/newsroom/pages/"); !strings.Contains(list.body, "من نحن") {
+		t.Error("the newsroom's pages list lacks the page")
+	}
+}

@@ -140,6 +140,10 @@ func pageURL(base string, n int) string {
 
 func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
 	sec, err := s.store.SectionBySlug(r.Context(), r.PathValue("section"))
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		s.staticPage(w, r, r.PathValue("section")) // /{slug}/ is a section's, else a page's
+		return
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -177,7 +181,12 @@ func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, descr
 // handleSectionNoSlash redirects /world to /world/.
 func (s *Site) handleSectionNoSlash(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("section")
-	if _, err := s.store.SectionBySlug(r.Context(), slug); err != nil {
+	if _, err := s.store.SectionBySlug(r.Context(), slug); news.ErrorCode(err) == news.ENOTFOUND {
+		if _, err := s.store.PageBySlug(r.Context(), slug); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+	} else if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
@@ -470,4 +479,24 @@ func shareLinks(articleURL, title string) []shareLink {
 		{"x", "إكس", "https://x.com/intent/post?url=" + u + "&text=" + t},
 		{"facebook", "فيسبوك", "https://www.facebook.com/sharer/sharer.php?u=" + u},
 	}
+}
+
+// staticPage serves a static page (من نحن، اتصل بنا …) at /{slug}/.
+func (s *Site) staticPage(w http.ResponseWriter, r *http.Request, slug string) {
+	pg, err := s.store.PageBySlug(r.Context(), slug)
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	stats, err := s.nav(r)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "page", &page{Nav: stats, Title: pg.Title, Heading: pg.Title,
+		Canonical: s.canonical(news.PagePath(pg.Slug)), StaticPage: &pg})
 }

@@ -25,7 +25,7 @@ import (
 var templateFS embed.FS
 
 // pageTemplates are the page files; each is parsed on top of layout.html.
-var pageTemplates = []string{"home", "list", "article", "archive", "error", "search"}
+var pageTemplates = []string{"home", "list", "article", "archive", "error", "search", "page"}
 
 type templates struct {
 	pages map[string]*template.Template
@@ -54,6 +54,8 @@ func (s *Site) funcs() template.FuncMap {
 		"isolateHTML": func(s any) template.HTML { return template.HTML(markup.IsolateHTML(htmlString(s))) },
 		"last":        func(i, n int) bool { return i == n-1 },
 		"linkHost":    linkHost,
+		"footerPages": func() []news.Page { return s.current().FooterPages },
+		"pagePath":    news.PagePath,
 		"breaking": func() *news.Breaking {
 			if b := s.current().Breaking; b != nil && time.Now().Before(b.Until) {
 				return b
@@ -142,6 +144,9 @@ type page struct {
 	LeadCrop    *news.Image // the lead image's wide crop, when the library has it
 	Related     []news.Article
 	Preview     string // the status of a previewed article, shown in a banner
+
+	// a static page
+	StaticPage *news.Page
 
 	// home
 	Lead   *news.Article // the lead story, shown large

@@ -162,6 +162,16 @@ func (s *Site) pagesSitemap(w http.ResponseWriter, r *http.Request) {
 			urls = append(urls, feed.URL{Loc: s.canonical(news.TagPath(t.Slug))})
 		}
 	}
+	pages, err := s.store.Pages(ctx)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	for _, pg := range pages {
+		if len(urls) < feed.MaxSitemapURLs {
+			urls = append(urls, feed.URL{Loc: s.canonical(news.PagePath(pg.Slug))})
+		}
+	}
 	s.writeXML(w, r, func(b *bytes.Buffer) error { return feed.WriteURLSet(b, urls) })
 }
 

@@ -20,6 +20,8 @@ type config struct {
 	// Breaking is the breaking-news line, nil for none; shown until its
 	// time (the scheduler then removes it, which drops cached pages).
 	Breaking *news.Breaking
+	// FooterPages are the static pages linked from every page's footer.
+	FooterPages []news.Page
 }
 
 // The keys of the stored settings (editorial.Setting…).
@@ -48,6 +50,15 @@ func (s *Site) cfg(ctx context.Context) *config {
 	stored, err := s.store.Settings(ctx)
 	if err != nil {
 		return c
+	}
+	pages, err := s.store.Pages(ctx)
+	if err != nil {
+		return c
+	}
+	for _, p := range pages {
+		if p.Footer {
+			c.FooterPages = append(c.FooterPages, news.Page{Slug: p.Slug, Title: p.Title})
+		}
 	}
 	if v := stored[settingSiteName]; v != "" {
 		c.SiteName = v

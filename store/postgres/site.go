@@ -172,7 +172,7 @@ var restoreLockWait = 30 * time.Second
 // identityTables are the tables with an identity id column: after a
 // restore, which writes ids of its own, their sequences move past the
 // largest id.
-var identityTables = []string{"sections", "authors", "articles", "users", "sessions", "tags", "revisions",
+var identityTables = []string{"sections", "authors", "articles", "pages", "users", "sessions", "tags", "revisions",
 	"events", "corrections", "media", "media_files", "comments"}
 
 // restorer writes a whole-site export in one transaction, on a pooled

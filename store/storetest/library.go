@@ -21,6 +21,7 @@ var libraryTests = []struct {
 	{"SEOFields", testSEOFields},
 	{"Trash", testTrash},
 	{"MediaPipeline", testMediaPipeline},
+	{"Pages", testPages},
 }
 
 // byline is a record of fixture key crediting the given authors.
@@ -448,4 +449,44 @@ func testMediaPipeline(t *testing.T, s news.Store) {
 	if _, err := s.MediaFile(ctx, up.ID, 320); news.ErrorCode(err) != news.ENOTFOUND {
 		t.Errorf("the purged image's file: %v", err)
 	}
+}
+
+// testPages: static pages are created, listed by position, found by slug,
+// replaced, refused a taken address, and deleted.
+func testPages(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	about, err := s.SavePage(ctx, news.Page{Slug: "about", Title: "من نحن", Body: "<p>صحيفة مستقلة.</p>", Footer: true, Position: 2})
+	if err != nil || about.ID == 0 {
+		t.Fatalf("SavePage = %+v, %v", about, err)
+	}
+	contact, err := s.SavePage(ctx, news.Page{Slug: "اتصل-بنا", Title: "اتصل بنا", Body: "<p>البريد.</p>", Footer: true, Position: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Pages(ctx)
+	if err != nil || len(list) != 2 || list[0].ID != contact.ID || !list[1].Footer {
+		t.Errorf("Pages = %+v, %v", list, err)
+	}
+	got, err := s.PageBySlug(ctx, "اتصل-بنا")
+	if err != nil || got.Title != "اتصل بنا" || got.UpdatedAt.IsZero() {
+		t.Errorf("PageBySlug = %+v, %v", got, err)
+	}
+	about.Body, about.Footer = "<p>صحيفة مستقلة منذ 2010.</p>", false
+	if _, err := s.SavePage(ctx, about); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Page(ctx, about.ID); got.Body != about.Body || got.Footer {
+		t.Errorf("the replaced page reads %+v", got)
+	}
+	contact.Slug = "about"
+	_, err = s.SavePage(ctx, contact)
+	wantCode(t, "SavePage(taken slug)", err, news.ECONFLICT)
+	_, err = s.SavePage(ctx, news.Page{Slug: "x"})
+	wantCode(t, "SavePage(no title)", err, news.EINVALID)
+	if err := s.DeletePage(ctx, about.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.PageBySlug(ctx, "about")
+	wantCode(t, "PageBySlug(deleted)", err, news.ENOTFOUND)
+	wantCode(t, "DeletePage(twice)", s.DeletePage(ctx, about.ID), news.ENOTFOUND)
 }
