@@ -267,6 +267,17 @@ func testSettingsAreValidated(t *testing.T, open teststores.OpenFunc) {
 	if got, _ := f.store.Settings(ctx); got["site_name"] != "جريدة الصباح" || got["digits"] != "arabic" {
 		t.Errorf("settings = %v", got)
 	}
+	// The menu names sections that exist, in order.
+	err = f.ed.SaveSettings(ctx, admin, map[string]string{"menu": "culture, no-such-desk"})
+	if fe, ok := err.(news.FieldErrors); !ok || !strings.Contains(fe["menu"], "no-such-desk") {
+		t.Errorf("a menu naming an unknown section: %v", err)
+	}
+	if err := f.ed.SaveSettings(ctx, admin, map[string]string{"menu": "culture،"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.store.Settings(ctx); got["menu"] != "culture" {
+		t.Errorf("menu stored as %q", got["menu"])
+	}
 }
 
 // heldReader blocks its first Read until released: an upload still

@@ -322,6 +322,7 @@ const (
 	SettingHijri       = "hijri"        // true or false
 	SettingFeedContent = "feed_content" // full or summary
 	SettingMonths      = "months"       // egyptian, levantine or both: the Gregorian month names
+	SettingMenu        = "menu"         // section slugs, in order: the header menu and the home page's blocks
 )
 
 // SaveSettings validates and stores site settings.
@@ -350,6 +351,18 @@ func (s *Service) SaveSettings(ctx context.Context, u news.User, values map[stri
 			if v != "full" && v != "summary" {
 				errs.Add(k, "اختر النص الكامل أو الملخص")
 			}
+		case SettingMenu:
+			var slugs []string
+			for _, slug := range strings.Fields(strings.NewReplacer(",", " ", "،", " ").Replace(v)) {
+				if _, err := s.store.SectionBySlug(ctx, slug); err != nil {
+					if news.ErrorCode(err) != news.ENOTFOUND {
+						return err
+					}
+					errs.Add(k, fmt.Sprintf("لا يوجد قسم رابطه «%s»", slug))
+				}
+				slugs = append(slugs, slug)
+			}
+			v = strings.Join(slugs, " ")
 		case SettingMonths:
 			switch v {
 			case "":

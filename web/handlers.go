@@ -20,8 +20,29 @@ const (
 )
 
 // nav returns the sections for the header navigation.
+// nav lists the sections of the header menu and of the home page's
+// blocks: those the menu setting names, in its order, or every section
+// when it names none.
 func (s *Site) nav(r *http.Request) ([]news.SectionStats, error) {
-	return s.store.Sections(r.Context())
+	all, err := s.store.Sections(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	menu := s.cfg(r.Context()).Menu
+	if len(menu) == 0 {
+		return all, nil
+	}
+	bySlug := make(map[string]news.SectionStats, len(all))
+	for _, st := range all {
+		bySlug[st.Slug] = st
+	}
+	out := make([]news.SectionStats, 0, len(menu))
+	for _, slug := range menu {
+		if st, ok := bySlug[slug]; ok {
+			out = append(out, st)
+		}
+	}
+	return out, nil
 }
 
 func (s *Site) canonical(path string) string { return s.opts.BaseURL + path }

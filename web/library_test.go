@@ -254,3 +254,25 @@ func TestMonthNames(t *testing.T) {
 	}
 	contains(t, "archive", f.mustGet("/archive/2024/", http.StatusOK).body, "مارس/ آذار")
 }
+
+// TestMenu: the menu setting chooses the sections of the header and of
+// the home page's blocks, in its order.
+func TestMenu(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{})
+	ctx := context.Background()
+	if err := f.store.SaveSettings(ctx, map[string]string{"menu": "sport world"}); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Invalidate()
+	body := f.mustGet("/", http.StatusOK).body
+	nav := body[strings.Index(body, `<nav class="sections"`):]
+	nav = nav[:strings.Index(nav, "</nav>")]
+	if i, j := strings.Index(nav, `href="/sport/"`), strings.Index(nav, `href="/world/"`); i < 0 || j < 0 || i > j || strings.Contains(nav, `href="/tech/"`) {
+		t.Errorf("the header menu is not sport then world alone: %s", nav)
+	}
+	groups := body[strings.Index(body, `<section class="section-group">`):]
+	if i, j := strings.Index(groups, `href="/sport/"`), strings.Index(groups, `href="/world/"`); i < 0 || j < 0 || i > j || strings.Contains(groups, `href="/tech/"`) {
+		t.Error("the home page's section blocks do not follow the menu")
+	}
+	f.mustGet("/tech/", http.StatusOK) // a section left out of the menu still has its page
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -20,6 +21,9 @@ type config struct {
 	// Breaking is the breaking-news line, nil for none; shown until its
 	// time (the scheduler then removes it, which drops cached pages).
 	Breaking *news.Breaking
+	// Menu is the sections of the header menu and the home page's blocks,
+	// in order; empty for every section.
+	Menu []string
 	// FooterPages are the static pages linked from every page's footer.
 	FooterPages []news.Page
 }
@@ -31,6 +35,7 @@ const (
 	settingHijri       = "hijri"
 	settingFeedContent = "feed_content"
 	settingMonths      = "months"
+	settingMenu        = "menu"
 )
 
 // settings holds the current config; nil until loaded, and dropped by
@@ -76,6 +81,7 @@ func (s *Site) cfg(ctx context.Context) *config {
 		c.ShowHijri = false
 	}
 	c.FeedFull = stored[settingFeedContent] != "summary"
+	c.Menu = strings.Fields(strings.NewReplacer(",", " ", "،", " ").Replace(stored[settingMenu]))
 	switch stored[settingMonths] {
 	case "levantine":
 		c.Months = arabic.MonthsLevantine
@@ -113,7 +119,7 @@ func (s *Site) Settings(ctx context.Context) map[string]string {
 	}
 	months := map[arabic.Months]string{arabic.MonthsEgyptian: "egyptian", arabic.MonthsLevantine: "levantine", arabic.MonthsBoth: "both"}[c.Months]
 	return map[string]string{settingSiteName: c.SiteName, settingDigits: digits, settingHijri: hijri, settingFeedContent: feed,
-		settingMonths: months}
+		settingMonths: months, settingMenu: strings.Join(c.Menu, " ")}
 }
 
 // SiteName is the site's name as administrators last set it, else the
