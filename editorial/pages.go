@@ -1,6 +1,7 @@
 package editorial
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -69,7 +70,7 @@ func (s *Service) SavePage(ctx context.Context, u news.User, in PageInput) (news
 	case n > maxTitle:
 		errs.Add("title", fmt.Sprintf("العنوان أطول من %d حرف", maxTitle))
 	}
-	p.Slug = arabic.Slug(cmpOr(strings.TrimSpace(in.Slug), p.Title))
+	p.Slug = arabic.Slug(cmp.Or(strings.TrimSpace(in.Slug), p.Title))
 	switch {
 	case p.Slug == "" && p.Title != "":
 		errs.Add("slug", "الرابط يجب أن يحتوي على حروف أو أرقام")
@@ -133,11 +134,4 @@ func (s *Service) DeletePage(ctx context.Context, u news.User, id int64) error {
 	}
 	s.pub.Changed()
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

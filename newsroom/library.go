@@ -1,6 +1,7 @@
 package newsroom
 
 import (
+	"cmp"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -406,7 +407,7 @@ func (h *Handler) pageEditor(w http.ResponseWriter, r *request) {
 }
 
 func (h *Handler) showPageEditor(w http.ResponseWriter, r *request, status int, in editorial.PageInput, errs news.FieldErrors) {
-	p := &page{Title: "صفحة: " + cmpOr(in.Title, "جديدة"), Active: "pages", PageInput: &in, Errors: errs, Flash: flash(r), RichEditor: true}
+	p := &page{Title: "صفحة: " + cmp.Or(in.Title, "جديدة"), Active: "pages", PageInput: &in, Errors: errs, Flash: flash(r), RichEditor: true}
 	if errs != nil {
 		p.Alert = "لم تُحفظ الصفحة: صحّح الحقول المعلَّمة."
 	}
@@ -451,11 +452,4 @@ func (h *Handler) deletePage(w http.ResponseWriter, r *request) {
 		return
 	}
 	http.Redirect(w, r.Request, "/newsroom/pages/?done=page-deleted", http.StatusSeeOther)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
