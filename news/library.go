@@ -27,25 +27,34 @@ func (s SEO) IsZero() bool { return s == SEO{} }
 
 // EncodeSEO is the stored form of an article's SEO fields: JSON, or ""
 // when it keeps every fallback.
-func EncodeSEO(s SEO) (string, error) {
-	if s.IsZero() {
+func EncodeSEO(s SEO) (string, error) { return encodeOptional(s, s.IsZero(), "SEO fields") }
+
+// DecodeSEO reads what EncodeSEO stored.
+func DecodeSEO(stored string, s *SEO) error { return decodeOptional(stored, s, "SEO fields") }
+
+// encodeOptional is the stored form of a value that is often empty: ""
+// when it is, else its JSON.
+func encodeOptional[T any](v T, empty bool, what string) (string, error) {
+	if empty {
 		return "", nil
 	}
-	b, err := json.Marshal(s)
+	b, err := json.Marshal(v)
 	if err != nil {
-		return "", fmt.Errorf("encode SEO fields: %w", err)
+		return "", fmt.Errorf("encode %s: %w", what, err)
 	}
 	return string(b), nil
 }
 
-// DecodeSEO reads what EncodeSEO stored.
-func DecodeSEO(stored string, s *SEO) error {
-	*s = SEO{}
+// decodeOptional reads what encodeOptional stored into v (its zero value
+// for "").
+func decodeOptional[T any](stored string, v *T, what string) error {
+	var zero T
+	*v = zero
 	if stored == "" {
 		return nil
 	}
-	if err := json.Unmarshal([]byte(stored), s); err != nil {
-		return fmt.Errorf("SEO fields: %w", err)
+	if err := json.Unmarshal([]byte(stored), v); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -91,26 +100,12 @@ func (p AuthorProfile) IsZero() bool { return p.Bio == "" && p.PhotoID == 0 && l
 // EncodeAuthorProfile is the stored form of a profile: JSON, or "" for
 // an empty one.
 func EncodeAuthorProfile(p AuthorProfile) (string, error) {
-	if p.IsZero() {
-		return "", nil
-	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return "", fmt.Errorf("encode author profile: %w", err)
-	}
-	return string(b), nil
+	return encodeOptional(p, p.IsZero(), "author profile")
 }
 
 // DecodeAuthorProfile reads what EncodeAuthorProfile stored.
 func DecodeAuthorProfile(stored string, p *AuthorProfile) error {
-	*p = AuthorProfile{}
-	if stored == "" {
-		return nil
-	}
-	if err := json.Unmarshal([]byte(stored), p); err != nil {
-		return fmt.Errorf("author profile: %w", err)
-	}
-	return nil
+	return decodeOptional(stored, p, "author profile")
 }
 
 // MergedProfile is the profile of an author another was merged into:

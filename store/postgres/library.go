@@ -70,19 +70,12 @@ func authorByID(ctx context.Context, c querier, id int64) (news.Author, error) {
 	return au, err
 }
 
-// likePattern is a LIKE pattern that finds q anywhere, its wildcards
-// escaped with \ (the default escape character).
-func likePattern(q string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
-}
-
 // Authors lists the author directory by name.
 func (s *Store) Authors(ctx context.Context, f news.AuthorFilter) ([]news.AuthorStats, int, error) {
 	var p params
 	where := "WHERE true"
 	if q := arabic.Normalize(f.Query); q != "" {
-		where += ` AND a.name_key LIKE ` + p.add(likePattern(q))
+		where += ` AND a.name_key LIKE ` + p.add(news.LikePattern(q))
 	}
 	if f.Duplicates {
 		where += ` AND a.name_key IN (SELECT name_key FROM authors GROUP BY name_key HAVING count(*) > 1)`

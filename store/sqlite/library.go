@@ -60,13 +60,6 @@ func authorByID(ctx context.Context, q interface {
 	return au, wrapErr("get author", err)
 }
 
-// likePattern is a LIKE pattern that finds q anywhere, its wildcards
-// escaped with \.
-func likePattern(q string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(q) + "%"
-}
-
 // Authors lists the author directory by name.
 func (s *Store) Authors(ctx context.Context, f news.AuthorFilter) ([]news.AuthorStats, int, error) {
 	const op = "list authors"
@@ -74,7 +67,7 @@ func (s *Store) Authors(ctx context.Context, f news.AuthorFilter) ([]news.Author
 	var args []any
 	if q := arabic.Normalize(f.Query); q != "" {
 		where += ` AND a.name_key LIKE ? ESCAPE '\'`
-		args = append(args, likePattern(q))
+		args = append(args, news.LikePattern(q))
 	}
 	if f.Duplicates {
 		where += ` AND a.name_key IN (SELECT name_key FROM authors GROUP BY name_key HAVING count(*) > 1)`
