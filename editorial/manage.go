@@ -473,8 +473,10 @@ func (s *Service) RunScheduler(ctx context.Context) {
 		if next, err := s.store.NextScheduled(ctx); err == nil && !next.IsZero() {
 			wait = min(wait, max(next.Sub(s.opts.Now())+50*time.Millisecond, 50*time.Millisecond))
 		}
-		if until := s.expireBreaking(ctx); !until.IsZero() {
-			wait = min(wait, max(until.Sub(s.opts.Now())+50*time.Millisecond, 50*time.Millisecond))
+		for _, until := range []time.Time{s.expireBreaking(ctx), s.expirePins(ctx)} {
+			if !until.IsZero() {
+				wait = min(wait, max(until.Sub(s.opts.Now())+50*time.Millisecond, 50*time.Millisecond))
+			}
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -32,12 +32,13 @@ const (
 	ActManageAuthors  Action = "manage_authors"  // edit the author directory, merge authors
 	ActBreaking       Action = "breaking"        // post or end the breaking-news line (عاجل)
 	ActManagePages    Action = "manage_pages"    // write the static pages (من نحن، اتصل بنا …)
+	ActCurate         Action = "curate"          // arrange the home and section fronts (pins)
 )
 
 // Actions lists every action, for the authorization tests and the UI.
 var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActReject, ActPublish, ActUnpublish,
 	ActCorrect, ActManageSections, ActManageTags, ActManageUsers, ActSettings, ActUploadMedia, ActEditMedia,
-	ActTrash, ActPurge, ActManageAuthors, ActBreaking, ActManagePages}
+	ActTrash, ActPurge, ActManageAuthors, ActBreaking, ActManagePages, ActCurate}
 
 // Can reports whether u may do act. a is the article acted on (nil for
 // actions on no article); mediaOwner is the uploader of the image for
@@ -49,7 +50,7 @@ var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActRe
 //     and edits them in any status.
 //   - editor: all of that on anyone's articles; approves and rejects;
 //     manages sections, tags and the author directory; posts breaking
-//     news; deletes for good
+//     news; arranges the fronts; deletes for good
 //     what is in the trash.
 //   - admin: also users and site settings.
 //
@@ -92,7 +93,7 @@ func Can(u news.User, act Action, a *news.Article) bool {
 		return a != nil && (editor || (own && u.Role.AtLeast(news.RoleWriter)))
 	case ActApprove, ActReject:
 		return a != nil && editor
-	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking, ActManagePages:
+	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking, ActManagePages, ActCurate:
 		return editor
 	case ActManageUsers, ActSettings:
 		return u.Role.AtLeast(news.RoleAdmin)

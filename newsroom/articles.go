@@ -142,6 +142,12 @@ func flash(r *request) string {
 		return "حُذفت الصفحة."
 	case "breaking":
 		return "نُشر الخبر العاجل، ويظهر الآن في كل صفحات الموقع."
+	case "pinned":
+		return "ثُبّت المقال في الواجهة، ويظهر الآن في مكانه على الموقع."
+	case "unpinned":
+		return "أُلغي تثبيت المقال."
+	case "moved":
+		return "تغيّر ترتيب الواجهة."
 	case "breaking-ended":
 		return "أُزيل الخبر العاجل من الموقع."
 	case "framed":

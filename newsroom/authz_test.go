@@ -275,6 +275,27 @@ var authzCases = []authzCase{
 	{"open the breaking news page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/breaking", nil
 	}},
+	{"pin an article to the home page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn("writer", news.StatusPublished, "مقال للتثبيت في الواجهة "+actor)
+		return "POST", "/newsroom/fronts/pin", url.Values{"front": {""}, "article": {fmt.Sprint(a.ID)}}
+	}},
+	{"unpin an article from a section's front", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn("writer", news.StatusPublished, "مقال مثبت للإلغاء "+actor)
+		if _, err := e.ed.PinArticle(context.Background(), e.users["editor"], "world", fmt.Sprint(a.ID), 0, ""); err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", "/newsroom/fronts/unpin", url.Values{"front": {"world"}, "id": {fmt.Sprint(a.ID)}}
+	}},
+	{"reorder a front", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn("writer", news.StatusPublished, "مقال مثبت للترتيب "+actor)
+		if _, err := e.ed.PinArticle(context.Background(), e.users["editor"], "", fmt.Sprint(a.ID), 0, ""); err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", "/newsroom/fronts/move", url.Values{"front": {""}, "id": {fmt.Sprint(a.ID)}, "dir": {"down"}}
+	}},
+	{"open the fronts", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", "/newsroom/fronts/", nil
+	}},
 	{"write a static page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return "POST", "/newsroom/pages/new", url.Values{"title": {"من نحن " + actor}, "body": {"صحيفة مستقلة تأسست عام 2010."}, "footer": {"1"}}
 	}},

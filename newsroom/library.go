@@ -28,6 +28,7 @@ func (h *Handler) libraryRoutes() {
 	m.Handle("POST /newsroom/authors/{id}", h.auth(h.saveAuthor))
 	m.Handle("POST /newsroom/authors/{id}/merge", h.auth(h.mergeAuthor))
 	h.pageRoutes()
+	h.frontRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

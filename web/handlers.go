@@ -59,6 +59,12 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	// What editors pinned comes first, then the newest articles fill the
+	// places left.
+	if latest.Articles, err = s.withPins(r, news.HomeFront, latest.Articles, homeLatest); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
 	p := &page{
 		Nav:         stats,
 		Title:       s.cfg(r.Context()).SiteName,
@@ -170,7 +176,39 @@ func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.listing(w, r, sec.Name, news.SectionPath(sec.Slug), "آخر أخبار "+sec.Name+" في "+s.cfg(r.Context()).SiteName,
-		"لا توجد مقالات في هذا القسم بعد.", news.ArticleFilter{SectionSlug: sec.Slug})
+		"لا توجد مقالات في هذا القسم بعد.", news.ArticleFilter{SectionSlug: sec.Slug}, func(p *page) { p.front = &sec.Slug })
+}
+
+// withPins puts the articles pinned to a front, in their order, before
+// list (without repeating them), and keeps the first n.
+func (s *Site) withPins(r *http.Request, front string, list []news.Article, n int) ([]news.Article, error) {
+	pins := s.cfg(r.Context()).Fronts[front]
+	if len(pins) == 0 {
+		return list, nil
+	}
+	now := time.Now()
+	out := make([]news.Article, 0, len(pins)+len(list))
+	seen := make(map[int64]bool, len(pins))
+	for _, pin := range pins {
+		if !pin.Live(now) || seen[pin.ArticleID] {
+			continue
+		}
+		a, err := s.store.Article(r.Context(), pin.ArticleID)
+		if news.ErrorCode(err) == news.ENOTFOUND {
+			continue // unpublished or deleted since: its place goes to the next
+		}
+		if err != nil {
+			return nil, err
+		}
+		seen[a.ID] = true
+		out = append(out, a)
+	}
+	for _, a := range list {
+		if !seen[a.ID] {
+			out = append(out, a)
+		}
+	}
+	return out[:min(n, len(out))], nil
 }
 
 // listing renders the paginated list of a section's or an author's
@@ -195,6 +233,20 @@ func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, descr
 	}
 	if !s.list(w, r, p, f, path) {
 		return
+	}
+	// A section's first page is its front: pins first, and a lead story.
+	if p.front != nil && p.Pager.first() {
+		list, err := s.withPins(r, *p.front, p.Articles, len(p.Articles)+news.MaxPins)
+		if err == nil && len(s.cfg(r.Context()).Fronts[*p.front]) > 0 {
+			err = s.frameLists(r.Context(), list) // the pinned ones' images
+		}
+		if err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		if len(list) > 0 {
+			p.Lead, p.Articles = &list[0], list[1:]
+		}
 	}
 	s.render(w, r, http.StatusOK, "list", p)
 }

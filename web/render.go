@@ -148,7 +148,8 @@ type page struct {
 	// a static page
 	StaticPage *news.Page
 
-	// home
+	// home, and a section's first page
+	front  *string       // the front whose pins a list page shows first
 	Lead   *news.Article // the lead story, shown large
 	Latest []news.Article
 	Groups []sectionGroup
@@ -164,6 +165,7 @@ type page struct {
 	ArchiveIndex bool
 	Periods      []period // months or days with counts
 	Years        []yearGroup
+	OtherArchive *crumb // the index of the archive in the other calendar
 
 	// errors
 	Status  int
@@ -197,6 +199,10 @@ type pager struct {
 	PrevURL     string
 	NextURL     string
 }
+
+// first reports whether the list shows its first page (a list of one page
+// has no pager).
+func (pg *pager) first() bool { return pg == nil || pg.Page == 1 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

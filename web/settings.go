@@ -26,6 +26,9 @@ type config struct {
 	Menu []string
 	// FooterPages are the static pages linked from every page's footer.
 	FooterPages []news.Page
+	// Fronts are the pins of the home page (news.HomeFront) and of
+	// section pages, by front.
+	Fronts map[string][]news.Pin
 }
 
 // The keys of the stored settings (editorial.Setting…).
@@ -89,6 +92,16 @@ func (s *Site) cfg(ctx context.Context) *config {
 		c.Months = arabic.MonthsBoth
 	}
 	c.Breaking = news.DecodeBreaking(stored[news.SettingBreaking], time.Now())
+	for key, value := range stored {
+		if front, ok := news.FrontOfSetting(key); ok {
+			if pins := news.DecodePins(value, time.Now()); len(pins) > 0 {
+				if c.Fronts == nil {
+					c.Fronts = map[string][]news.Pin{}
+				}
+				c.Fronts[front] = pins
+			}
+		}
+	}
 	s.settings.cur.CompareAndSwap(nil, c)
 	return c
 }
