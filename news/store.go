@@ -220,6 +220,7 @@ type Store interface {
 	MediaStore
 	SiteStore
 	PageStore
+	LiveStore
 	Close() error
 }
 

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,7 +25,7 @@ func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error
 		}
 	}
 	// Only the article's own page changes: the notification says so.
-	return s.inTx(ctx, "set related", pgx.TxOptions{}, relatedPrefix+strconv.FormatInt(id, 10), func(ctx context.Context, tx pgx.Tx) error {
+	return s.inTx(ctx, "set related", pgx.TxOptions{}, ownPage(id), func(ctx context.Context, tx pgx.Tx) error {
 		// Lock the article's row, so that a concurrent update (which clears
 		// the list) happens entirely before or after this one.
 		var found int64

@@ -58,18 +58,26 @@ func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error
 		}
 		rank++
 	}
-	// Tell the change watchers (this process's and others') that only
-	// this article's page changed; keep the last relatedChangesKept rows.
+	if err := ownPageChanged(ctx, tx, id); err != nil {
+		return wrapErr(op, err)
+	}
+	return wrapErr(op, tx.Commit())
+}
+
+// ownPageChanged tells the change watchers (this process's and others')
+// that only article id's own page changed, keeping the last
+// relatedChangesKept rows of related_changes.
+func ownPageChanged(ctx context.Context, tx *sql.Tx, id int64) error {
 	var change int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO related_changes (article_id) VALUES (?) RETURNING id`, id).Scan(&change); err != nil {
-		return wrapErr(op, err)
+		return err
 	}
 	if change%100 == 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM related_changes WHERE id <= ?`, change-relatedChangesKept); err != nil {
-			return wrapErr(op, err)
+			return err
 		}
 	}
-	return wrapErr(op, tx.Commit())
+	return nil
 }
 
 // relatedChangesKept is how many related_changes rows SetRelated keeps: at

@@ -22,6 +22,7 @@ var libraryTests = []struct {
 	{"Trash", testTrash},
 	{"MediaPipeline", testMediaPipeline},
 	{"Pages", testPages},
+	{"LiveCoverage", testLiveCoverage},
 }
 
 // byline is a record of fixture key crediting the given authors.
@@ -489,4 +490,76 @@ func testPages(t *testing.T, s news.Store) {
 	_, err = s.PageBySlug(ctx, "about")
 	wantCode(t, "PageBySlug(deleted)", err, news.ENOTFOUND)
 	wantCode(t, "DeletePage(twice)", s.DeletePage(ctx, about.ID), news.ENOTFOUND)
+}
+
+// testLiveCoverage: an article becomes live coverage; its updates come
+// back newest first, limited, counted; ending it keeps them; updates of a
+// page that is not live, or of another article, are refused; deleting the
+// article deletes its coverage.
+func testLiveCoverage(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	rec := fixtureByKey("e1").record()
+	rec.Status = news.StatusUnpublished // so that it may go in the trash at the end
+	id := saveOne(t, s, rec)
+	other := saveOne(t, s, fixtureByKey("p1").record())
+	if _, err := s.LiveCoverage(ctx, id, 10); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Fatalf("LiveCoverage of an ordinary article: %v, want ENOTFOUND", err)
+	}
+	if _, err := s.AddLiveUpdate(ctx, news.LiveUpdate{ArticleID: id, At: time.Now(), Body: "<p>x</p>"}); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("an update of an article that is not live: %v, want ENOTFOUND", err)
+	}
+	if err := s.SetLive(ctx, 987654, time.Now(), time.Time{}); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("SetLive of a missing article: %v, want ENOTFOUND", err)
+	}
+	start := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+	if err := s.SetLive(ctx, id, start, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"بدء جلسة مجلس الأمن الطارئة", "كلمة مندوب مصر أمام المجلس", "التصويت على مشروع القرار", "اعتماد القرار بأغلبية 13 صوتًا"}
+	for i, text := range texts {
+		u, err := s.AddLiveUpdate(ctx, news.LiveUpdate{ArticleID: id, At: start.Add(time.Duration(i) * 10 * time.Minute),
+			Body: "<p>" + text + "</p>", BodySource: text, Author: "هدى المحررة", CreatedBy: 0})
+		if err != nil || u.ID == 0 {
+			t.Fatalf("AddLiveUpdate %d = %+v, %v", i, u, err)
+		}
+	}
+	c, err := s.LiveCoverage(ctx, id, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Started.Equal(start) || !c.Running() || c.Total != 4 || len(c.Updates) != 3 {
+		t.Fatalf("LiveCoverage = started %v running %v total %d, %d updates", c.Started, c.Running(), c.Total, len(c.Updates))
+	}
+	if c.Updates[0].BodySource != texts[3] || c.Updates[2].BodySource != texts[1] || c.Updates[0].Author != "هدى المحررة" ||
+		!c.Updates[0].At.Equal(start.Add(30*time.Minute)) {
+		t.Errorf("updates not newest first: %+v", c.Updates)
+	}
+	if err := s.DeleteLiveUpdate(ctx, other, c.Updates[0].ID); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("deleting an update through another article: %v, want ENOTFOUND", err)
+	}
+	if err := s.DeleteLiveUpdate(ctx, id, c.Updates[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	end := start.Add(2 * time.Hour)
+	if err := s.SetLive(ctx, id, start, end); err != nil {
+		t.Fatal(err)
+	}
+	c, err = s.LiveCoverage(ctx, id, 10)
+	if err != nil || c.Running() || !c.Ended.Equal(end) || c.Total != 3 || c.Updates[0].BodySource != texts[2] {
+		t.Errorf("after ending and a delete: %+v, %v", c, err)
+	}
+	live, err := s.LiveArticles(ctx, []int64{id, other})
+	if err != nil || len(live) != 1 || live[id].Ended.IsZero() {
+		t.Errorf("LiveArticles = %+v, %v", live, err)
+	}
+	// Deleted for good: its coverage goes with it.
+	if err := s.TrashArticle(ctx, id, time.Now(), news.Event{UserName: "هدى", Action: news.ActionTrash}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PurgeArticles(ctx, []int64{id}, time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LiveCoverage(ctx, id, 10); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("coverage of a purged article: %v, want ENOTFOUND", err)
+	}
 }

@@ -118,6 +118,27 @@ func testWatchReportsWhatChanged(t *testing.T, s news.Store) {
 	if c := next("a new section"); !c.All {
 		t.Errorf("a new section reported %+v, want All", c)
 	}
+	// Live coverage: starting it may change lists (everything); an update
+	// changes the article's own page alone.
+	if err := s.SetLive(ctx, b, now, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("live coverage started"); !c.All {
+		t.Errorf("live coverage started reported %+v, want All", c)
+	}
+	up, err := s.AddLiveUpdate(ctx, news.LiveUpdate{ArticleID: b, At: now, Body: "<p>وصول فرق الإنقاذ</p>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := next("a live update"); c.All || len(c.Related) != 1 || c.Related[0] != b {
+		t.Errorf("a live update of %d reported %+v, want Related [%d]", b, c, b)
+	}
+	if err := s.DeleteLiveUpdate(ctx, b, up.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("a deleted live update"); c.All || len(c.Related) != 1 || c.Related[0] != b {
+		t.Errorf("a deleted live update of %d reported %+v, want Related [%d]", b, c, b)
+	}
 }
 
 func testAttempts(t *testing.T, s news.Store) {
