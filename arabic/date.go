@@ -69,7 +69,9 @@ func HijriDate(t time.Time) (year, month, day int, ok bool) {
 	if uq, err := hijri.CreateUmmAlQuraDate(d); err == nil {
 		return int(uq.Year), int(uq.Month), int(uq.Day), true
 	}
-	if h, err := hijri.CreateHijriDate(d, hijri.Default); err == nil {
+	// The library's own before-the-era check is a day late: it calls the
+	// day before 1 Muharram 1 "29 Dhu al-Hijja 0".
+	if h, err := hijri.CreateHijriDate(d, hijri.Default); err == nil && h.Year >= 1 {
 		return int(h.Year), int(h.Month), int(h.Day), true
 	}
 	return 0, 0, 0, false

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -12,7 +14,8 @@ import (
 
 // The archive groups articles by their publication date in the display
 // time zone: /archive/ lists years and months with counts; each year, month
-// and day page lists its articles, newest first, by page number.
+// and day page lists its articles, newest first, by page number. The Hijri
+// archive (archive_hijri.go) does the same by Hijri years and months.
 
 // localCounts sums the store's quarter-hour publication counts of
 // [from, to) into periods of the display time zone: trunc maps a local time
@@ -21,7 +24,7 @@ import (
 func (s *Site) localCounts(ctx context.Context, from, to time.Time, trunc func(time.Time) time.Time) (map[time.Time]int, error) {
 	buckets, err := s.store.PublicationCounts(ctx, from, to)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("web: archive counts: %w", err)
 	}
 	out := map[time.Time]int{}
 	for _, b := range buckets {
@@ -44,42 +47,83 @@ func dayPath(y int, m time.Month, d int) string {
 }
 
 func (s *Site) handleArchiveIndex(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	stats, err := s.nav(r)
+	months, err := s.localCounts(r.Context(), time.Time{}, time.Time{}, monthStart)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
+	counts := make(map[yearMonth]int, len(months))
+	for m, n := range months {
+		counts[yearMonth{m.Year(), int(m.Month())}] += n
+	}
 	p := &page{
-		Nav:          stats,
 		Title:        "الأرشيف",
 		Heading:      "الأرشيف",
 		Description:  "أرشيف " + s.cfg(r.Context()).SiteName + " حسب السنة والشهر",
 		Canonical:    s.canonical("/archive/"),
 		Breadcrumb:   []crumb{{"الأرشيف", "/archive/"}},
-		Empty:        "لا توجد مقالات في الأرشيف بعد.",
-		ArchiveIndex: true,
+		OtherArchive: &crumb{"الأرشيف الهجري", hijriArchivePath},
 	}
-	months, err := s.localCounts(ctx, time.Time{}, time.Time{}, monthStart)
+	s.archiveIndex(w, r, p, s.gregorianArchive(), counts)
+}
+
+// yearMonth is a month of either calendar: the key the archive's indexes
+// and year pages group their counts by.
+type yearMonth struct{ year, month int }
+
+// archiveCalendar is what the Gregorian and the Hijri archives differ in:
+// the names and paths of their years and months. The pages themselves
+// (counts, lists, template) are the same code.
+type archiveCalendar struct {
+	yearName  func(y int) string
+	monthName func(m int) string
+	yearPath  func(y int) string
+	monthPath func(y, m int) string
+}
+
+func (s *Site) gregorianArchive() archiveCalendar {
+	return archiveCalendar{
+		yearName:  s.num,
+		monthName: func(m int) string { return s.monthName(time.Month(m)) },
+		yearPath:  yearPath,
+		monthPath: func(y, m int) string { return monthPath(y, time.Month(m)) },
+	}
+}
+
+// archiveIndex renders an archive's index: p's years with articles, newest
+// first, each with its months.
+func (s *Site) archiveIndex(w http.ResponseWriter, r *http.Request, p *page, cal archiveCalendar, months map[yearMonth]int) {
+	stats, err := s.nav(r)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	starts := make([]time.Time, 0, len(months))
-	for m := range months {
-		starts = append(starts, m)
-	}
-	slices.SortFunc(starts, func(a, b time.Time) int { return b.Compare(a) }) // newest first
-	for _, m := range starts {
-		y := m.Year()
-		if len(p.Years) == 0 || p.Years[len(p.Years)-1].year != y {
-			p.Years = append(p.Years, yearGroup{year: y, period: period{Name: s.num(y), URL: yearPath(y)}})
+	p.Nav = stats
+	p.Empty = "لا توجد مقالات في الأرشيف بعد."
+	p.ArchiveIndex = true
+	keys := slices.SortedFunc(maps.Keys(months), func(a, b yearMonth) int { // newest first
+		return cmp.Or(cmp.Compare(b.year, a.year), cmp.Compare(b.month, a.month))
+	})
+	for _, k := range keys {
+		if n := len(p.Years); n == 0 || p.Years[n-1].year != k.year {
+			p.Years = append(p.Years, yearGroup{year: k.year, period: period{Name: cal.yearName(k.year), URL: cal.yearPath(k.year)}})
 		}
 		yg := &p.Years[len(p.Years)-1]
-		yg.Count += months[m]
-		yg.Months = append(yg.Months, period{Name: s.monthName(m.Month()), URL: monthPath(y, m.Month()), Count: months[m]})
+		yg.Count += months[k]
+		yg.Months = append(yg.Months, period{Name: cal.monthName(k.month), URL: cal.monthPath(k.year, k.month), Count: months[k]})
 	}
 	s.render(w, r, http.StatusOK, "archive", p)
+}
+
+// monthPeriods lists the months of year y that have articles, in order.
+func (cal archiveCalendar) monthPeriods(y int, months map[yearMonth]int) []period {
+	var out []period
+	for m := 1; m <= 12; m++ {
+		if n := months[yearMonth{y, m}]; n > 0 {
+			out = append(out, period{Name: cal.monthName(m), URL: cal.monthPath(y, m), Count: n})
+		}
+	}
+	return out
 }
 
 func (s *Site) handleArchiveYear(w http.ResponseWriter, r *http.Request) {
@@ -100,11 +144,11 @@ func (s *Site) handleArchiveYear(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	for m := time.January; m <= time.December; m++ {
-		if n := months[time.Date(y, m, 1, 0, 0, 0, 0, s.opts.Location)]; n > 0 {
-			p.Periods = append(p.Periods, period{Name: s.monthName(m), URL: monthPath(y, m), Count: n})
-		}
+	counts := make(map[yearMonth]int, len(months))
+	for m, n := range months {
+		counts[yearMonth{y, int(m.Month())}] += n
 	}
+	p.Periods = s.gregorianArchive().monthPeriods(y, counts)
 	s.archiveList(w, r, p, from, from.AddDate(1, 0, 0), yearPath(y))
 }
 

@@ -62,6 +62,9 @@ func RouteOf(p string) string {
 	case "search":
 		return "/search/"
 	case "archive":
+		if len(parts) > 1 && parts[1] == "hijri" {
+			return [...]string{"/archive/hijri/", "/archive/hijri/{yyyy}/", "/archive/hijri/{yyyy}/{mm}/"}[min(len(parts)-2, 2)]
+		}
 		return [...]string{"/archive/", "/archive/{yyyy}/", "/archive/{yyyy}/{mm}/", "/archive/{yyyy}/{mm}/{dd}/"}[min(len(parts)-1, 3)]
 	case "author", "tag":
 		return "/" + parts[0] + "/{slug}/"

@@ -151,7 +151,7 @@ func (s *Site) pagesSitemap(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	urls := []feed.URL{{Loc: s.canonical("/")}, {Loc: s.canonical("/archive/")}}
+	urls := []feed.URL{{Loc: s.canonical("/")}, {Loc: s.canonical("/archive/")}, {Loc: s.canonical("/archive/hijri/")}}
 	for _, sec := range sections {
 		if sec.Articles > 0 {
 			urls = append(urls, feed.URL{Loc: s.canonical(news.SectionPath(sec.Slug))})

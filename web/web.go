@@ -150,6 +150,9 @@ func (s *Site) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /archive/{yyyy}/{$}", s.handleArchiveYear)
 	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{$}", s.handleArchiveMonth)
 	mux.HandleFunc("GET /archive/{yyyy}/{mm}/{dd}/{$}", s.handleArchiveDay)
+	mux.HandleFunc("GET /archive/hijri/{$}", s.handleHijriArchiveIndex) // more specific than /archive/{yyyy}/
+	mux.HandleFunc("GET /archive/hijri/{yyyy}/{$}", s.handleHijriArchiveYear)
+	mux.HandleFunc("GET /archive/hijri/{yyyy}/{mm}/{$}", s.handleHijriArchiveMonth)
 	mux.HandleFunc("GET /author/{slug}/{$}", s.handleAuthor)
 	mux.HandleFunc("GET /tag/{slug}/{$}", s.handleTag)
 	mux.HandleFunc("GET /search/{$}", s.handleSearch)
