@@ -37,6 +37,12 @@ const HeaderName = "X-Cache"
 // stored response for InvalidateTag (the name CDNs use for purge keys).
 const TagHeader = "Surrogate-Key"
 
+// FreshForHeader, set by a handler to a number of seconds, keeps the
+// response for that long only (then it is rendered again, others being
+// served the last copy meanwhile), for pages that show the time passing
+// ("منذ 5 دقائق"). The cache removes it from what it serves.
+const FreshForHeader = "X-Fresh-For"
+
 // maxTags bounds the tags kept per entry.
 const maxTags = 8
 
@@ -81,6 +87,7 @@ type entry struct {
 	// page again last failed. Both are guarded by Cache.mu.
 	dropped  bool
 	failedAt time.Time
+	expires  time.Time   // zero: kept until dropped (FreshForHeader)
 	header   http.Header // stored headers, shared read-only by every hit
 	etag     string
 	body     []byte
@@ -314,7 +321,7 @@ func (c *Cache) lookupLocked(key string, gen uint64) (live, last *entry) {
 		return nil, nil
 	}
 	e := el.Value.(*entry)
-	if e.gen != gen || e.dropped {
+	if e.gen != gen || e.dropped || (!e.expires.IsZero() && time.Now().After(e.expires)) {
 		return nil, e
 	}
 	c.lru.MoveToFront(el)
@@ -576,6 +583,13 @@ func (r *recorder) entry(key string, gen uint64) *entry {
 	}
 	h := r.header.Clone()
 	delete(h, HeaderName)
+	var expires time.Time
+	if v := h.Get(FreshForHeader); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n > 0 {
+			expires = time.Now().Add(time.Duration(n) * time.Second)
+		}
+		delete(h, FreshForHeader)
+	}
 	body := bytes.Clone(r.buf.Bytes())
 	etag := h.Get("ETag")
 	if etag == "" {
@@ -592,7 +606,7 @@ func (r *recorder) entry(key string, gen uint64) *entry {
 			size += int64(len(v))
 		}
 	}
-	e := &entry{key: key, gen: gen, size: size, header: h, etag: etag, body: body}
+	e := &entry{key: key, gen: gen, size: size, header: h, etag: etag, body: body, expires: expires}
 	if tags := strings.Fields(h.Get(TagHeader)); len(tags) > 0 {
 		e.tags = tags[:min(len(tags), maxTags)]
 	}

@@ -1,6 +1,7 @@
 package pagecache_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -165,5 +166,36 @@ func TestTakenDownPageLosesItsCopy(t *testing.T) {
 	down.Store(true)
 	if r := get(h, "GET", "/a"); r.status != http.StatusServiceUnavailable || r.cache == "stale" {
 		t.Errorf("the taken-down page with the database down: %d %q, want the 503, never the old copy", r.status, r.cache)
+	}
+}
+
+// TestFreshFor: a response that says how long it stays true (a page with
+// "منذ 5 دقائق") is served from the cache that long, then rendered again;
+// the header is not passed on.
+func TestFreshFor(t *testing.T) {
+	c := pagecache.New(1 << 20)
+	var calls atomic.Int64
+	h := c.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		if r.URL.Path == "/ago" {
+			w.Header().Set(pagecache.FreshForHeader, "1")
+		}
+		fmt.Fprintf(w, "%s %d", r.URL.Path, n)
+	}))
+	first := httptest.NewRecorder()
+	h.ServeHTTP(first, httptest.NewRequest("GET", "/ago", nil))
+	if first.Header().Get(pagecache.FreshForHeader) != "" {
+		t.Errorf("the cache passed %s on", pagecache.FreshForHeader)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/plain", nil))
+	if r := get(h, "GET", "/ago"); r.cache != "hit" {
+		t.Errorf("within its second: %q %q", r.cache, r.body)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if r := get(h, "GET", "/ago"); r.cache != "miss" || r.body != "/ago 3" {
+		t.Errorf("past its second: %q %q, want a new render", r.cache, r.body)
+	}
+	if r := get(h, "GET", "/plain"); r.cache != "hit" || r.body != "/plain 2" {
+		t.Errorf("a page without the header: %q %q, want it kept", r.cache, r.body)
 	}
 }
