@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/pagecache"
 	"sahafa/search"
 )
 
@@ -87,6 +88,7 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /api/v1/articles/{id}/related", s.handleRelated)
 	s.mux.HandleFunc("GET /api/v1/search", s.handleSearch)
 	s.mux.HandleFunc("GET /api/v1/breaking", s.handleBreaking)
+	s.mux.HandleFunc("GET /api/v1/articles/{id}/live", s.handleLive)
 	s.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusNotFound, "no such API endpoint: "+r.URL.Path, "")
 	})
@@ -307,6 +309,53 @@ func (s *server) handleBreaking(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, struct {
 		Breaking *Breaking `json:"breaking"`
 	}{out})
+}
+
+// Live is an article's live coverage as the API gives it: its updates
+// newest first (the newest news.LiveUpdatesShown), what readers' pages
+// fetch to show new ones without a reload.
+type Live struct {
+	ArticleID int64        `json:"article_id"`
+	Running   bool         `json:"running"`
+	Started   time.Time    `json:"started"`
+	Ended     *time.Time   `json:"ended,omitempty"`
+	Total     int          `json:"total"`
+	Updates   []LiveUpdate `json:"updates"`
+}
+
+// LiveUpdate is one update; HTML is sanitized as article bodies are.
+type LiveUpdate struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	Author string    `json:"author,omitempty"`
+	HTML   string    `json:"html"`
+}
+
+func (s *server) handleLive(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.writeError(w, r, http.StatusBadRequest, "article id must be a positive whole number", "id")
+		return
+	}
+	if _, err := s.store.Article(r.Context(), id); err != nil { // published articles only
+		s.storeError(w, r, err)
+		return
+	}
+	c, err := s.store.LiveCoverage(r.Context(), id, news.LiveUpdatesShown)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	out := Live{ArticleID: id, Running: c.Running(), Started: c.Started, Total: c.Total, Updates: make([]LiveUpdate, 0, len(c.Updates))}
+	if !c.Running() {
+		out.Ended = &c.Ended
+	}
+	for _, u := range c.Updates {
+		out.Updates = append(out.Updates, LiveUpdate{ID: u.ID, At: u.At, Author: u.Author, HTML: u.Body})
+	}
+	// Dropped from the cache with the article's page when an update comes.
+	w.Header().Set(pagecache.TagHeader, news.CacheTag(id))
+	s.writeJSON(w, http.StatusOK, out)
 }
 
 // cursorVersion prefixes every cursor so the format can change later.

@@ -14,6 +14,8 @@ var (
 	Minutes = Unit{One: "دقيقة", Two: "دقيقتين", Few: "دقائق", Many: "دقيقة"}
 	Hours   = Unit{One: "ساعة", Two: "ساعتين", Few: "ساعات", Many: "ساعة"}
 	Days    = Unit{One: "يوم", Two: "يومين", Few: "أيام", Many: "يومًا"}
+	// Updates is counted standing alone ("تحديثان"), not after a preposition.
+	Updates = Unit{One: "تحديث واحد", Two: "تحديثان", Few: "تحديثات", Many: "تحديثًا"}
 )
 
 // Count writes n of a unit as Arabic grammar asks, by the plural rules

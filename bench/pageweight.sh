@@ -3,7 +3,12 @@
 # pages (home, an article, the archive, search), which should carry none,
 # and the newsroom's editor, against its budget of 250 KB gzipped. It
 # runs the demo site as users get it (go run's defaults, a fresh data
-# folder) and reads the pages as a signed-in editor would.
+# folder) and reads the pages as a signed-in editor would. Then, in
+# headless Chromium (when installed), the whole first view of the public
+# pages — HTML, CSS, fonts, images (lazy ones the browser fetched ahead
+# included) and scripts, as bytes on the wire with the cache off — against
+# the 250 KB budget, at phone and desktop width, from the browser tests'
+# site (articles with lead images, a live page, a static page).
 #   bench/pageweight.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,3 +53,11 @@ weigh "search" "/search/?q=%D8%A7%D9%84%D9%85%D9%87%D8%B1%D8%AC%D8%A7%D9%86"
 weigh "newsroom dashboard" "/newsroom/"
 weigh "newsroom editor" "/newsroom/articles/new"
 echo "editor page: $(echo "$last_gz/1024" | bc -l | xargs printf '%.1f') KB gzipped of a 250 KB budget ($(echo "100*$last_gz/256000" | bc) %)"
+
+if command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; then
+  echo
+  echo "First view per page, everything the browser fetched (KB on the wire, budget 250 KB):"
+  go test ./web -run 'TestBrowserPublicPages|TestBrowserLivePage' -count=1 -v 2>&1 | grep -o 'first view .*' || true
+else
+  echo "first view: no Chromium installed (apt-get install chromium), not measured"
+fi

@@ -37,6 +37,10 @@ type Options struct {
 	UploadsPerUser int
 	// Fetch fetches images pasted from other sites (default fetch.New).
 	Fetch *fetch.Client
+	// PageChanged drops the cached page of one article after a write that
+	// changed that page alone (a live update); nil: every cached page is
+	// dropped, as after any write.
+	PageChanged func(articleID int64)
 }
 
 // Service carries out newsroom actions for a signed-in user.

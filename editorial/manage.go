@@ -323,6 +323,7 @@ const (
 	SettingFeedContent = "feed_content" // full or summary
 	SettingMonths      = "months"       // egyptian, levantine or both: the Gregorian month names
 	SettingMenu        = "menu"         // section slugs, in order: the header menu and the home page's blocks
+	SettingTextDigits  = "text_digits"  // true or false: Arabic-Indic digits in article text too, when digits is arabic
 )
 
 // SaveSettings validates and stores site settings.
@@ -345,6 +346,14 @@ func (s *Service) SaveSettings(ctx context.Context, u news.User, values map[stri
 			}
 		case SettingHijri:
 			if v != "true" && v != "false" {
+				errs.Add(k, "قيمة غير صالحة")
+			}
+		case SettingTextDigits:
+			switch v {
+			case "":
+				v = "false" // a form without the field, from before the setting
+			case "true", "false":
+			default:
 				errs.Add(k, "قيمة غير صالحة")
 			}
 		case SettingFeedContent:

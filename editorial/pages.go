@@ -104,11 +104,7 @@ func (s *Service) SavePage(ctx context.Context, u news.User, in PageInput) (news
 			p.BodySource = in.Body
 		}
 		if len(problems) > 0 {
-			msgs := make([]string, len(problems))
-			for i, pr := range problems {
-				msgs[i] = pr.Message
-			}
-			errs.Add("body", strings.Join(msgs, "؛ "))
+			errs.Add("body", problemText(problems))
 		}
 	}
 	if err := errs.Err(); err != nil {

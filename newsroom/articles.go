@@ -142,6 +142,14 @@ func flash(r *request) string {
 		return "حُذفت الصفحة."
 	case "breaking":
 		return "نُشر الخبر العاجل، ويظهر الآن في كل صفحات الموقع."
+	case "live-started":
+		return "المقال الآن تغطية مباشرة: أضف التحديثات هنا."
+	case "live-ended":
+		return "انتهت التغطية المباشرة؛ بقيت التحديثات المنشورة."
+	case "live-posted":
+		return "نُشر التحديث."
+	case "live-deleted":
+		return "حُذف التحديث."
 	case "pinned":
 		return "ثُبّت المقال في الواجهة، ويظهر الآن في مكانه على الموقع."
 	case "unpinned":

@@ -296,6 +296,36 @@ var authzCases = []authzCase{
 	{"open the fronts", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/fronts/", nil
 	}},
+	{"make own published article live coverage", writersUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn(actor, news.StatusPublished, "تغطية مباشرة لي "+actor)
+		return "POST", fmt.Sprintf("/newsroom/articles/%d/live/start", a.ID), url.Values{}
+	}},
+	{"post an update to another's live page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn(otherWriter, news.StatusPublished, "تغطية مباشرة لغيري "+actor)
+		if err := e.ed.StartLive(context.Background(), e.users[otherWriter], a.ID); err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", fmt.Sprintf("/newsroom/articles/%d/live/updates", a.ID), url.Values{"text": {"وصول فرق الإسعاف إلى المكان " + actor}}
+	}},
+	{"end another's live coverage", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn(otherWriter, news.StatusPublished, "تغطية تنتهي لغيري "+actor)
+		if err := e.ed.StartLive(context.Background(), e.users[otherWriter], a.ID); err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", fmt.Sprintf("/newsroom/articles/%d/live/end", a.ID), url.Values{}
+	}},
+	{"delete an update of another's live page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		a := e.articleIn(otherWriter, news.StatusPublished, "تحديث يُحذف لغيري "+actor)
+		ctx := context.Background()
+		if err := e.ed.StartLive(ctx, e.users[otherWriter], a.ID); err != nil {
+			e.t.Fatal(err)
+		}
+		up, err := e.ed.PostLiveUpdate(ctx, e.users[otherWriter], a.ID, "تحديث خاطئ")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", fmt.Sprintf("/newsroom/articles/%d/live/updates/%d/delete", a.ID, up.ID), url.Values{}
+	}},
 	{"write a static page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return "POST", "/newsroom/pages/new", url.Values{"title": {"من نحن " + actor}, "body": {"صحيفة مستقلة تأسست عام 2010."}, "footer": {"1"}}
 	}},
@@ -402,6 +432,13 @@ func (e *env) snapshot() string {
 		}
 		fmt.Fprintf(&b, "article %d v%d %s %q %q %s %s %d revisions %d events deleted %s section %s tags %v\n", a.ID, a.Version,
 			a.Status, a.Title, a.Body, a.PublishedAt, a.UpdatedAt, len(revs), len(evs), full.DeletedAt, full.Section.Slug, tags)
+		if c, err := e.store.LiveCoverage(ctx, a.ID, news.LiveUpdatesShown); err == nil {
+			fmt.Fprintf(&b, "live %d from %s to %s, %d updates:", a.ID, c.Started, c.Ended, c.Total)
+			for _, u := range c.Updates {
+				fmt.Fprintf(&b, " %d %q", u.ID, u.Body)
+			}
+			b.WriteString("\n")
+		}
 	}
 	pages, _ := e.store.Pages(ctx)
 	for _, pg := range pages {

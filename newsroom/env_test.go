@@ -55,7 +55,12 @@ func newEnv(t testing.TB, open teststores.OpenFunc) *env {
 		}
 	}})
 	engine := search.New(st)
-	e.ed = editorial.New(st, pub, engine, editorial.Options{Location: time.UTC, Logger: logger})
+	e.ed = editorial.New(st, pub, engine, editorial.Options{Location: time.UTC, Logger: logger,
+		PageChanged: func(id int64) {
+			if e.site != nil {
+				e.site.InvalidateArticle(id)
+			}
+		}})
 	e.acc = accounts.New(st, accounts.Options{Params: accounts.TestParams, Logger: logger})
 	static, err := assets.Load()
 	if err != nil {

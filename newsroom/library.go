@@ -29,6 +29,7 @@ func (h *Handler) libraryRoutes() {
 	m.Handle("POST /newsroom/authors/{id}/merge", h.auth(h.mergeAuthor))
 	h.pageRoutes()
 	h.frontRoutes()
+	h.liveRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

@@ -20,7 +20,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -167,6 +167,7 @@ type page struct {
 	Ratios    []news.Ratio // the crops an image is cut to
 	Breaking  *news.Breaking
 	Front     *frontView
+	Live      *news.LiveCoverage
 	Pages     []news.Page
 	PageInput *editorial.PageInput
 }

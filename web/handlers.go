@@ -408,6 +408,7 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		Canonical:   cmp.Or(a.SEO.Canonical, own),
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
 		Article:     a,
+		Lang:        articleLanguage(a),
 	}
 	// "آخر تحديث": the last newsroom edit, when it came well after the
 	// publication (an import's save time is not an update).
@@ -419,6 +420,15 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		if len(revs) > 0 && revs[0].At.After(a.PublishedAt.Add(revisedAfter)) {
 			p.Revised = revs[0].At
 		}
+	}
+	// Live coverage: its newest updates above the text.
+	if c, err := s.store.LiveCoverage(r.Context(), a.ID, news.LiveUpdatesShown); err == nil {
+		p.Live = &c
+		if c.Running() {
+			p.Scripts = []string{"live/live.js"} // new updates without a reload
+		}
+	} else if news.ErrorCode(err) != news.ENOTFOUND {
+		return nil, err
 	}
 	// The side column: the latest articles but this one.
 	latest, err := s.store.Articles(r.Context(), news.ArticleFilter{Limit: sideLatest + 1})

@@ -19,6 +19,7 @@ import (
 	"sahafa/arabic"
 	"sahafa/markup"
 	"sahafa/news"
+	"sahafa/pagecache"
 )
 
 //go:embed templates/*.html
@@ -36,6 +37,7 @@ func (s *Site) funcs() template.FuncMap {
 		"num":     s.num,
 		"date":    s.date,
 		"hijri":   s.hijri,
+		"when":    s.when,
 		"isoTime": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		// clock is the time of day in the display time zone, 24-hour.
 		"clock": func(t time.Time) string {
@@ -52,6 +54,12 @@ func (s *Site) funcs() template.FuncMap {
 		// isolateHTML does so to sanitized HTML (a body, a highlighted title).
 		"isolate":     func(s string) template.HTML { return template.HTML(markup.IsolateText(s)) },
 		"isolateHTML": func(s any) template.HTML { return template.HTML(markup.IsolateHTML(htmlString(s))) },
+		// articleText and articleHTML do so to an article's own text in its
+		// language (lang.go); articleLang and textLang guess it in lists.
+		"articleText": s.articleText,
+		"articleHTML": s.articleHTML,
+		"articleLang": articleListLang,
+		"textLang":    textLang,
 		"last":        func(i, n int) bool { return i == n-1 },
 		"linkHost":    linkHost,
 		"footerPages": func() []news.Page { return s.current().FooterPages },
@@ -64,6 +72,13 @@ func (s *Site) funcs() template.FuncMap {
 		},
 		// readMinutes: "قراءة في دقيقة" … with the plural Arabic asks for.
 		"readMinutes": func(n int) string { return "قراءة في " + arabic.Count(n, arabic.Minutes, s.current().Digits) },
+		"liveView": func(a *news.Article, c *news.LiveCoverage) liveView {
+			v := liveView{Coverage: c, Every: int(s.opts.LivePoll / time.Millisecond), Count: "لا تحديثات بعد"}
+			if c.Total > 0 {
+				v.Count = arabic.Count(c.Total, arabic.Updates, s.current().Digits)
+			}
+			return v
+		},
 		// arabicDigits: lists number ١، ٢، ٣ when the site writes its digits so.
 		"arabicDigits": func() bool { return s.current().Digits == arabic.ArabicIndicDigits },
 	}
@@ -109,8 +124,47 @@ func (s *Site) hijri(t time.Time) string {
 	return arabic.FormatDate(t.In(s.opts.Location), arabic.Hijri, c.Digits)
 }
 
+// agoMarker is in every relative time when; render looks for it to keep
+// such a page fresh for agoFreshFor only.
+const (
+	agoMarker   = `<time class="ago"`
+	agoFreshFor = "60" // seconds: "منذ 5 دقائق" may read a minute late
+	agoWithin   = 24 * time.Hour
+)
+
+// when is a list's time of an article: relative within a day ("منذ 5
+// دقائق", "منذ ساعتين", with the plural Arabic asks for), the date before
+// that, in a <time> element with the exact time in its title.
+func (s *Site) when(t time.Time) template.HTML {
+	iso := t.UTC().Format(time.RFC3339)
+	age := time.Since(t)
+	if age < 0 || age >= agoWithin {
+		return template.HTML(`<time datetime="` + iso + `">` + template.HTMLEscapeString(s.date(t)) + `</time>`)
+	}
+	digits := s.current().Digits
+	var ago string
+	switch {
+	case age < time.Minute:
+		ago = "منذ لحظات"
+	case age < time.Hour:
+		ago = "منذ " + arabic.Count(int(age/time.Minute), arabic.Minutes, digits)
+	default:
+		ago = "منذ " + arabic.Count(int(age/time.Hour), arabic.Hours, digits)
+	}
+	exact := s.date(t) + " " + arabic.FormatDigits(t.In(s.opts.Location).Format("15:04"), digits)
+	return template.HTML(agoMarker + ` datetime="` + iso + `" title="` + template.HTMLEscapeString(exact) + `">` + ago + `</time>`)
+}
+
 // monthName is a month's name in the site's style (the archive's pages).
 func (s *Site) monthName(m time.Month) string { return arabic.MonthName(m, s.current().Months) }
+
+// liveView is what a live page's block needs: the coverage, how often its
+// script asks for new updates (milliseconds), and the count of updates.
+type liveView struct {
+	Coverage *news.LiveCoverage
+	Every    int
+	Count    string
+}
 
 // crumb is one link of a breadcrumb.
 type crumb struct {
@@ -143,7 +197,13 @@ type page struct {
 	ShareImage  *news.Image // the share card's image, when not the lead image as stored
 	LeadCrop    *news.Image // the lead image's wide crop, when the library has it
 	Related     []news.Article
-	Preview     string // the status of a previewed article, shown in a banner
+	Preview     string             // the status of a previewed article, shown in a banner
+	Live        *news.LiveCoverage // a live page's coverage and newest updates
+	Lang        string             // the article's language when not Arabic ("en", "fr"): its text is left to right
+
+	// Scripts are the page's scripts (asset paths): none but on pages
+	// that need one; the page's Content-Security-Policy allows them.
+	Scripts []string
 
 	// a static page
 	StaticPage *news.Page
@@ -217,6 +277,10 @@ const htmlCacheControl = "public, max-age=60, stale-while-revalidate=300"
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; font-src 'self'; img-src * data:; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
+// scriptPolicy is the policy of a page that runs one of the site's own
+// scripts (a live page): those, and requests back to the site, only.
+const scriptPolicy = contentSecurityPolicy + "; script-src 'self'; connect-src 'self'"
+
 // render executes a page template into a pooled buffer and writes it with
 // Content-Length, Cache-Control and an ETag. A template error becomes the
 // 500 page.
@@ -235,6 +299,12 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 		}
 		s.renderError(w, r, http.StatusInternalServerError, nil)
 		return
+	}
+	if len(p.Scripts) > 0 {
+		w.Header().Set("Content-Security-Policy", scriptPolicy)
+	}
+	if bytes.Contains(buf.Bytes(), []byte(agoMarker)) {
+		w.Header().Set(pagecache.FreshForHeader, agoFreshFor) // the relative times stay true
 	}
 	writeBody(w, r, status, "text/html; charset=utf-8", buf.Bytes())
 }
@@ -255,7 +325,9 @@ func writeBody(w http.ResponseWriter, r *http.Request, status int, contentType s
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	if h.Get("Content-Security-Policy") == "" {
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+	}
 	// Links out of an article or a search page carry the origin only, never
 	// the path and query (a reader's search).
 	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")

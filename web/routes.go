@@ -13,8 +13,8 @@ var newsroomRoutes = map[string]bool{"login": true, "logout": true, "articles": 
 	"sections": true, "tags": true, "users": true, "settings": true, "account": true}
 
 // apiRoutes are the API's paths after /api/v1/, with ids replaced.
-var apiRoutes = map[string]bool{"articles": true, "articles/{id}": true, "articles/{id}/related": true,
-	"sections": true, "search": true}
+var apiRoutes = map[string]bool{"articles": true, "articles/{id}": true, "articles/{id}/related": true, "articles/{id}/live": true,
+	"sections": true, "search": true, "breaking": true}
 
 // Route names the route of a request for access logs and metrics: one of
 // a small fixed set of patterns, whatever the path, so that metric labels

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -360,7 +361,25 @@ type ldArticle struct {
 	Keywords         []string  `json:"keywords,omitempty"`
 	InLanguage       string    `json:"inLanguage"`
 	Dateline         string    `json:"dateline,omitempty"`
+	// A live page (LiveBlogPosting): when its coverage started and ended,
+	// and its newest updates.
+	CoverageStartTime string         `json:"coverageStartTime,omitempty"`
+	CoverageEndTime   string         `json:"coverageEndTime,omitempty"`
+	LiveBlogUpdate    []ldBlogUpdate `json:"liveBlogUpdate,omitempty"`
 }
+
+// ldBlogUpdate is one update of a LiveBlogPosting.
+type ldBlogUpdate struct {
+	Type          string `json:"@type"`
+	Headline      string `json:"headline"`
+	URL           string `json:"url"`
+	DatePublished string `json:"datePublished"`
+	ArticleBody   string `json:"articleBody"`
+}
+
+// ldLiveUpdates is how many of the newest updates a live page's JSON-LD
+// carries: enough for search engines, without doubling the page.
+const ldLiveUpdates = 20
 
 type ldPage struct {
 	Type string `json:"@type"`
@@ -401,8 +420,20 @@ func (s *Site) articleJSONLD(p *page, a *news.Article) template.JS {
 		DateModified:     feed.W3CTime(feed.Modified(*a)),
 		Publisher:        publisher,
 		ArticleSection:   a.Section.Name,
-		InLanguage:       "ar",
+		InLanguage:       cmp.Or(p.Lang, "ar"), // the article's, not the site's
 		Dateline:         a.Dateline,
+	}
+	if c := p.Live; c != nil {
+		ld.Type = "LiveBlogPosting"
+		ld.CoverageStartTime = feed.W3CTime(c.Started)
+		if !c.Running() {
+			ld.CoverageEndTime = feed.W3CTime(c.Ended)
+		}
+		for _, u := range c.Updates[:min(len(c.Updates), ldLiveUpdates)] {
+			text := strings.Join(strings.Fields(news.PlainText(u.Body)), " ")
+			ld.LiveBlogUpdate = append(ld.LiveBlogUpdate, ldBlogUpdate{Type: "BlogPosting", Headline: shorten(text, 110),
+				URL: p.Canonical + "#update-" + strconv.FormatInt(u.ID, 10), DatePublished: feed.W3CTime(u.At), ArticleBody: text})
+		}
 	}
 	if img := a.Image; img != nil {
 		if u := feed.AbsURL(s.opts.BaseURL, img.URL); u != "" {

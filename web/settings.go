@@ -17,7 +17,10 @@ type config struct {
 	Digits    arabic.DigitStyle
 	ShowHijri bool
 	FeedFull  bool // full text in feeds, not only the summary
-	Months    arabic.Months
+	// TextDigits: numbers in Arabic articles' text use the site's
+	// Arabic-Indic digits too (when Digits is ArabicIndicDigits).
+	TextDigits bool
+	Months     arabic.Months
 	// Breaking is the breaking-news line, nil for none; shown until its
 	// time (the scheduler then removes it, which drops cached pages).
 	Breaking *news.Breaking
@@ -39,6 +42,7 @@ const (
 	settingFeedContent = "feed_content"
 	settingMonths      = "months"
 	settingMenu        = "menu"
+	settingTextDigits  = "text_digits"
 )
 
 // settings holds the current config; nil until loaded, and dropped by
@@ -84,6 +88,7 @@ func (s *Site) cfg(ctx context.Context) *config {
 		c.ShowHijri = false
 	}
 	c.FeedFull = stored[settingFeedContent] != "summary"
+	c.TextDigits = stored[settingTextDigits] == "true"
 	c.Menu = strings.Fields(strings.NewReplacer(",", " ", "،", " ").Replace(stored[settingMenu]))
 	switch stored[settingMonths] {
 	case "levantine":
@@ -130,9 +135,13 @@ func (s *Site) Settings(ctx context.Context) map[string]string {
 	if !c.FeedFull {
 		feed = "summary"
 	}
+	textDigits := "false"
+	if c.TextDigits {
+		textDigits = "true"
+	}
 	months := map[arabic.Months]string{arabic.MonthsEgyptian: "egyptian", arabic.MonthsLevantine: "levantine", arabic.MonthsBoth: "both"}[c.Months]
 	return map[string]string{settingSiteName: c.SiteName, settingDigits: digits, settingHijri: hijri, settingFeedContent: feed,
-		settingMonths: months, settingMenu: strings.Join(c.Menu, " ")}
+		settingMonths: months, settingMenu: strings.Join(c.Menu, " "), settingTextDigits: textDigits}
 }
 
 // SiteName is the site's name as administrators last set it, else the

@@ -40,6 +40,9 @@ type Options struct {
 	CacheBytes int64
 	// PageSize is the number of articles on list pages; default 20.
 	PageSize int
+	// LivePoll is how often a live page's script asks for new updates;
+	// default 15 s.
+	LivePoll time.Duration
 	// Search runs searches and "you may also read"; default search.New(store).
 	Search *search.Engine
 	// Assets are the static files; default assets.Load().
@@ -102,6 +105,9 @@ func New(store news.Store, opts Options) (*Site, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.LivePoll <= 0 {
+		opts.LivePoll = 15 * time.Second
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 20

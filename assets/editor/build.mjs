@@ -1,7 +1,8 @@
 // Builds the newsroom editor's bundle: src/editor.js and what it imports
 // (Tiptap, ProseMirror) into one minified file, committed at
 // assets/static/newsroom/editor.js so that `go run ./cmd/sahafa` needs no
-// Node. CI runs `npm ci && node build.mjs` and fails when the result
+// Node; and the live page's small script, src/live.js, into
+// assets/static/live/live.js. CI runs `npm ci && node build.mjs` and fails when the result
 // differs from the committed file. Prints the bundle's size, and its size
 // gzipped against the editor page's budget (250 KB).
 import { build } from "esbuild";
@@ -39,6 +40,21 @@ for (const input of Object.keys(result.metafile.inputs)) {
 }
 writeFileSync(out + ".LICENSES.txt", "Packages bundled in editor.js, and their licences.\n\n" +
   [...packages.keys()].sort().map((k) => packages.get(k)).join("\n\n" + "-".repeat(72) + "\n\n") + "\n");
+// The live page's script: ours alone, no packages, for public pages.
+const live = new URL("../static/live/live.js", import.meta.url).pathname;
+await build({
+  entryPoints: [new URL("src/live.js", import.meta.url).pathname],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: ["es2020"],
+  legalComments: "none",
+  charset: "utf8",
+  outfile: live,
+  logLevel: "warning",
+});
+const liveGz = gzipSync(readFileSync(live), { level: 9 }).length;
+console.log(`live.js: ${(liveGz / 1024).toFixed(1)} KB gzipped`);
 const bytes = readFileSync(out);
 const gz = gzipSync(bytes, { level: 9 }).length;
 console.log(`editor.js: ${(bytes.length / 1024).toFixed(1)} KB, ${(gz / 1024).toFixed(1)} KB gzipped (budget 250 KB)`);

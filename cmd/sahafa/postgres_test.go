@@ -214,6 +214,58 @@ func TestTwoServersBreaking(t *testing.T) {
 	reach("the breaking line gone", false)
 }
 
+// TestTwoServersLive: an update of a live page, posted through one store
+// (as the newsroom of any server posts it), is on that article's page on
+// both servers within a second — dropping the page alone: the home page
+// each server cached stays cached.
+func TestTwoServersLive(t *testing.T) {
+	pgtest.RequireDSN(t)
+	dsn := pgSchema(t)
+	args := []string{"--db", dsn, "--warm-related=false"}
+	servers := []string{startServer(t, args...), startServer(t, args...)}
+	client := &http.Client{Timeout: 10 * time.Second}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	list, err := st.Articles(ctx, news.ArticleFilter{Limit: 1})
+	if err != nil || len(list.Articles) == 0 {
+		t.Fatalf("no demo article: %v", err)
+	}
+	a := list.Articles[0]
+	if err := st.SetLive(ctx, a.ID, time.Now(), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // both servers hear that coverage started
+	for _, base := range servers {
+		fetch(t, client, base+"/")
+		fetch(t, client, base+a.Path())
+	}
+	const text = "وصول أولى شاحنات المساعدات إلى المعبر"
+	saved := time.Now()
+	if _, err := st.AddLiveUpdate(ctx, news.LiveUpdate{ArticleID: a.ID, At: saved, Body: "<p>" + text + "</p>", Author: "هدى"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, base := range servers {
+		for {
+			if strings.Contains(fetch(t, client, base+a.Path()).body, text) {
+				t.Logf("server %d: the live update was on the article page %v after it was stored", i+1, time.Since(saved).Round(time.Millisecond))
+				break
+			}
+			if time.Since(saved) > time.Second {
+				t.Errorf("server %d: the live update not on the article page within 1s", i+1)
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		if r := fetch(t, client, base+"/"); r.header.Get("X-Cache") != "hit" {
+			t.Errorf("server %d: the home page was dropped from the cache by a live update", i+1)
+		}
+	}
+}
+
 // waitQuiet waits until the server has no client sessions but this
 // test's, so that stopping it does not cut off the tests of a package that
 // does not take pgtest's lock; it gives up after a minute.

@@ -148,7 +148,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	}
 	opts.Assets = static
 	images := media.NewGate(media.GateOptions{Memory: *imageMemory << 20})
-	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger, Images: images})
+	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger, Images: images,
+		PageChanged: func(id int64) {
+			if site != nil {
+				site.InvalidateArticle(id)
+			}
+		}})
 	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
 	nr, err := newsroom.New(newsroom.Options{
 		Store: a.store, Editorial: ed, Accounts: acc, Assets: static,
