@@ -72,8 +72,8 @@ func (s *Site) funcs() template.FuncMap {
 		},
 		// readMinutes: "قراءة في دقيقة" … with the plural Arabic asks for.
 		"readMinutes": func(n int) string { return "قراءة في " + arabic.Count(n, arabic.Minutes, s.current().Digits) },
-		"liveView": func(a *news.Article, c *news.LiveCoverage) liveView {
-			v := liveView{Coverage: c, Every: int(s.opts.LivePoll / time.Millisecond), Count: "لا تحديثات بعد"}
+		"liveView": func(a *news.Article, c *news.LiveCoverage, lang string) liveView {
+			v := liveView{Coverage: c, Lang: lang, Every: int(s.opts.LivePoll / time.Millisecond), Count: "لا تحديثات بعد"}
 			if c.Total > 0 {
 				v.Count = arabic.Count(c.Total, arabic.Updates, s.current().Digits)
 			}
@@ -162,6 +162,7 @@ func (s *Site) monthName(m time.Month) string { return arabic.MonthName(m, s.cur
 // script asks for new updates (milliseconds), and the count of updates.
 type liveView struct {
 	Coverage *news.LiveCoverage
+	Lang     string // the article's language when not Arabic
 	Every    int
 	Count    string
 }
