@@ -8,7 +8,9 @@
 #     as a ratio of the second (goal ≥ 0.8);
 #  2. one article page against (a) nginx serving the same bytes as a static
 #     file and (b) a bare net/http handler writing them from memory:
-#     req/s, p99 and the ratios (sahafa / bare: keep ≥ 0.7).
+#     req/s, p99 and the ratios (sahafa / bare: keep ≥ 0.7); then the home
+#     page (lead story, latest, section blocks) against a bare handler
+#     writing its bytes.
 #   bench/serve.sh [--db DSN | --both] [DATA_DIR]
 # SQLite: DATA_DIR (default: import the ANT corpus into a fresh folder, or
 # the demo site without ../shared). --db DSN: the PostgreSQL database at
@@ -142,4 +144,12 @@ sahafa_rps=$(load "sahafa article page" "$url" -d"$duration")
 printf 'sahafa / bare net/http = %.2f (keep ≥ 0.7)\n' "$(echo "$sahafa_rps / $bare_rps" | bc -l)"
 printf 'sahafa / nginx         = %.2f\n' "$(echo "$sahafa_rps / $nginx_rps" | bc -l)"
 printf 'bare / nginx           = %.2f\n' "$(echo "$bare_rps / $nginx_rps" | bc -l)"
+curl -fs -o "$work/home.html" http://127.0.0.1:8090/
+echo "part 2b: the home page ($(wc -c <"$work/home.html") bytes)"
+"$work/barehttp" -addr 127.0.0.1:8093 -file "$work/home.html" &
+pids+=($!)
+sleep 0.3
+bare_home=$(load "bare net/http (home bytes)" http://127.0.0.1:8093/ -d"$duration")
+sahafa_home=$(load "sahafa home page" http://127.0.0.1:8090/ -d"$duration")
+printf 'sahafa home / bare net/http = %.2f (keep ≥ 0.7)\n' "$(echo "$sahafa_home / $bare_home" | bc -l)"
 echo "server warnings and errors: $(grep -c 'level=WARN\|level=ERROR' "$work/sahafa.log" || true)"

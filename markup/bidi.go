@@ -17,7 +17,11 @@ import (
 // letter and goes on over Latin letters, digits, the joiners of names,
 // numbers and addresses and the spaces between Latin words, and ends at
 // its last letter or digit; it is wrapped in <bdi dir="ltr">, which the
-// surrounding Arabic treats as one neutral piece.
+// surrounding Arabic treats as one neutral piece. A "#" or "@" just before
+// its first letter (a hashtag, a handle) and a "+" or "#" just after its
+// last letter or digit ("AA+", "Disney+", "C++", "C#") are the run's own:
+// left outside, the bidi algorithm would put them on its other side
+// ("MeToo#", "+AA"); so are digits joined to its first letter ("5G").
 
 // runJoiners may sit inside a Latin run (between its letters and digits).
 const runJoiners = ".-_/:@&'’+#%?=~,"
@@ -67,8 +71,16 @@ func isolateInto(b *strings.Builder, s string) {
 			b.WriteString(html.EscapeString(s))
 			return
 		}
+		// Digits joined to the first letter ("5G", "3D", "4K") are the
+		// run's too, or "5G" would read "G5".
+		for start > 0 && s[start-1] >= '0' && s[start-1] <= '9' {
+			start--
+		}
+		for start > 0 && (s[start-1] == '#' || s[start-1] == '@') {
+			start--
+		}
 		// The run: as far as run characters go, back to its last letter
-		// or digit.
+		// or digit and the "+" or "#" right after it.
 		last := start
 		for i, r := range s[start:] {
 			if !inRun(r) {
@@ -77,6 +89,9 @@ func isolateInto(b *strings.Builder, s string) {
 			if isLatin(r) || unicode.IsDigit(r) {
 				last = start + i + utf8.RuneLen(r)
 			}
+		}
+		for last < len(s) && (s[last] == '+' || s[last] == '#') {
+			last++
 		}
 		b.WriteString(html.EscapeString(s[:start]))
 		b.WriteString(`<bdi dir="ltr">`)

@@ -51,7 +51,7 @@ func TestArabicDigitsHTML(t *testing.T) {
 		{`<p>الرابط <a href="https://x.example/2024">https://x.example/2024</a></p>`, `<p>الرابط <a href="https://x.example/2024">https://x.example/2024</a></p>`},
 		// After isolation: the runs' digits stay, and so do digits touching a run.
 		{markup.IsolateHTML(`<p>فيروس COVID-19 في 2020 وشبكات 5G وهاتف iPhone 15</p>`),
-			`<p>فيروس <bdi dir="ltr">COVID-19</bdi> في ٢٠٢٠ وشبكات 5<bdi dir="ltr">G</bdi> وهاتف <bdi dir="ltr">iPhone 15</bdi></p>`},
+			`<p>فيروس <bdi dir="ltr">COVID-19</bdi> في ٢٠٢٠ وشبكات <bdi dir="ltr">5G</bdi> وهاتف <bdi dir="ltr">iPhone 15</bdi></p>`},
 		{`<p>شبكات 5<b>G</b> و<b>15</b> قتيلا</p>`, `<p>شبكات 5<b>G</b> و<b>١٥</b> قتيلا</p>`},
 		// A Latin run goes on through inline markup, as it would in plain text.
 		{markup.IsolateHTML(`<p>نقلت <a href="/r">Reuters</a> 15 قتيلا و20 جريحا، وهاتف <b>iPhone</b> 15</p>`),

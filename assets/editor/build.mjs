@@ -10,19 +10,23 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 
+// bundle builds one entry point of src/ into a minified file of ../static.
+const bundle = (entry, outfile) =>
+  build({
+    metafile: true,
+    entryPoints: [new URL("src/" + entry, import.meta.url).pathname],
+    bundle: true,
+    minify: true,
+    format: "iife",
+    target: ["es2020"],
+    legalComments: "none",
+    charset: "utf8",
+    outfile,
+    logLevel: "warning",
+  });
+
 const out = new URL("../static/newsroom/editor.js", import.meta.url).pathname;
-const result = await build({
-  metafile: true,
-  entryPoints: [new URL("src/editor.js", import.meta.url).pathname],
-  bundle: true,
-  minify: true,
-  format: "iife",
-  target: ["es2020"],
-  legalComments: "none",
-  charset: "utf8",
-  outfile: out,
-  logLevel: "warning",
-});
+const result = await bundle("editor.js", out);
 // The licences of the packages in the bundle, beside it (they are MIT;
 // their notices must travel with the code).
 const packages = new Map();
@@ -42,17 +46,7 @@ writeFileSync(out + ".LICENSES.txt", "Packages bundled in editor.js, and their l
   [...packages.keys()].sort().map((k) => packages.get(k)).join("\n\n" + "-".repeat(72) + "\n\n") + "\n");
 // The live page's script: ours alone, no packages, for public pages.
 const live = new URL("../static/live/live.js", import.meta.url).pathname;
-await build({
-  entryPoints: [new URL("src/live.js", import.meta.url).pathname],
-  bundle: true,
-  minify: true,
-  format: "iife",
-  target: ["es2020"],
-  legalComments: "none",
-  charset: "utf8",
-  outfile: live,
-  logLevel: "warning",
-});
+await bundle("live.js", live);
 const liveGz = gzipSync(readFileSync(live), { level: 9 }).length;
 console.log(`live.js: ${(liveGz / 1024).toFixed(1)} KB gzipped`);
 const bytes = readFileSync(out);

@@ -166,24 +166,32 @@ func TestTwoServersInvalidate(t *testing.T) {
 	}
 }
 
+// twoServers starts two servers on one throwaway PostgreSQL schema (with
+// the demo site) and opens a store on it beside them, as another server's
+// newsroom would write.
+func twoServers(t *testing.T) (servers []string, client *http.Client, st *postgres.Store) {
+	t.Helper()
+	pgtest.RequireDSN(t)
+	dsn := pgSchema(t)
+	args := []string{"--db", dsn, "--warm-related=false"}
+	servers = []string{startServer(t, args...), startServer(t, args...)}
+	st, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return servers, &http.Client{Timeout: 10 * time.Second}, st
+}
+
 // TestTwoServersBreaking: a breaking-news line saved through one store
 // (as the newsroom of any server saves it) is on the home page of both
 // servers within a second, and gone from both as fast when it ends.
 func TestTwoServersBreaking(t *testing.T) {
-	pgtest.RequireDSN(t)
-	dsn := pgSchema(t)
-	args := []string{"--db", dsn, "--warm-related=false"}
-	servers := []string{startServer(t, args...), startServer(t, args...)}
-	client := &http.Client{Timeout: 10 * time.Second}
+	servers, client, st := twoServers(t)
 	for _, base := range servers {
 		fetch(t, client, base+"/")
 	}
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	const text = "عاجل: انقطاع الكهرباء عن أحياء العاصمة"
 	b, _ := news.EncodeBreaking(news.Breaking{Text: text, At: time.Now(), Until: time.Now().Add(time.Hour)})
 	reach := func(what string, want bool) {
@@ -219,17 +227,8 @@ func TestTwoServersBreaking(t *testing.T) {
 // both servers within a second — dropping the page alone: the home page
 // each server cached stays cached.
 func TestTwoServersLive(t *testing.T) {
-	pgtest.RequireDSN(t)
-	dsn := pgSchema(t)
-	args := []string{"--db", dsn, "--warm-related=false"}
-	servers := []string{startServer(t, args...), startServer(t, args...)}
-	client := &http.Client{Timeout: 10 * time.Second}
+	servers, client, st := twoServers(t)
 	ctx := context.Background()
-	st, err := postgres.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	list, err := st.Articles(ctx, news.ArticleFilter{Limit: 1})
 	if err != nil || len(list.Articles) == 0 {
 		t.Fatalf("no demo article: %v", err)

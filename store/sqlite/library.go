@@ -334,10 +334,9 @@ func (s *Store) PurgeArticles(ctx context.Context, ids []int64, before time.Time
 		if len(ids) == 0 {
 			return 0, nil
 		}
-		where += ` AND id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + `)`
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		var in string
+		in, args = idList(args, ids)
+		where += ` AND id IN (` + in + `)`
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {

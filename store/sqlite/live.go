@@ -75,13 +75,9 @@ func (s *Store) LiveArticles(ctx context.Context, ids []int64) (map[int64]news.L
 	if len(ids) > news.MaxListLimit {
 		ids = ids[:news.MaxListLimit]
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	in, args := idList(nil, ids)
 	rows, err := s.read().QueryContext(ctx, `SELECT article_id, started_at, ended_at FROM live_coverage
-		WHERE article_id IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
+		WHERE article_id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, wrapErr("list live coverage", err)
 	}

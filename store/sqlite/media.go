@@ -94,12 +94,8 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) ([]news.Media, erro
 	if len(ids) > news.MaxListLimit {
 		ids = ids[:news.MaxListLimit]
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	rows, err := s.read().QueryContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id IN (`+
-		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
+	in, args := idList(nil, ids)
+	rows, err := s.read().QueryContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id IN (`+in+`)`, args...)
 	if err != nil {
 		return nil, wrapErr(op, err)
 	}
@@ -398,12 +394,9 @@ func (s *Store) PurgeMedia(ctx context.Context, ids []int64, before time.Time) (
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	args := []any{before.Unix()}
-	for _, id := range ids {
-		args = append(args, id)
-	}
+	in, args := idList([]any{before.Unix()}, ids)
 	res, err := s.w.ExecContext(ctx, `DELETE FROM media WHERE deleted_at IS NOT NULL AND deleted_at <= ?
-		AND id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
+		AND id IN (`+in+`)`, args...)
 	if err != nil {
 		return 0, wrapErr("purge images", err)
 	}

@@ -194,9 +194,13 @@ func wrapErr(op string, err error) error {
 }
 
 // FinishBulkWrite refreshes the statistics SQLite's planner uses after a
-// bulk import (PRAGMA optimize).
+// bulk import: a full ANALYZE (0.3 s for 31k articles). PRAGMA optimize
+// alone samples a few hundred index rows, and on an archive where every
+// article is published that sample made the planner sort all of them for
+// the newest six (140 ms for every home page and article side column,
+// instead of a fraction of a millisecond along the published index).
 func (s *Store) FinishBulkWrite(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `PRAGMA optimize`); err != nil {
+	if _, err := s.w.ExecContext(ctx, `ANALYZE`); err != nil {
 		return wrapErr("optimize after import", err)
 	}
 	return nil

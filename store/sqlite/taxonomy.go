@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"sahafa/news"
 )
@@ -32,6 +33,15 @@ func (s *Store) SaveSection(ctx context.Context, sec news.Section) (news.Section
 }
 
 // mustAffect returns notFound when an UPDATE or DELETE touched no row.
+// idList appends ids to args and returns the placeholders of an IN (…)
+// list of them: "?,?,?".
+func idList(args []any, ids []int64) (string, []any) {
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","), args
+}
+
 func mustAffect(res sql.Result, notFound error) error {
 	n, err := res.RowsAffected()
 	if err != nil {
