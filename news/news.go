@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -124,3 +125,13 @@ func InOrder(list []Article, ids []int64) []Article {
 // (the Surrogate-Key header) to drop when only that article changed, as
 // when its "you may also read" list is stored.
 func CacheTag(id int64) string { return "article-" + strconv.FormatInt(id, 10) }
+
+// TagArticle is the article a CacheTag names; ok is false for another tag.
+func TagArticle(tag string) (id int64, ok bool) {
+	rest, ok := strings.CutPrefix(tag, "article-")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
+}

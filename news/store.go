@@ -221,6 +221,7 @@ type Store interface {
 	SiteStore
 	PageStore
 	LiveStore
+	ViewStore
 	Close() error
 }
 

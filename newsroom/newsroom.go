@@ -313,6 +313,17 @@ func (h *Handler) clearCookie(w http.ResponseWriter) {
 // last proxy-added X-Forwarded-For entry when a proxy is trusted.
 func (h *Handler) clientAddress(r *http.Request) string { return ClientAddress(r, h.opts.TrustProxy) }
 
+// HasSession reports whether a request carries a newsroom session cookie
+// (valid or not): a newsroom user's, whose own page views are not counted.
+func HasSession(r *http.Request) bool {
+	for _, c := range r.Cookies() {
+		if c.Name == "sahafa_session" || c.Name == "__Host-sahafa_session" {
+			return true
+		}
+	}
+	return false
+}
+
 // ClientAddress is a request's client address: the peer's, or with
 // trustProxy the last X-Forwarded-For entry (the one the trusted proxy
 // added). Sign-in limits count it, and access logs show it.

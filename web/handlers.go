@@ -93,6 +93,10 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	if p.MostRead, err = s.mostRead(r, "", 0); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
 	// The lead story: the newest article, large, above the rest.
 	if len(p.Latest) > 0 {
 		p.Lead, p.Latest = &p.Latest[0], p.Latest[1:]
@@ -430,7 +434,12 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 	} else if news.ErrorCode(err) != news.ENOTFOUND {
 		return nil, err
 	}
-	// The side column: the latest articles but this one.
+	// The side column: the most read of the day and the latest articles,
+	// but this one.
+	if p.MostRead, err = s.mostRead(r, "", a.ID); err != nil {
+		return nil, err
+	}
+	// The latest.
 	latest, err := s.store.Articles(r.Context(), news.ArticleFilter{Limit: sideLatest + 1})
 	if err != nil {
 		return nil, err
@@ -472,6 +481,25 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		}
 	}
 	return p, nil
+}
+
+// mostRead is the most read list of a section ("": all) without the
+// article skip; none when the site does not count readers.
+func (s *Site) mostRead(r *http.Request, section string, skip int64) ([]news.Article, error) {
+	if s.opts.MostRead == nil {
+		return nil, nil
+	}
+	list, err := s.opts.MostRead(r.Context(), section)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]news.Article, 0, len(list))
+	for _, a := range list {
+		if a.ID != skip {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // revisedAfter is how long after its publication an edit counts as an

@@ -61,6 +61,7 @@ func (s *Site) funcs() template.FuncMap {
 		"articleLang": articleListLang,
 		"textLang":    textLang,
 		"last":        func(i, n int) bool { return i == n-1 },
+		"inc":         func(i int) int { return i + 1 },
 		"linkHost":    linkHost,
 		"footerPages": func() []news.Page { return s.current().FooterPages },
 		"pagePath":    news.PagePath,
@@ -130,6 +131,9 @@ const (
 	agoMarker   = `<time class="ago"`
 	agoFreshFor = "60" // seconds: "منذ 5 دقائق" may read a minute late
 	agoWithin   = 24 * time.Hour
+	// mostReadFreshFor is how long a page with the most read list is kept:
+	// the list itself is read again at most every few minutes.
+	mostReadFreshFor = "300"
 )
 
 // when is a list's time of an article: relative within a day ("منذ 5
@@ -210,10 +214,13 @@ type page struct {
 	StaticPage *news.Page
 
 	// home, and a section's first page
-	front  *string       // the front whose pins a list page shows first
-	Lead   *news.Article // the lead story, shown large
-	Latest []news.Article
-	Groups []sectionGroup
+	front *string       // the front whose pins a list page shows first
+	Lead  *news.Article // the lead story, shown large
+	// MostRead is the day's most read ("الأكثر قراءة"): on the home page
+	// and in an article's side column.
+	MostRead []news.Article
+	Latest   []news.Article
+	Groups   []sectionGroup
 
 	// lists (section, author, archive)
 	Author   *authorView // an author's page
@@ -304,8 +311,11 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	if len(p.Scripts) > 0 {
 		w.Header().Set("Content-Security-Policy", scriptPolicy)
 	}
-	if bytes.Contains(buf.Bytes(), []byte(agoMarker)) {
+	switch {
+	case bytes.Contains(buf.Bytes(), []byte(agoMarker)):
 		w.Header().Set(pagecache.FreshForHeader, agoFreshFor) // the relative times stay true
+	case len(p.MostRead) > 0:
+		w.Header().Set(pagecache.FreshForHeader, mostReadFreshFor) // the list follows the readers
 	}
 	writeBody(w, r, status, "text/html; charset=utf-8", buf.Bytes())
 }

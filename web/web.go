@@ -43,6 +43,13 @@ type Options struct {
 	// LivePoll is how often a live page's script asks for new updates;
 	// default 15 s.
 	LivePoll time.Duration
+	// Viewed, when set, is told of every article page answered with its
+	// page (200, or 304 to a reload), from the page cache or not: the
+	// readership counter.
+	Viewed func(r *http.Request, articleID int64)
+	// MostRead, when set, gives the most read articles (of a section, or
+	// of all when ""), for the "الأكثر قراءة" lists.
+	MostRead func(ctx context.Context, section string) ([]news.Article, error)
 	// Search runs searches and "you may also read"; default search.New(store).
 	Search *search.Engine
 	// Assets are the static files; default assets.Load().
@@ -202,9 +209,45 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.renders.wrap(s.pages, s.busy).ServeHTTP(w, r)
 			return
 		}
-		s.cached.ServeHTTP(w, r)
+		if s.opts.Viewed == nil {
+			s.cached.ServeHTTP(w, r)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		s.cached.ServeHTTP(sw, r)
+		if sw.status == http.StatusOK || sw.status == http.StatusNotModified {
+			for _, tag := range strings.Fields(w.Header().Get(pagecache.TagHeader)) {
+				if id, ok := news.TagArticle(tag); ok {
+					s.opts.Viewed(r, id)
+					break
+				}
+			}
+		}
 	}
 }
+
+// statusWriter notes the status a handler answered with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // canonicalQuery reports whether a page request's query string is the one
 // the page uses, and otherwise the URL without the rest. Pages other than

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"sahafa/news"
+	"sahafa/readership"
 	"sahafa/store/postgres"
 	"sahafa/store/teststores/pgtest"
 )
@@ -262,6 +263,59 @@ func TestTwoServersLive(t *testing.T) {
 		if r := fetch(t, client, base+"/"); r.header.Get("X-Cache") != "hit" {
 			t.Errorf("server %d: the home page was dropped from the cache by a live update", i+1)
 		}
+	}
+}
+
+// TestTwoServersCountReaders: readers' views on two servers of one
+// PostgreSQL database add up in the same totals, and a reader who read on
+// both is one reader (the day's salt is shared); each server writes its
+// last counts when it stops.
+func TestTwoServersCountReaders(t *testing.T) {
+	pgtest.RequireDSN(t)
+	dsn := pgSchema(t)
+	args := []string{"--db", dsn, "--warm-related=false", "--drain-delay=0s"}
+	servers := []*testServer{startServerWith(t, args...), startServerWith(t, args...)}
+	ctx := context.Background()
+	st, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	list, err := st.Articles(ctx, news.ArticleFilter{Limit: 1})
+	if err != nil || len(list.Articles) == 0 {
+		t.Fatalf("no demo article: %v", err)
+	}
+	a := list.Articles[0]
+	client := &http.Client{Timeout: 10 * time.Second}
+	const readers = 30
+	for i := range readers {
+		for _, srv := range servers {
+			req, _ := http.NewRequest("GET", srv.base+a.Path(), nil)
+			req.Header.Set("User-Agent", "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile")
+			req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1)) // not trusted: the address is the loopback's
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	}
+	for _, srv := range servers {
+		if err := srv.stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := st.ArticleViewTotal(ctx, a.ID, time.Now().Add(-time.Hour))
+	if err != nil || n != 2*readers {
+		t.Errorf("views stored by the two servers: %d, %v; want %d", n, err, 2*readers)
+	}
+	sk, err := st.VisitorSketch(ctx, time.Now().UTC().Truncate(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every request came from 127.0.0.1 with one browser: one reader.
+	if got := readership.Estimate(sk); got != 1 {
+		t.Errorf("distinct readers: %d, want 1 (one address and browser, on two servers)", got)
 	}
 }
 

@@ -23,6 +23,7 @@ import (
 	"sahafa/news"
 	"sahafa/newsroom"
 	"sahafa/ops"
+	"sahafa/readership"
 	"sahafa/search"
 	"sahafa/web"
 )
@@ -60,6 +61,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	metricsAddr := fs.String("metrics-addr", envOr("SAHAFA_METRICS_ADDR", ""), "serve Prometheus metrics on HOST:PORT (off when empty; keep it private) [SAHAFA_METRICS_ADDR]")
 	logFormat := fs.String("log-format", envOr("SAHAFA_LOG_FORMAT", "text"), "log format: text or json [SAHAFA_LOG_FORMAT]")
 	logLevel := fs.String("log-level", envOr("SAHAFA_LOG_LEVEL", "info"), "log level: debug, info, warn or error [SAHAFA_LOG_LEVEL]")
+	countViews := fs.Bool("readership", envOr("SAHAFA_READERSHIP", "true") == "true", "count page views and readers, without cookies, for the newsroom and the most read lists [SAHAFA_READERSHIP]")
 	accessLog := fs.Bool("access-log", envOr("SAHAFA_ACCESS_LOG", "true") == "true", "log one line per request [SAHAFA_ACCESS_LOG]")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SAHAFA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long in-flight requests may take to finish [SAHAFA_SHUTDOWN_TIMEOUT]")
 	drainDelay := fs.Duration("drain-delay", envDuration("SAHAFA_DRAIN_DELAY", 0), "on SIGTERM, how long to keep serving with /readyz failing, so a load balancer stops sending requests first [SAHAFA_DRAIN_DELAY]")
@@ -167,6 +169,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	}
 	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}
 	opts.AwaitMedia = func(ctx context.Context, id int64) (news.Media, error) { return ed.AwaitMedia(ctx, id, mediaAwait) }
+	var views *readership.Counter
+	if *countViews {
+		views = readership.New(readership.Options{Store: a.store, Logger: logger,
+			Client: func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) },
+			Staff:  newsroom.HasSession})
+		opts.Viewed = views.View
+		opts.MostRead = readership.NewPopular(a.store, popularEvery, popularLength).Articles
+	}
 	site, err = web.New(a.store, opts)
 	if err != nil {
 		return fmt.Errorf("build site: %w", err)
@@ -195,6 +205,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	})
 
 	background.Go(func() { ed.RunScheduler(bg) })
+	if views != nil {
+		background.Go(func() { views.Run(bg) }) // writes the last counts when bg ends
+	}
 	background.Go(func() { ed.RunMedia(bg) })
 	// Writes by other processes on the same database (an import run beside
 	// the server, another node) drop the pages they changed.
@@ -237,8 +250,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	return drain(srv, front, logger, *drainDelay, *shutdownTimeout)
+	err = drain(srv, front, logger, *drainDelay, *shutdownTimeout)
+	// Background work (the last readership counts among it) ends before
+	// the store closes.
+	stopBackground()
+	background.Wait()
+	return err
 }
+
+// The most read lists: five articles, read from the counts at most every
+// five minutes.
+const (
+	popularEvery  = 5 * time.Minute
+	popularLength = 5
+)
 
 // drain shuts the server down without dropping requests: /readyz fails
 // at once, new requests are still served for drainDelay (while a load

@@ -1,0 +1,123 @@
+package news
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+)
+
+// Readership is counted without cookies and without keeping who read:
+// page views per article and hour, the referring site's domain per hour,
+// and for each day an estimate of distinct readers (a HyperLogLog sketch
+// of a salted hash; the day's salt is deleted once the day is over, so no
+// hash can be tied to a reader afterwards). No address or browser string
+// is stored.
+
+// ViewBatch is what one server counted since its last flush.
+type ViewBatch struct {
+	Articles  map[HourKey]int    // views by article and hour
+	Referrers map[HourDomain]int // views by referring domain and hour
+	// Visitors are the day's sketches of distinct readers, by day
+	// (midnight UTC), to merge into the stored ones.
+	Visitors map[time.Time][]byte
+}
+
+// HourKey is an article in an hour (its start, UTC).
+type HourKey struct {
+	Hour      time.Time
+	ArticleID int64
+}
+
+// HourDomain is a referring domain in an hour.
+type HourDomain struct {
+	Hour   time.Time
+	Domain string
+}
+
+// Empty reports whether the batch holds nothing to store.
+func (b ViewBatch) Empty() bool {
+	return len(b.Articles) == 0 && len(b.Referrers) == 0 && len(b.Visitors) == 0
+}
+
+// ArticleViews is an article with its views over a period.
+type ArticleViews struct {
+	ArticleID int64
+	Views     int
+}
+
+// ViewStore keeps the counts. Writes to it change no page: they are not
+// reported to change watchers.
+type ViewStore interface {
+	// AddViews adds a batch to the stored counts in one transaction, the
+	// visitor sketches merged (register by register, the larger kept).
+	AddViews(ctx context.Context, b ViewBatch) error
+	// MostViewed lists the articles with the most views since since, most
+	// first (only published ones; of one section when section is not "").
+	MostViewed(ctx context.Context, since time.Time, section string, limit int) ([]ArticleViews, error)
+	// ArticleViewTotal is an article's views since since.
+	ArticleViewTotal(ctx context.Context, articleID int64, since time.Time) (int, error)
+	// HourlyViews are the views of every hour in [from, to), by hour start.
+	HourlyViews(ctx context.Context, from, to time.Time) (map[time.Time]int, error)
+	// TopReferrers are the referring domains with the most views since since.
+	TopReferrers(ctx context.Context, since time.Time, limit int) ([]DomainViews, error)
+	// VisitorSketch is a day's stored sketch of distinct readers, nil for none.
+	VisitorSketch(ctx context.Context, day time.Time) ([]byte, error)
+	// DaySalt returns the salt of day's visitor hashes, made and stored by
+	// the first server that asks (so every server hashes a reader alike),
+	// and deletes the salts of earlier days.
+	DaySalt(ctx context.Context, day time.Time, fresh []byte) ([]byte, error)
+}
+
+// DomainViews is a referring domain with its views.
+type DomainViews struct {
+	Domain string
+	Views  int
+}
+
+// MergeSketches merges two visitor sketches of the same size register by
+// register (the larger kept), the way HyperLogLog sketches add up; a
+// sketch of another size than b's is replaced by b.
+func MergeSketches(a, b []byte) []byte {
+	if len(a) != len(b) {
+		return append([]byte(nil), b...)
+	}
+	out := append([]byte(nil), a...)
+	for i, v := range b {
+		if v > out[i] {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// SortedHourKeys are a batch's article keys by hour, then article: the
+// order every store writes them in.
+func SortedHourKeys(m map[HourKey]int) []HourKey {
+	keys := make([]HourKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b HourKey) int {
+		if c := a.Hour.Compare(b.Hour); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ArticleID, b.ArticleID)
+	})
+	return keys
+}
+
+// SortedHourDomains are a batch's referrer keys by hour, then domain.
+func SortedHourDomains(m map[HourDomain]int) []HourDomain {
+	keys := make([]HourDomain, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b HourDomain) int {
+		if c := a.Hour.Compare(b.Hour); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Domain, b.Domain)
+	})
+	return keys
+}

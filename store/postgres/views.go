@@ -1,0 +1,153 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"sahafa/news"
+)
+
+// AddViews adds a batch of counts in one transaction, keys in a fixed
+// order so that two servers flushing at once cannot deadlock.
+func (s *Store) AddViews(ctx context.Context, b news.ViewBatch) error {
+	if b.Empty() {
+		return nil
+	}
+	return s.inTx(ctx, "add views", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
+		for _, k := range news.SortedHourKeys(b.Articles) {
+			// An article deleted since it was read is skipped.
+			if _, err := tx.Exec(ctx, `INSERT INTO article_views (hour, article_id, views)
+				SELECT $1, id, $2 FROM articles WHERE id = $3
+				ON CONFLICT (hour, article_id) DO UPDATE SET views = article_views.views + excluded.views`,
+				k.Hour, b.Articles[k], k.ArticleID); err != nil {
+				return err
+			}
+		}
+		for _, k := range news.SortedHourDomains(b.Referrers) {
+			if _, err := tx.Exec(ctx, `INSERT INTO referrer_views (hour, domain, views) VALUES ($1, $2, $3)
+				ON CONFLICT (hour, domain) DO UPDATE SET views = referrer_views.views + excluded.views`,
+				k.Hour, k.Domain, b.Referrers[k]); err != nil {
+				return err
+			}
+		}
+		for day, sk := range b.Visitors {
+			if _, err := tx.Exec(ctx, `INSERT INTO visitor_sketches (day, sketch) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`,
+				day, sk); err != nil {
+				return err
+			}
+			var stored []byte
+			if err := tx.QueryRow(ctx, `SELECT sketch FROM visitor_sketches WHERE day = $1 FOR UPDATE`, day).Scan(&stored); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE visitor_sketches SET sketch = $2 WHERE day = $1`, day,
+				news.MergeSketches(stored, sk)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// MostViewed lists the most viewed published articles since since.
+func (s *Store) MostViewed(ctx context.Context, since time.Time, section string, limit int) ([]news.ArticleViews, error) {
+	var out []news.ArticleViews
+	err := s.query(ctx, "most viewed", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT v.article_id, sum(v.views)::bigint AS n FROM article_views v
+			JOIN articles a ON a.id = v.article_id
+			WHERE v.hour >= $1 AND a.status = 'published'
+			AND ($2 = '' OR a.section_id = (SELECT id FROM sections WHERE slug = $2))
+			GROUP BY v.article_id ORDER BY n DESC, v.article_id DESC LIMIT $3`, since, section, listLimit(limit))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.ArticleViews, error) {
+			var v news.ArticleViews
+			err := row.Scan(&v.ArticleID, &v.Views)
+			return v, err
+		})
+		return err
+	})
+	return out, err
+}
+
+// ArticleViewTotal is an article's views since since.
+func (s *Store) ArticleViewTotal(ctx context.Context, articleID int64, since time.Time) (int, error) {
+	var n int
+	err := s.query(ctx, "article views", func(ctx context.Context, c querier) error {
+		return c.QueryRow(ctx, `SELECT COALESCE(sum(views), 0)::bigint FROM article_views WHERE article_id = $1 AND hour >= $2`,
+			articleID, since).Scan(&n)
+	})
+	return n, err
+}
+
+// HourlyViews are the views of every hour in [from, to).
+func (s *Store) HourlyViews(ctx context.Context, from, to time.Time) (map[time.Time]int, error) {
+	out := map[time.Time]int{}
+	err := s.query(ctx, "hourly views", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT hour, sum(views)::bigint FROM article_views WHERE hour >= $1 AND hour < $2 GROUP BY hour`, from, to)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h time.Time
+			var n int
+			if err := rows.Scan(&h, &n); err != nil {
+				return err
+			}
+			out[h.UTC()] = n
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// TopReferrers are the referring domains with the most views since since.
+func (s *Store) TopReferrers(ctx context.Context, since time.Time, limit int) ([]news.DomainViews, error) {
+	var out []news.DomainViews
+	err := s.query(ctx, "top referrers", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT domain, sum(views)::bigint AS n FROM referrer_views WHERE hour >= $1
+			GROUP BY domain ORDER BY n DESC, domain LIMIT $2`, since, listLimit(limit))
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.DomainViews, error) {
+			var d news.DomainViews
+			err := row.Scan(&d.Domain, &d.Views)
+			return d, err
+		})
+		return err
+	})
+	return out, err
+}
+
+// VisitorSketch is a day's stored sketch, nil for none.
+func (s *Store) VisitorSketch(ctx context.Context, day time.Time) ([]byte, error) {
+	var sk []byte
+	err := s.query(ctx, "visitor sketch", func(ctx context.Context, c querier) error {
+		err := c.QueryRow(ctx, `SELECT sketch FROM visitor_sketches WHERE day = $1`, day).Scan(&sk)
+		if isNoRows(err) {
+			return nil
+		}
+		return err
+	})
+	return sk, err
+}
+
+// DaySalt returns the day's salt, storing fresh when there is none yet,
+// and deletes earlier days' salts.
+func (s *Store) DaySalt(ctx context.Context, day time.Time, fresh []byte) ([]byte, error) {
+	var salt []byte
+	err := s.inTx(ctx, "visitor salt", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM visitor_salts WHERE day < $1`, day); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO visitor_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`, day, fresh); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT salt FROM visitor_salts WHERE day = $1`, day).Scan(&salt)
+	})
+	return salt, err
+}

@@ -1,0 +1,111 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"sahafa/news"
+)
+
+var viewTests = []struct {
+	name string
+	fn   func(t *testing.T, s news.Store)
+}{
+	{"Views", testViews},
+	{"VisitorSaltAndSketch", testVisitorSaltAndSketch},
+}
+
+// testViews: batches add up per article and hour; the most viewed list
+// orders by views over the period asked, of a section when asked, and
+// leaves unpublished articles and deleted ones out; hourly totals and
+// referrers add up too.
+func testViews(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	ids := seed(t, s)
+	h0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	h1 := h0.Add(time.Hour)
+	p1, p2, s1 := ids["p1"], ids["p2"], ids["s1"]
+	batch := func(views map[news.HourKey]int, refs map[news.HourDomain]int) {
+		t.Helper()
+		if err := s.AddViews(ctx, news.ViewBatch{Articles: views, Referrers: refs}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	batch(map[news.HourKey]int{{Hour: h0, ArticleID: p1}: 3, {Hour: h0, ArticleID: p2}: 5, {Hour: h1, ArticleID: s1}: 7, {Hour: h0, ArticleID: 987654}: 2}, // the last: an article that does not exist
+		map[news.HourDomain]int{{Hour: h0, Domain: "google.com"}: 4, {Hour: h0, Domain: "x.com"}: 1})
+	batch(map[news.HourKey]int{{Hour: h1, ArticleID: p1}: 6, {Hour: h0, ArticleID: p2}: 1}, map[news.HourDomain]int{{Hour: h1, Domain: "google.com"}: 2})
+
+	top, err := s.MostViewed(ctx, h0, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []news.ArticleViews{{ArticleID: p1, Views: 9}, {ArticleID: s1, Views: 7}, {ArticleID: p2, Views: 6}}
+	if len(top) != 3 || top[0] != want[0] || top[1] != want[1] || top[2] != want[2] {
+		t.Errorf("MostViewed since %v = %v, want %v", h0, top, want)
+	}
+	if top, _ := s.MostViewed(ctx, h1, "", 10); len(top) != 2 || top[0] != (news.ArticleViews{ArticleID: s1, Views: 7}) || top[1] != (news.ArticleViews{ArticleID: p1, Views: 6}) {
+		t.Errorf("MostViewed since %v = %v", h1, top)
+	}
+	if top, _ := s.MostViewed(ctx, h0, "politics", 10); len(top) != 2 || top[0].ArticleID != p1 || top[1].ArticleID != p2 {
+		t.Errorf("MostViewed of politics = %v", top)
+	}
+	if n, err := s.ArticleViewTotal(ctx, p1, h0); err != nil || n != 9 {
+		t.Errorf("ArticleViewTotal(p1) = %d, %v; want 9", n, err)
+	}
+	hours, err := s.HourlyViews(ctx, h0, h1.Add(time.Hour))
+	if err != nil || hours[h0] != 9 || hours[h1] != 13 {
+		t.Errorf("HourlyViews = %v, %v; want %v: 9, %v: 13", hours, err, h0, h1)
+	}
+	refs, err := s.TopReferrers(ctx, h0, 10)
+	if err != nil || len(refs) != 2 || refs[0] != (news.DomainViews{Domain: "google.com", Views: 6}) || refs[1] != (news.DomainViews{Domain: "x.com", Views: 1}) {
+		t.Errorf("TopReferrers = %v, %v", refs, err)
+	}
+	// Taken down: out of the most read.
+	rec := fixtureByKey("p1").record()
+	rec.ID, rec.Status = p1, news.StatusUnpublished
+	saveOne(t, s, rec)
+	if top, _ := s.MostViewed(ctx, h0, "", 10); len(top) != 2 || top[0].ArticleID != s1 {
+		t.Errorf("MostViewed after p1 was unpublished = %v", top)
+	}
+}
+
+// testVisitorSaltAndSketch: the first server to ask stores the day's salt
+// and every other gets the same one; a new day's salt deletes the old;
+// sketches merge register by register.
+func testVisitorSaltAndSketch(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	day := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	a, err := s.DaySalt(ctx, day, bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.DaySalt(ctx, day, bytes.Repeat([]byte{2}, 32))
+	if err != nil || !bytes.Equal(a, b) || a[0] != 1 {
+		t.Errorf("the day's salt: first %x, second %x (%v); want the first's for both", a, b, err)
+	}
+	next, err := s.DaySalt(ctx, day.Add(24*time.Hour), bytes.Repeat([]byte{3}, 32))
+	if err != nil || next[0] != 3 {
+		t.Fatalf("the next day's salt: %x, %v", next, err)
+	}
+	if again, _ := s.DaySalt(ctx, day, bytes.Repeat([]byte{4}, 32)); again[0] != 4 {
+		t.Errorf("the old day's salt was kept after the next day's was made: %x", again)
+	}
+	one, two := make([]byte, 16), make([]byte, 16)
+	one[0], one[5], two[5], two[9] = 3, 1, 4, 2
+	for _, sk := range [][]byte{one, two} {
+		if err := s.AddViews(ctx, news.ViewBatch{Visitors: map[time.Time][]byte{day: sk}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.VisitorSketch(ctx, day)
+	want := make([]byte, 16)
+	want[0], want[5], want[9] = 3, 4, 2
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("merged sketch = %v, %v; want %v", got, err, want)
+	}
+	if none, err := s.VisitorSketch(ctx, day.Add(-24*time.Hour)); none != nil || err != nil {
+		t.Errorf("a day without readers: %v, %v", none, err)
+	}
+}

@@ -1,0 +1,59 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"sahafa/news"
+	"sahafa/pagecache"
+	"sahafa/store/teststores"
+	"sahafa/web"
+)
+
+// TestViewsCountedFromTheCache: every answer of an article page is told
+// to the counter, from the page cache or rendered, and a 304 to a
+// reload; other pages, redirects and 404s are not. The most read list is
+// on the home page and in an article's side column (without the article
+// itself).
+func TestViewsCountedFromTheCache(t *testing.T) { teststores.Each(t, testViewsCountedFromTheCache) }
+
+func testViewsCountedFromTheCache(t *testing.T, open teststores.OpenFunc) {
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var f *fixture
+	f = newFixture(t, open, web.Options{
+		Viewed: func(r *http.Request, id int64) { mu.Lock(); seen[id]++; mu.Unlock() },
+		MostRead: func(ctx context.Context, section string) ([]news.Article, error) {
+			return []news.Article{f.byExt["t-gold"], f.byExt["t-rockets"]}, nil
+		}})
+	rockets := f.byExt["t-rockets"]
+	first := f.mustGet(rockets.Path(), http.StatusOK)
+	if first.header.Get(pagecache.HeaderName) != "miss" {
+		t.Fatalf("first view: %q", first.header.Get(pagecache.HeaderName))
+	}
+	if hit := f.mustGet(rockets.Path(), http.StatusOK); hit.header.Get(pagecache.HeaderName) != "hit" {
+		t.Fatalf("second view: %q", hit.header.Get(pagecache.HeaderName))
+	}
+	if r := f.do("GET", rockets.Path(), "If-None-Match", first.header.Get("ETag")); r.status != http.StatusNotModified {
+		t.Fatalf("a reload: %d", r.status)
+	}
+	f.mustGet("/", http.StatusOK)
+	f.mustGet("/archive/", http.StatusOK)
+	f.get("/world/2024/03/15/no-such-article")
+	mu.Lock()
+	if len(seen) != 1 || seen[rockets.ID] != 3 {
+		t.Errorf("views told: %v, want article %d three times (rendered, cached, 304) and nothing else", seen, rockets.ID)
+	}
+	mu.Unlock()
+	side := first.body[strings.Index(first.body, `class="article-side"`):]
+	if !strings.Contains(side, "الأكثر قراءة") || !strings.Contains(side, titleGold) || strings.Contains(side, `href="`+rockets.Path()+`"><bdi`) {
+		t.Error("the article's side column should list the most read, without the article itself")
+	}
+	home := f.mustGet("/", http.StatusOK)
+	if !strings.Contains(home.body, `<h2 id="most-read-title">الأكثر قراءة</h2>`) || !strings.Contains(home.body, titleRockets) {
+		t.Error("the home page lacks the most read list")
+	}
+}
