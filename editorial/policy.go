@@ -33,12 +33,13 @@ const (
 	ActBreaking       Action = "breaking"        // post or end the breaking-news line (عاجل)
 	ActManagePages    Action = "manage_pages"    // write the static pages (من نحن، اتصل بنا …)
 	ActCurate         Action = "curate"          // arrange the home and section fronts (pins)
+	ActStats          Action = "stats"           // see the site's readership
 )
 
 // Actions lists every action, for the authorization tests and the UI.
 var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActReject, ActPublish, ActUnpublish,
 	ActCorrect, ActManageSections, ActManageTags, ActManageUsers, ActSettings, ActUploadMedia, ActEditMedia,
-	ActTrash, ActPurge, ActManageAuthors, ActBreaking, ActManagePages, ActCurate}
+	ActTrash, ActPurge, ActManageAuthors, ActBreaking, ActManagePages, ActCurate, ActStats}
 
 // Can reports whether u may do act. a is the article acted on (nil for
 // actions on no article); mediaOwner is the uploader of the image for
@@ -50,7 +51,7 @@ var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActRe
 //     and edits them in any status.
 //   - editor: all of that on anyone's articles; approves and rejects;
 //     manages sections, tags and the author directory; posts breaking
-//     news; arranges the fronts; deletes for good
+//     news; arranges the fronts; sees the readership; deletes for good
 //     what is in the trash.
 //   - admin: also users and site settings.
 //
@@ -93,7 +94,7 @@ func Can(u news.User, act Action, a *news.Article) bool {
 		return a != nil && (editor || (own && u.Role.AtLeast(news.RoleWriter)))
 	case ActApprove, ActReject:
 		return a != nil && editor
-	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking, ActManagePages, ActCurate:
+	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking, ActManagePages, ActCurate, ActStats:
 		return editor
 	case ActManageUsers, ActSettings:
 		return u.Role.AtLeast(news.RoleAdmin)

@@ -61,6 +61,9 @@ type ViewStore interface {
 	HourlyViews(ctx context.Context, from, to time.Time) (map[time.Time]int, error)
 	// TopReferrers are the referring domains with the most views since since.
 	TopReferrers(ctx context.Context, since time.Time, limit int) ([]DomainViews, error)
+	// SectionViews are the views since since of each section's articles,
+	// most first (the Domain field holds the section's name).
+	SectionViews(ctx context.Context, since time.Time) ([]DomainViews, error)
 	// VisitorSketch is a day's stored sketch of distinct readers, nil for none.
 	VisitorSketch(ctx context.Context, day time.Time) ([]byte, error)
 	// DaySalt returns the salt of day's visitor hashes, made and stored by

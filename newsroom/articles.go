@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"sahafa/editorial"
 	"sahafa/news"
@@ -269,11 +270,20 @@ func (h *Handler) editArticle(w http.ResponseWriter, r *request) {
 	if !ok {
 		return
 	}
-	p := &page{Title: "تحرير: " + a.Title, Article: &a, Input: h.opts.Editorial.InputFrom(a), Flash: flash(r)}
+	p := &page{Title: "تحرير: " + a.Title, Article: &a, Input: h.opts.Editorial.InputFrom(a), Flash: flash(r), Views: -1}
 	h.draftState(r, p)
 	if err := h.editorPage(r, p); err != nil {
 		h.fail(w, r.Request, r, err)
 		return
+	}
+	// Its readers in the last week, for whoever may open it.
+	if a.EverPublished {
+		n, err := h.opts.Store.ArticleViewTotal(r.Context(), a.ID, time.Now().Add(-7*24*time.Hour).Truncate(time.Hour))
+		if err != nil {
+			h.fail(w, r.Request, r, err)
+			return
+		}
+		p.Views = n
 	}
 	h.render(w, r.Request, r, http.StatusOK, "editor", p)
 }

@@ -296,6 +296,9 @@ var authzCases = []authzCase{
 	{"open the fronts", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/fronts/", nil
 	}},
+	{"open the readership page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", "/newsroom/readership", nil
+	}},
 	{"make own published article live coverage", writersUp, func(e *env, actor string) (string, string, url.Values) {
 		a := e.articleIn(actor, news.StatusPublished, "تغطية مباشرة لي "+actor)
 		return "POST", fmt.Sprintf("/newsroom/articles/%d/live/start", a.ID), url.Values{}

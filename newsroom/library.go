@@ -30,6 +30,7 @@ func (h *Handler) libraryRoutes() {
 	h.pageRoutes()
 	h.frontRoutes()
 	h.liveRoutes()
+	h.readershipRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

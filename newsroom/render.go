@@ -20,7 +20,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -168,8 +168,12 @@ type page struct {
 	Breaking  *news.Breaking
 	Front     *frontView
 	Live      *news.LiveCoverage
-	Pages     []news.Page
-	PageInput *editorial.PageInput
+	// Readership is the readership page; Views the article's own numbers
+	// on its editor page (-1: not counted).
+	Readership *readershipView
+	Views      int
+	Pages      []news.Page
+	PageInput  *editorial.PageInput
 }
 
 type pager struct {

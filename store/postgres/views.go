@@ -123,6 +123,26 @@ func (s *Store) TopReferrers(ctx context.Context, since time.Time, limit int) ([
 	return out, err
 }
 
+// SectionViews are the views of each section's articles since since.
+func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.DomainViews, error) {
+	var out []news.DomainViews
+	err := s.query(ctx, "section views", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT s.name, sum(v.views)::bigint AS n FROM article_views v
+			JOIN articles a ON a.id = v.article_id JOIN sections s ON s.id = a.section_id
+			WHERE v.hour >= $1 GROUP BY s.id, s.name ORDER BY n DESC, s.name`, since)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.DomainViews, error) {
+			var d news.DomainViews
+			err := row.Scan(&d.Domain, &d.Views)
+			return d, err
+		})
+		return err
+	})
+	return out, err
+}
+
 // VisitorSketch is a day's stored sketch, nil for none.
 func (s *Store) VisitorSketch(ctx context.Context, day time.Time) ([]byte, error) {
 	var sk []byte

@@ -123,6 +123,26 @@ func (s *Store) TopReferrers(ctx context.Context, since time.Time, limit int) ([
 	return out, wrapErr("top referrers", rows.Err())
 }
 
+// SectionViews are the views of each section's articles since since.
+func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.DomainViews, error) {
+	rows, err := s.read().QueryContext(ctx, `SELECT s.name, sum(v.views) AS n FROM article_views v
+		JOIN articles a ON a.id = v.article_id JOIN sections s ON s.id = a.section_id
+		WHERE v.hour >= ? GROUP BY s.id ORDER BY n DESC, s.name`, since.Unix())
+	if err != nil {
+		return nil, wrapErr("section views", err)
+	}
+	defer rows.Close()
+	var out []news.DomainViews
+	for rows.Next() {
+		var d news.DomainViews
+		if err := rows.Scan(&d.Domain, &d.Views); err != nil {
+			return nil, wrapErr("section views", err)
+		}
+		out = append(out, d)
+	}
+	return out, wrapErr("section views", rows.Err())
+}
+
 // VisitorSketch is a day's stored sketch, nil for none.
 func (s *Store) VisitorSketch(ctx context.Context, day time.Time) ([]byte, error) {
 	var sk []byte

@@ -62,6 +62,10 @@ func testViews(t *testing.T, s news.Store) {
 	if err != nil || len(refs) != 2 || refs[0] != (news.DomainViews{Domain: "google.com", Views: 6}) || refs[1] != (news.DomainViews{Domain: "x.com", Views: 1}) {
 		t.Errorf("TopReferrers = %v, %v", refs, err)
 	}
+	secs, err := s.SectionViews(ctx, h0)
+	if err != nil || len(secs) != 2 || secs[0].Views != 15 || secs[1].Views != 7 {
+		t.Errorf("SectionViews = %+v, %v; want politics 15 then sports 7", secs, err)
+	}
 	// Taken down: out of the most read.
 	rec := fixtureByKey("p1").record()
 	rec.ID, rec.Status = p1, news.StatusUnpublished

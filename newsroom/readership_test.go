@@ -1,0 +1,50 @@
+package newsroom_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"sahafa/news"
+	"sahafa/store/teststores"
+)
+
+// TestReadershipPage: editors see the day's views and readers, an hourly
+// chart drawn as SVG, the most read articles, sections and referrers;
+// writers do not see the page, but see their own article's views on its
+// editor page.
+func TestReadershipPage(t *testing.T) { teststores.Each(t, testReadershipPage) }
+
+func testReadershipPage(t *testing.T, open teststores.OpenFunc) {
+	e := newEnv(t, open)
+	a := e.articleIn("writer", news.StatusPublished, "انقطاع المياه عن أحياء شرق المدينة")
+	b := e.articleIn("writer", news.StatusPublished, "افتتاح المكتبة العامة بعد تجديدها")
+	hour := time.Now().UTC().Truncate(time.Hour)
+	if err := e.store.AddViews(context.Background(), news.ViewBatch{
+		Articles:  map[news.HourKey]int{{Hour: hour, ArticleID: a.ID}: 120, {Hour: hour.Add(-3 * time.Hour), ArticleID: b.ID}: 45},
+		Referrers: map[news.HourDomain]int{{Hour: hour, Domain: "google.com"}: 80},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.as("editor").get("/newsroom/readership")
+	if r.status != http.StatusOK {
+		t.Fatalf("the readership page: %d", r.status)
+	}
+	for _, want := range []string{"الجمهور", "<svg", "<rect", a.Title, b.Title, "google.com", "أخبار العالم", ">165<"} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the readership page lacks %q", want)
+		}
+	}
+	if i, j := strings.Index(r.body, a.Title), strings.Index(r.body, b.Title); i > j {
+		t.Error("the most read are not in order of views")
+	}
+	if r := e.as("writer").get("/newsroom/readership"); r.status != http.StatusForbidden {
+		t.Errorf("a writer opens the readership page: %d, want 403", r.status)
+	}
+	if ed := e.as("writer").get(fmt.Sprintf("/newsroom/articles/%d", a.ID)); !strings.Contains(ed.body, "قُرئ 120 مرة في 7 أيام") {
+		t.Error("the article's editor page does not show its views")
+	}
+}

@@ -1,0 +1,95 @@
+package readership
+
+import (
+	"context"
+	"time"
+
+	"sahafa/news"
+)
+
+// Report is what the newsroom's readership page shows.
+type Report struct {
+	ViewsToday   int // since midnight UTC
+	ReadersToday int // estimated distinct readers since midnight UTC
+	ViewsDay     int // the last 24 hours
+	Hours        []HourViews
+	TopDay       []Top // the last 24 hours
+	TopWeek      []Top // the last 7 days
+	Sections     []news.DomainViews
+	Referrers    []news.DomainViews
+}
+
+// HourViews is one hour of the chart.
+type HourViews struct {
+	Hour  time.Time
+	Views int
+}
+
+// Top is an article with its views.
+type Top struct {
+	Article news.Article
+	Views   int
+}
+
+// ReportHours is how many hours the chart covers.
+const ReportHours = 48
+
+// Build reads a report from the stored counts (as written at the last
+// flush: up to a few seconds behind).
+func Build(ctx context.Context, st news.Store, now time.Time) (Report, error) {
+	var r Report
+	now = now.UTC()
+	thisHour := now.Truncate(time.Hour)
+	from := thisHour.Add(-(ReportHours - 1) * time.Hour)
+	hours, err := st.HourlyViews(ctx, from, thisHour.Add(time.Hour))
+	if err != nil {
+		return r, err
+	}
+	today := now.Truncate(24 * time.Hour)
+	for h := from; !h.After(thisHour); h = h.Add(time.Hour) {
+		n := hours[h]
+		r.Hours = append(r.Hours, HourViews{Hour: h, Views: n})
+		if !h.Before(today) {
+			r.ViewsToday += n
+		}
+		if h.After(thisHour.Add(-24 * time.Hour)) {
+			r.ViewsDay += n
+		}
+	}
+	sk, err := st.VisitorSketch(ctx, today)
+	if err != nil {
+		return r, err
+	}
+	r.ReadersToday = Estimate(sk)
+	if r.TopDay, err = top(ctx, st, thisHour.Add(-23*time.Hour), 10); err != nil {
+		return r, err
+	}
+	week := thisHour.Add(-7*24*time.Hour + time.Hour)
+	if r.TopWeek, err = top(ctx, st, week, 10); err != nil {
+		return r, err
+	}
+	if r.Sections, err = st.SectionViews(ctx, week); err != nil {
+		return r, err
+	}
+	r.Referrers, err = st.TopReferrers(ctx, week, 10)
+	return r, err
+}
+
+func top(ctx context.Context, st news.Store, since time.Time, n int) ([]Top, error) {
+	list, err := st.MostViewed(ctx, since, "", n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Top, 0, len(list))
+	for _, v := range list {
+		a, err := st.Article(ctx, v.ArticleID)
+		if news.ErrorCode(err) == news.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Top{Article: a, Views: v.Views})
+	}
+	return out, nil
+}
