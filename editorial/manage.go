@@ -324,7 +324,53 @@ const (
 	SettingMonths      = "months"       // egyptian, levantine or both: the Gregorian month names
 	SettingMenu        = "menu"         // section slugs, in order: the header menu and the home page's blocks
 	SettingTextDigits  = "text_digits"  // true or false: Arabic-Indic digits in article text too, when digits is arabic
+	SettingAdsTxt      = "ads_txt"      // the text of /ads.txt (the IAB's authorized sellers), "" for none
 )
+
+// maxAdsTxt bounds the ads.txt setting.
+const maxAdsTxt = 64 << 10
+
+// checkAdsTxt checks the lines of an ads.txt as the IAB's specification
+// writes them — "domain, publisher ID, DIRECT or RESELLER[, certification
+// ID]", a variable ("contact=…") or a comment — and returns the text with
+// its line endings made plain, or the first problem with its line.
+func checkAdsTxt(text string) (string, string) {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if len(text) > maxAdsTxt {
+		return "", fmt.Sprintf("ads.txt أطول من %d ك.ب", maxAdsTxt>>10)
+	}
+	for i, line := range strings.Split(text, "\n") {
+		if c, _, ok := strings.Cut(line, "#"); ok {
+			line = c
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if name, _, ok := strings.Cut(line, "="); ok && !strings.Contains(name, ",") {
+			switch strings.ToLower(strings.TrimSpace(name)) {
+			case "contact", "subdomain", "inventorypartnerdomain", "ownerdomain", "managerdomain":
+				continue
+			}
+			return "", fmt.Sprintf("السطر %d: متغير غير معروف «%s»", i+1, strings.TrimSpace(name))
+		}
+		f := strings.Split(line, ",")
+		if len(f) < 3 || len(f) > 4 {
+			return "", fmt.Sprintf("السطر %d: يُكتب «النطاق، رقم الناشر، DIRECT أو RESELLER» مفصولة بفواصل", i+1)
+		}
+		domain := strings.TrimSpace(f[0])
+		if domain == "" || strings.ContainsAny(domain, " /:") || !strings.Contains(domain, ".") {
+			return "", fmt.Sprintf("السطر %d: «%s» ليس نطاقًا مثل google.com", i+1, domain)
+		}
+		if strings.TrimSpace(f[1]) == "" {
+			return "", fmt.Sprintf("السطر %d: رقم الناشر فارغ", i+1)
+		}
+		if rel := strings.ToUpper(strings.TrimSpace(f[2])); rel != "DIRECT" && rel != "RESELLER" {
+			return "", fmt.Sprintf("السطر %d: نوع العلاقة «%s»، والمقبول DIRECT أو RESELLER", i+1, strings.TrimSpace(f[2]))
+		}
+	}
+	return text, ""
+}
 
 // SaveSettings validates and stores site settings.
 func (s *Service) SaveSettings(ctx context.Context, u news.User, values map[string]string) error {
@@ -334,6 +380,14 @@ func (s *Service) SaveSettings(ctx context.Context, u news.User, values map[stri
 	errs := news.FieldErrors{}
 	out := map[string]string{}
 	for k, v := range values {
+		if k == SettingAdsTxt {
+			text, problem := checkAdsTxt(v)
+			if problem != "" {
+				errs.Add(k, problem)
+			}
+			out[k] = text
+			continue
+		}
 		v = oneLine(v)
 		switch k {
 		case SettingSiteName:

@@ -28,7 +28,7 @@ type PageInput struct {
 // reservedSlugs are the first parts of the site's own paths: no page may
 // take them.
 var reservedSlugs = map[string]bool{"archive": true, "search": true, "author": true, "tag": true, "api": true,
-	"newsroom": true, "media": true, "static": true, "sitemaps": true, "feed": true, "robots.txt": true, "sitemap.xml": true,
+	"newsroom": true, "media": true, "static": true, "sitemaps": true, "feed": true, "robots.txt": true, "sitemap.xml": true, "ads.txt": true,
 	"readyz": true, "healthz": true}
 
 // Pages lists the static pages (for editors: they write them).

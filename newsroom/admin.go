@@ -224,7 +224,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *request) {
 
 // settingKeys are the settings the form edits.
 var settingKeys = []string{editorial.SettingSiteName, editorial.SettingDigits, editorial.SettingHijri, editorial.SettingFeedContent,
-	editorial.SettingMonths, editorial.SettingMenu, editorial.SettingTextDigits}
+	editorial.SettingMonths, editorial.SettingMenu, editorial.SettingTextDigits, editorial.SettingAdsTxt}
 
 func (h *Handler) settings(w http.ResponseWriter, r *request) {
 	if !h.require(w, r, editorial.ActSettings) {

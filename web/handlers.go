@@ -238,8 +238,14 @@ func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, descr
 	if !s.list(w, r, p, f, path) {
 		return
 	}
-	// A section's first page is its front: pins first, and a lead story.
+	// A section's first page is its front: pins first, a lead story, and
+	// the section's most read.
 	if p.front != nil && p.Pager.first() {
+		var err error
+		if p.MostRead, err = s.mostRead(r, *p.front, 0); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
 		list, err := s.withPins(r, *p.front, p.Articles, len(p.Articles)+news.MaxPins)
 		if err == nil && len(s.cfg(r.Context()).Fronts[*p.front]) > 0 {
 			err = s.frameLists(r.Context(), list) // the pinned ones' images

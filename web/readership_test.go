@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,10 +24,14 @@ func TestViewsCountedFromTheCache(t *testing.T) { teststores.Each(t, testViewsCo
 func testViewsCountedFromTheCache(t *testing.T, open teststores.OpenFunc) {
 	var mu sync.Mutex
 	seen := map[int64]int{}
+	var asked []string // the sections whose most read were asked for
 	var f *fixture
 	f = newFixture(t, open, web.Options{
 		Viewed: func(r *http.Request, id int64) { mu.Lock(); seen[id]++; mu.Unlock() },
 		MostRead: func(ctx context.Context, section string) ([]news.Article, error) {
+			mu.Lock()
+			asked = append(asked, section)
+			mu.Unlock()
 			return []news.Article{f.byExt["t-gold"], f.byExt["t-rockets"]}, nil
 		}})
 	rockets := f.byExt["t-rockets"]
@@ -55,5 +60,13 @@ func testViewsCountedFromTheCache(t *testing.T, open teststores.OpenFunc) {
 	home := f.mustGet("/", http.StatusOK)
 	if !strings.Contains(home.body, `<h2 id="most-read-title">الأكثر قراءة</h2>`) || !strings.Contains(home.body, titleRockets) {
 		t.Error("the home page lacks the most read list")
+	}
+	if sec := f.mustGet("/world/", http.StatusOK); !strings.Contains(sec.body, `<h2 id="most-read-title">`) {
+		t.Error("the section's first page lacks its most read list")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Contains(asked, "world") || !slices.Contains(asked, "") {
+		t.Errorf("most read asked for %q, want the site's (\"\") and the section's (world)", asked)
 	}
 }

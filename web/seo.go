@@ -41,6 +41,7 @@ var robotsDisallow = []string{"/newsroom/", "/search/", "/api/"}
 
 func (s *Site) seoRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /robots.txt", s.handleRobots)
+	mux.HandleFunc("GET /ads.txt", s.handleAdsTxt)
 	mux.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
 	mux.HandleFunc("GET /sitemaps/{file}", s.handleSitemap)
 }
@@ -49,7 +50,7 @@ func (s *Site) seoRoutes(mux *http.ServeMux) {
 // no query parameters. ("/sitemaps/" itself is the front page of a section
 // of that name in sites older than the reservation of the slug.)
 func isSEOPath(p string) bool {
-	if p == "/robots.txt" || p == "/sitemap.xml" {
+	if p == "/robots.txt" || p == "/sitemap.xml" || p == "/ads.txt" {
 		return true
 	}
 	file, ok := strings.CutPrefix(p, sitemapsPrefix)
@@ -63,6 +64,18 @@ func (s *Site) handleRobots(w http.ResponseWriter, r *http.Request) {
 		Sitemaps: []string{s.canonical("/sitemap.xml"), s.canonical(newsSitemapPath)},
 	})
 	writeBody(w, r, http.StatusOK, feed.RobotsContentType, b.Bytes())
+}
+
+// handleAdsTxt serves the authorized sellers of the site's ads as the
+// administrators wrote them in the settings (404 when they wrote none),
+// for ad networks and buyers that check it.
+func (s *Site) handleAdsTxt(w http.ResponseWriter, r *http.Request) {
+	text := s.cfg(r.Context()).AdsTxt
+	if text == "" {
+		s.notFound(w, r)
+		return
+	}
+	writeBody(w, r, http.StatusOK, "text/plain; charset=utf-8", []byte(text+"\n"))
 }
 
 // sitemapMonths returns the UTC months that have published articles,

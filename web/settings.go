@@ -32,6 +32,8 @@ type config struct {
 	// Fronts are the pins of the home page (news.HomeFront) and of
 	// section pages, by front.
 	Fronts map[string][]news.Pin
+	// AdsTxt is the text of /ads.txt, "" for none.
+	AdsTxt string
 }
 
 // The keys of the stored settings (editorial.Setting…).
@@ -42,6 +44,7 @@ const (
 	settingFeedContent = "feed_content"
 	settingMonths      = "months"
 	settingMenu        = "menu"
+	settingAdsTxt      = "ads_txt"
 	settingTextDigits  = "text_digits"
 )
 
@@ -97,6 +100,7 @@ func (s *Site) cfg(ctx context.Context) *config {
 		c.Months = arabic.MonthsBoth
 	}
 	c.Breaking = news.DecodeBreaking(stored[news.SettingBreaking], time.Now())
+	c.AdsTxt = stored[settingAdsTxt]
 	for key, value := range stored {
 		if front, ok := news.FrontOfSetting(key); ok {
 			if pins := news.DecodePins(value, time.Now()); len(pins) > 0 {
@@ -141,7 +145,7 @@ func (s *Site) Settings(ctx context.Context) map[string]string {
 	}
 	months := map[arabic.Months]string{arabic.MonthsEgyptian: "egyptian", arabic.MonthsLevantine: "levantine", arabic.MonthsBoth: "both"}[c.Months]
 	return map[string]string{settingSiteName: c.SiteName, settingDigits: digits, settingHijri: hijri, settingFeedContent: feed,
-		settingMonths: months, settingMenu: strings.Join(c.Menu, " "), settingTextDigits: textDigits}
+		settingMonths: months, settingMenu: strings.Join(c.Menu, " "), settingTextDigits: textDigits, settingAdsTxt: c.AdsTxt}
 }
 
 // SiteName is the site's name as administrators last set it, else the
