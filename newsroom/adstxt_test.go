@@ -35,9 +35,9 @@ func testAdsTxt(t *testing.T, open teststores.OpenFunc) {
 	}
 	for bad, why := range map[string]string{
 		"google.com, pub-1, DIRECT\nappnexus.com 8217 RESELLER": "السطر 2",
-		"google.com, pub-1, PARTNER":                           "DIRECT أو RESELLER",
-		"https://google.com/, pub-1, DIRECT":                   "ليس نطاقًا",
-		"owner=someone":                                        "متغير غير معروف",
+		"google.com, pub-1, PARTNER":                            "DIRECT أو RESELLER",
+		"https://google.com/, pub-1, DIRECT":                    "ليس نطاقًا",
+		"owner=someone":                                         "متغير غير معروف",
 	} {
 		res := admin.post("/newsroom/settings", form(bad))
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(strings.Join(res.errors(), " "), why) {
