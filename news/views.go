@@ -21,6 +21,27 @@ type ViewBatch struct {
 	// Visitors are the day's sketches of distinct readers, by day
 	// (midnight UTC), to merge into the stored ones.
 	Visitors map[time.Time][]byte
+	// Ads are ad impressions and clicks by hour, ad and slot.
+	Ads map[AdKey]AdCount
+}
+
+// AdKey is an ad in a slot in an hour.
+type AdKey struct {
+	Hour time.Time
+	AdID int64
+	Slot string
+}
+
+// AdCount is what an ad had in a slot.
+type AdCount struct {
+	Impressions, Clicks int
+}
+
+// AdStat is an ad's totals in a slot over a period.
+type AdStat struct {
+	AdID int64
+	Slot string
+	AdCount
 }
 
 // HourKey is an article in an hour (its start, UTC).
@@ -37,7 +58,7 @@ type HourDomain struct {
 
 // Empty reports whether the batch holds nothing to store.
 func (b ViewBatch) Empty() bool {
-	return len(b.Articles) == 0 && len(b.Referrers) == 0 && len(b.Visitors) == 0
+	return len(b.Articles) == 0 && len(b.Referrers) == 0 && len(b.Visitors) == 0 && len(b.Ads) == 0
 }
 
 // ArticleViews is an article with its views over a period.
@@ -64,6 +85,8 @@ type ViewStore interface {
 	// SectionViews are the views since since of each section's articles,
 	// most first (the Domain field holds the section's name).
 	SectionViews(ctx context.Context, since time.Time) ([]DomainViews, error)
+	// AdStats are every ad's impressions and clicks per slot since since.
+	AdStats(ctx context.Context, since time.Time) ([]AdStat, error)
 	// VisitorSketch is a day's stored sketch of distinct readers, nil for none.
 	VisitorSketch(ctx context.Context, day time.Time) ([]byte, error)
 	// DaySalt returns the salt of day's visitor hashes, made and stored by
@@ -121,6 +144,24 @@ func SortedHourDomains(m map[HourDomain]int) []HourDomain {
 			return c
 		}
 		return cmp.Compare(a.Domain, b.Domain)
+	})
+	return keys
+}
+
+// SortedAdKeys are a batch's ad keys by hour, ad and slot.
+func SortedAdKeys(m map[AdKey]AdCount) []AdKey {
+	keys := make([]AdKey, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b AdKey) int {
+		if c := a.Hour.Compare(b.Hour); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.AdID, b.AdID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Slot, b.Slot)
 	})
 	return keys
 }

@@ -151,6 +151,12 @@ func flash(r *request) string {
 		return "نُشر التحديث."
 	case "live-deleted":
 		return "حُذف التحديث."
+	case "ad":
+		return "حُفظ الإعلان."
+	case "ad-deleted":
+		return "حُذف الإعلان."
+	case "ad-hosts":
+		return "حُفظت المواقع المسموح بها لشفرات الإعلانات."
 	case "pinned":
 		return "ثُبّت المقال في الواجهة، ويظهر الآن في مكانه على الموقع."
 	case "unpinned":

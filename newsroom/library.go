@@ -31,6 +31,7 @@ func (h *Handler) libraryRoutes() {
 	h.frontRoutes()
 	h.liveRoutes()
 	h.readershipRoutes()
+	h.adRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,7 +21,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -68,6 +69,7 @@ func (h *Handler) funcs() template.FuncMap {
 		},
 		"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) },
 		"add":     func(a, b int) int { return a + b },
+		"hasSlot": func(slots []string, s string) bool { return slices.Contains(slots, s) },
 		// atLeast: the user's role is role or above (an editor, an admin).
 		"atLeast": func(u *news.User, role string) bool { return u != nil && u.Role.AtLeast(news.Role(role)) },
 		"wf": func(csrf string, a *news.Article) map[string]any {
@@ -171,6 +173,7 @@ type page struct {
 	// Readership is the readership page; Views the article's own numbers
 	// on its editor page (-1: not counted).
 	Readership *readershipView
+	Ads        *adsView
 	Views      int
 	Pages      []news.Page
 	PageInput  *editorial.PageInput

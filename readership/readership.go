@@ -47,6 +47,7 @@ type Counter struct {
 	mu        sync.Mutex
 	articles  map[news.HourKey]int
 	referrers map[news.HourDomain]int
+	ads       map[news.AdKey]news.AdCount
 	day       time.Time // the day of salt and visitors
 	salt      []byte    // nil until the day's shared salt is known
 	visitors  sketch
@@ -80,7 +81,7 @@ func New(opts Options) *Counter {
 		}
 	}
 	return &Counter{opts: opts, kick: make(chan struct{}, 1),
-		articles: map[news.HourKey]int{}, referrers: map[news.HourDomain]int{}}
+		articles: map[news.HourKey]int{}, referrers: map[news.HourDomain]int{}, ads: map[news.AdKey]news.AdCount{}}
 }
 
 // Stats are the views counted and the requests not counted (bots,
@@ -125,6 +126,26 @@ func (c *Counter) View(r *http.Request, articleID int64) {
 		default:
 		}
 	}
+}
+
+// Ad counts an ad shown in a slot (click false) or clicked (click true)
+// by a reader: bots, prefetches and newsroom users are not counted, as
+// for page views.
+func (c *Counter) Ad(r *http.Request, adID int64, slot string, click bool) {
+	if !Reader(r) || (c.opts.Staff != nil && c.opts.Staff(r)) {
+		c.skipped.Add(1)
+		return
+	}
+	k := news.AdKey{Hour: c.opts.Now().UTC().Truncate(time.Hour), AdID: adID, Slot: slot}
+	c.mu.Lock()
+	n := c.ads[k]
+	if click {
+		n.Clicks++
+	} else {
+		n.Impressions++
+	}
+	c.ads[k] = n
+	c.mu.Unlock()
 }
 
 // Run writes the counts every Options.Every until ctx ends, then once
@@ -184,12 +205,12 @@ func (c *Counter) LearnSalt(ctx context.Context) {
 // counts are kept for the next one.
 func (c *Counter) Flush(ctx context.Context) error {
 	c.mu.Lock()
-	b := news.ViewBatch{Articles: c.articles, Referrers: c.referrers}
+	b := news.ViewBatch{Articles: c.articles, Referrers: c.referrers, Ads: c.ads}
 	if c.changed {
 		b.Visitors = map[time.Time][]byte{c.day: append([]byte(nil), c.visitors...)}
 		c.changed = false
 	}
-	c.articles, c.referrers = map[news.HourKey]int{}, map[news.HourDomain]int{}
+	c.articles, c.referrers, c.ads = map[news.HourKey]int{}, map[news.HourDomain]int{}, map[news.AdKey]news.AdCount{}
 	c.mu.Unlock()
 	if b.Empty() {
 		return nil
@@ -201,6 +222,11 @@ func (c *Counter) Flush(ctx context.Context) error {
 		}
 		for k, n := range b.Referrers {
 			c.referrers[k] += n
+		}
+		for k, n := range b.Ads {
+			cur := c.ads[k]
+			cur.Impressions, cur.Clicks = cur.Impressions+n.Impressions, cur.Clicks+n.Clicks
+			c.ads[k] = cur
 		}
 		if b.Visitors != nil {
 			c.changed = true

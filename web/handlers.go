@@ -180,7 +180,7 @@ func (s *Site) handleSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.listing(w, r, sec.Name, news.SectionPath(sec.Slug), "آخر أخبار "+sec.Name+" في "+s.cfg(r.Context()).SiteName,
-		"لا توجد مقالات في هذا القسم بعد.", news.ArticleFilter{SectionSlug: sec.Slug}, func(p *page) { p.front = &sec.Slug })
+		"لا توجد مقالات في هذا القسم بعد.", news.ArticleFilter{SectionSlug: sec.Slug}, func(p *page) { p.front, p.adSection = &sec.Slug, sec.Slug })
 }
 
 // withPins puts the articles pinned to a front, in their order, before
@@ -418,6 +418,7 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		Canonical:   cmp.Or(a.SEO.Canonical, own),
 		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
 		Article:     a,
+		adSection:   a.Section.Slug,
 		Lang:        articleLanguage(a),
 	}
 	// "آخر تحديث": the last newsroom edit, when it came well after the

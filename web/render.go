@@ -62,6 +62,15 @@ func (s *Site) funcs() template.FuncMap {
 		"textLang":    textLang,
 		"last":        func(i, n int) bool { return i == n-1 },
 		"inc":         func(i int) int { return i + 1 },
+		// ad is a slot's markup on page p ("" when no ad may fill it);
+		// articleAd puts the in-article slot into a body.
+		"ad": func(slot string, p *page) template.HTML {
+			if v := s.adSlot(slot, p); v != nil {
+				return adMarkup(v)
+			}
+			return ""
+		},
+		"articleAd":   s.withArticleAd,
 		"linkHost":    linkHost,
 		"footerPages": func() []news.Page { return s.current().FooterPages },
 		"pagePath":    news.PagePath,
@@ -214,8 +223,9 @@ type page struct {
 	StaticPage *news.Page
 
 	// home, and a section's first page
-	front *string       // the front whose pins a list page shows first
-	Lead  *news.Article // the lead story, shown large
+	front     *string       // the front whose pins a list page shows first
+	adSection string        // the section ads of the page are chosen for
+	Lead      *news.Article // the lead story, shown large
 	// MostRead is the day's most read ("الأكثر قراءة"): on the home page
 	// and in an article's side column.
 	MostRead []news.Article
@@ -283,7 +293,7 @@ const htmlCacheControl = "public, max-age=60, stale-while-revalidate=300"
 // allowed — an injected <script>, inline style, <base>, form or frame
 // would not run. Images in article bodies may come from anywhere.
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; font-src 'self'; img-src * data:; " +
-	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+	"frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // scriptPolicy is the policy of a page that runs one of the site's own
 // scripts (a live page): those, and requests back to the site, only.

@@ -34,6 +34,9 @@ type config struct {
 	Fronts map[string][]news.Pin
 	// AdsTxt is the text of /ads.txt, "" for none.
 	AdsTxt string
+	// Ads are the site's ads; AdHosts the hosts their snippets may load.
+	Ads     []news.Ad
+	AdHosts []string
 }
 
 // The keys of the stored settings (editorial.Setting…).
@@ -101,6 +104,7 @@ func (s *Site) cfg(ctx context.Context) *config {
 	}
 	c.Breaking = news.DecodeBreaking(stored[news.SettingBreaking], time.Now())
 	c.AdsTxt = stored[settingAdsTxt]
+	c.Ads, c.AdHosts = news.DecodeAds(stored[news.SettingAds]), strings.Fields(stored[news.SettingAdHosts])
 	for key, value := range stored {
 		if front, ok := news.FrontOfSetting(key); ok {
 			if pins := news.DecodePins(value, time.Now()); len(pins) > 0 {

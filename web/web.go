@@ -47,6 +47,9 @@ type Options struct {
 	// page (200, or 304 to a reload), from the page cache or not: the
 	// readership counter.
 	Viewed func(r *http.Request, articleID int64)
+	// AdCounted, when set, is told of every ad shown (click false) or
+	// clicked in a slot: the readership counter.
+	AdCounted func(r *http.Request, adID int64, slot string, click bool)
 	// MostRead, when set, gives the most read articles (of a section, or
 	// of all when ""), for the "الأكثر قراءة" lists.
 	MostRead func(ctx context.Context, section string) ([]news.Article, error)
@@ -196,6 +199,10 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveMedia(w, r)
 	case strings.HasPrefix(p, api.Prefix):
 		s.api.ServeHTTP(w, r)
+	case strings.HasPrefix(p, adFramePrefix):
+		s.serveAdFrame(w, r)
+	case strings.HasPrefix(p, adClickPrefix):
+		s.serveAdClick(w, r)
 	case p == "/" && r.URL.Query().Get("p") != "":
 		// A WordPress link (/?p=123) of an imported article.
 		s.notFound(w, r)

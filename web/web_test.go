@@ -129,15 +129,11 @@ func testArticlePage(t *testing.T, open teststores.OpenFunc) {
 		// share links: plain links, the article's own address in each
 		`<a class="share-whatsapp" href="https://wa.me/?text=`, `<a class="share-x" href="https://x.com/intent/post?url=http%3A%2F%2Fnews.example`+url.QueryEscape(a.Path())+`&amp;text=`,
 		bodyRockets, // sanitized HTML from the store, unescaped
-		`<aside class="ad-slot" aria-label="إعلان"><span class="ad-label">مساحة إعلانية</span></aside>`,
 		`<h2 id="related-title">قد تقرأ أيضا</h2>`,
 		`<bdi dir="rtl">`+titleTalks+"</bdi>", `<bdi dir="rtl">`+markup.IsolateText(titleApple)+"</bdi>",
 	)
-	if i, j := strings.Index(b, "article-body"), strings.Index(b, "ad-slot"); i < 0 || j < i {
-		t.Error("ad slot should follow the body")
-	}
-	if i, j := strings.Index(b, "ad-slot"), strings.Index(b, "قد تقرأ أيضا"); j < i {
-		t.Error("related block should follow the ad slot")
+	if strings.Contains(b, "ad-slot") {
+		t.Error("an ad slot on a site without ads") // slots come with ads (TestAds)
 	}
 	// the Hijri date only when asked for
 	notContains(t, "article", b, `class="hijri"`)

@@ -175,6 +175,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			Client: func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) },
 			Staff:  newsroom.HasSession})
 		opts.Viewed = views.View
+		opts.AdCounted = views.Ad
 		opts.MostRead = readership.NewPopular(a.store, popularEvery, popularLength).Articles
 	}
 	site, err = web.New(a.store, opts)

@@ -32,6 +32,14 @@ func (s *Store) AddViews(ctx context.Context, b news.ViewBatch) error {
 				return err
 			}
 		}
+		for _, k := range news.SortedAdKeys(b.Ads) {
+			c := b.Ads[k]
+			if _, err := tx.Exec(ctx, `INSERT INTO ad_stats (hour, ad_id, slot, impressions, clicks) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (hour, ad_id, slot) DO UPDATE SET impressions = ad_stats.impressions + excluded.impressions,
+				clicks = ad_stats.clicks + excluded.clicks`, k.Hour, k.AdID, k.Slot, c.Impressions, c.Clicks); err != nil {
+				return err
+			}
+		}
 		for day, sk := range b.Visitors {
 			if _, err := tx.Exec(ctx, `INSERT INTO visitor_sketches (day, sketch) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING`,
 				day, sk); err != nil {
@@ -137,6 +145,25 @@ func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.Domai
 			var d news.DomainViews
 			err := row.Scan(&d.Domain, &d.Views)
 			return d, err
+		})
+		return err
+	})
+	return out, err
+}
+
+// AdStats are every ad's impressions and clicks per slot since since.
+func (s *Store) AdStats(ctx context.Context, since time.Time) ([]news.AdStat, error) {
+	var out []news.AdStat
+	err := s.query(ctx, "ad stats", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT ad_id, slot, sum(impressions)::bigint, sum(clicks)::bigint FROM ad_stats
+			WHERE hour >= $1 GROUP BY ad_id, slot ORDER BY ad_id, slot`, since)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.AdStat, error) {
+			var a news.AdStat
+			err := row.Scan(&a.AdID, &a.Slot, &a.Impressions, &a.Clicks)
+			return a, err
 		})
 		return err
 	})

@@ -35,6 +35,14 @@ func (s *Store) AddViews(ctx context.Context, b news.ViewBatch) error {
 			return wrapErr(op, err)
 		}
 	}
+	for _, k := range news.SortedAdKeys(b.Ads) {
+		c := b.Ads[k]
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ad_stats (hour, ad_id, slot, impressions, clicks) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (hour, ad_id, slot) DO UPDATE SET impressions = impressions + excluded.impressions,
+			clicks = clicks + excluded.clicks`, k.Hour.Unix(), k.AdID, k.Slot, c.Impressions, c.Clicks); err != nil {
+			return wrapErr(op, err)
+		}
+	}
 	for day, sk := range b.Visitors {
 		var stored []byte
 		err := tx.QueryRowContext(ctx, `SELECT sketch FROM visitor_sketches WHERE day = ?`, day.Unix()).Scan(&stored)
@@ -141,6 +149,25 @@ func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.Domai
 		out = append(out, d)
 	}
 	return out, wrapErr("section views", rows.Err())
+}
+
+// AdStats are every ad's impressions and clicks per slot since since.
+func (s *Store) AdStats(ctx context.Context, since time.Time) ([]news.AdStat, error) {
+	rows, err := s.read().QueryContext(ctx, `SELECT ad_id, slot, sum(impressions), sum(clicks) FROM ad_stats
+		WHERE hour >= ? GROUP BY ad_id, slot ORDER BY ad_id, slot`, since.Unix())
+	if err != nil {
+		return nil, wrapErr("ad stats", err)
+	}
+	defer rows.Close()
+	var out []news.AdStat
+	for rows.Next() {
+		var a news.AdStat
+		if err := rows.Scan(&a.AdID, &a.Slot, &a.Impressions, &a.Clicks); err != nil {
+			return nil, wrapErr("ad stats", err)
+		}
+		out = append(out, a)
+	}
+	return out, wrapErr("ad stats", rows.Err())
 }
 
 // VisitorSketch is a day's stored sketch, nil for none.

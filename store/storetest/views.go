@@ -62,6 +62,16 @@ func testViews(t *testing.T, s news.Store) {
 	if err != nil || len(refs) != 2 || refs[0] != (news.DomainViews{Domain: "google.com", Views: 6}) || refs[1] != (news.DomainViews{Domain: "x.com", Views: 1}) {
 		t.Errorf("TopReferrers = %v, %v", refs, err)
 	}
+	if err := s.AddViews(ctx, news.ViewBatch{Ads: map[news.AdKey]news.AdCount{
+		{Hour: h0, AdID: 7, Slot: "side"}: {Impressions: 100, Clicks: 3}, {Hour: h1, AdID: 7, Slot: "side"}: {Impressions: 50, Clicks: 1},
+		{Hour: h1, AdID: 7, Slot: "header"}: {Impressions: 20}}}); err != nil {
+		t.Fatal(err)
+	}
+	ads, err := s.AdStats(ctx, h0)
+	if err != nil || len(ads) != 2 || ads[0] != (news.AdStat{AdID: 7, Slot: "header", AdCount: news.AdCount{Impressions: 20}}) ||
+		ads[1] != (news.AdStat{AdID: 7, Slot: "side", AdCount: news.AdCount{Impressions: 150, Clicks: 4}}) {
+		t.Errorf("AdStats = %+v, %v", ads, err)
+	}
 	secs, err := s.SectionViews(ctx, h0)
 	if err != nil || len(secs) != 2 || secs[0].Views != 15 || secs[1].Views != 7 {
 		t.Errorf("SectionViews = %+v, %v; want politics 15 then sports 7", secs, err)
