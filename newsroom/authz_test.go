@@ -299,6 +299,24 @@ var authzCases = []authzCase{
 	{"open the readership page", editorsUp, func(e *env, actor string) (string, string, url.Values) {
 		return "GET", "/newsroom/readership", nil
 	}},
+	{"add an ad", adminsOnly, func(e *env, actor string) (string, string, url.Values) {
+		return "POST", "/newsroom/ads/new", url.Values{"name": {"إعلان " + actor}, "kind": {"html"}, "html": {"<b>عرض</b>"},
+			"slots": {"side"}, "weight": {"1"}}
+	}},
+	{"delete an ad", adminsOnly, func(e *env, actor string) (string, string, url.Values) {
+		a, err := e.ed.SaveAd(context.Background(), e.users["admin"], editorial.AdInput{Name: "للحذف " + actor, Kind: "html",
+			HTML: "<b>x</b>", Slots: []string{"side"}})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		return "POST", fmt.Sprintf("/newsroom/ads/%d/delete", a.ID), url.Values{}
+	}},
+	{"set the ad hosts", adminsOnly, func(e *env, actor string) (string, string, url.Values) {
+		return "POST", "/newsroom/ads/hosts", url.Values{"hosts": {actor + ".ads.example"}}
+	}},
+	{"open the ads", adminsOnly, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", "/newsroom/ads/", nil
+	}},
 	{"make own published article live coverage", writersUp, func(e *env, actor string) (string, string, url.Values) {
 		a := e.articleIn(actor, news.StatusPublished, "تغطية مباشرة لي "+actor)
 		return "POST", fmt.Sprintf("/newsroom/articles/%d/live/start", a.ID), url.Values{}
