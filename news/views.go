@@ -117,51 +117,31 @@ func MergeSketches(a, b []byte) []byte {
 	return out
 }
 
-// SortedHourKeys are a batch's article keys by hour, then article: the
-// order every store writes them in.
+// sortedKeys are a map's keys in the order compare gives.
+func sortedKeys[K comparable, V any](m map[K]V, compare func(a, b K) int) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compare)
+	return keys
+}
+
+// SortedHourKeys, SortedHourDomains and SortedAdKeys are a batch's keys
+// by hour, then article, domain or ad and slot: the order every store
+// writes them in, so that two servers writing at once cannot deadlock.
 func SortedHourKeys(m map[HourKey]int) []HourKey {
-	keys := make([]HourKey, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b HourKey) int {
-		if c := a.Hour.Compare(b.Hour); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ArticleID, b.ArticleID)
+	return sortedKeys(m, func(a, b HourKey) int {
+		return cmp.Or(a.Hour.Compare(b.Hour), cmp.Compare(a.ArticleID, b.ArticleID))
 	})
-	return keys
 }
 
-// SortedHourDomains are a batch's referrer keys by hour, then domain.
 func SortedHourDomains(m map[HourDomain]int) []HourDomain {
-	keys := make([]HourDomain, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b HourDomain) int {
-		if c := a.Hour.Compare(b.Hour); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Domain, b.Domain)
-	})
-	return keys
+	return sortedKeys(m, func(a, b HourDomain) int { return cmp.Or(a.Hour.Compare(b.Hour), cmp.Compare(a.Domain, b.Domain)) })
 }
 
-// SortedAdKeys are a batch's ad keys by hour, ad and slot.
 func SortedAdKeys(m map[AdKey]AdCount) []AdKey {
-	keys := make([]AdKey, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b AdKey) int {
-		if c := a.Hour.Compare(b.Hour); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.AdID, b.AdID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Slot, b.Slot)
+	return sortedKeys(m, func(a, b AdKey) int {
+		return cmp.Or(a.Hour.Compare(b.Hour), cmp.Compare(a.AdID, b.AdID), cmp.Compare(a.Slot, b.Slot))
 	})
-	return keys
 }

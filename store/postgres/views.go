@@ -114,30 +114,22 @@ func (s *Store) HourlyViews(ctx context.Context, from, to time.Time) (map[time.T
 
 // TopReferrers are the referring domains with the most views since since.
 func (s *Store) TopReferrers(ctx context.Context, since time.Time, limit int) ([]news.DomainViews, error) {
-	var out []news.DomainViews
-	err := s.query(ctx, "top referrers", func(ctx context.Context, c querier) error {
-		rows, err := c.Query(ctx, `SELECT domain, sum(views)::bigint AS n FROM referrer_views WHERE hour >= $1
-			GROUP BY domain ORDER BY n DESC, domain LIMIT $2`, since, listLimit(limit))
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (news.DomainViews, error) {
-			var d news.DomainViews
-			err := row.Scan(&d.Domain, &d.Views)
-			return d, err
-		})
-		return err
-	})
-	return out, err
+	return s.domainViews(ctx, "top referrers", `SELECT domain, sum(views)::bigint AS n FROM referrer_views WHERE hour >= $1
+		GROUP BY domain ORDER BY n DESC, domain LIMIT $2`, since, listLimit(limit))
 }
 
 // SectionViews are the views of each section's articles since since.
 func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.DomainViews, error) {
+	return s.domainViews(ctx, "section views", `SELECT s.name, sum(v.views)::bigint AS n FROM article_views v
+		JOIN articles a ON a.id = v.article_id JOIN sections s ON s.id = a.section_id
+		WHERE v.hour >= $1 GROUP BY s.id, s.name ORDER BY n DESC, s.name`, since)
+}
+
+// domainViews runs a query of (name, views) rows.
+func (s *Store) domainViews(ctx context.Context, op, sql string, args ...any) ([]news.DomainViews, error) {
 	var out []news.DomainViews
-	err := s.query(ctx, "section views", func(ctx context.Context, c querier) error {
-		rows, err := c.Query(ctx, `SELECT s.name, sum(v.views)::bigint AS n FROM article_views v
-			JOIN articles a ON a.id = v.article_id JOIN sections s ON s.id = a.section_id
-			WHERE v.hour >= $1 GROUP BY s.id, s.name ORDER BY n DESC, s.name`, since)
+	err := s.query(ctx, op, func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, sql, args...)
 		if err != nil {
 			return err
 		}

@@ -114,41 +114,33 @@ func (s *Store) HourlyViews(ctx context.Context, from, to time.Time) (map[time.T
 
 // TopReferrers are the referring domains with the most views since since.
 func (s *Store) TopReferrers(ctx context.Context, since time.Time, limit int) ([]news.DomainViews, error) {
-	rows, err := s.read().QueryContext(ctx, `SELECT domain, sum(views) AS n FROM referrer_views WHERE hour >= ?
+	return s.domainViews(ctx, "top referrers", `SELECT domain, sum(views) AS n FROM referrer_views WHERE hour >= ?
 		GROUP BY domain ORDER BY n DESC, domain LIMIT ?`, since.Unix(), listLimit(limit))
-	if err != nil {
-		return nil, wrapErr("top referrers", err)
-	}
-	defer rows.Close()
-	var out []news.DomainViews
-	for rows.Next() {
-		var d news.DomainViews
-		if err := rows.Scan(&d.Domain, &d.Views); err != nil {
-			return nil, wrapErr("top referrers", err)
-		}
-		out = append(out, d)
-	}
-	return out, wrapErr("top referrers", rows.Err())
 }
 
 // SectionViews are the views of each section's articles since since.
 func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.DomainViews, error) {
-	rows, err := s.read().QueryContext(ctx, `SELECT s.name, sum(v.views) AS n FROM article_views v
+	return s.domainViews(ctx, "section views", `SELECT s.name, sum(v.views) AS n FROM article_views v
 		JOIN articles a ON a.id = v.article_id JOIN sections s ON s.id = a.section_id
 		WHERE v.hour >= ? GROUP BY s.id ORDER BY n DESC, s.name`, since.Unix())
+}
+
+// domainViews runs a query of (name, views) rows.
+func (s *Store) domainViews(ctx context.Context, op, query string, args ...any) ([]news.DomainViews, error) {
+	rows, err := s.read().QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, wrapErr("section views", err)
+		return nil, wrapErr(op, err)
 	}
 	defer rows.Close()
 	var out []news.DomainViews
 	for rows.Next() {
 		var d news.DomainViews
 		if err := rows.Scan(&d.Domain, &d.Views); err != nil {
-			return nil, wrapErr("section views", err)
+			return nil, wrapErr(op, err)
 		}
 		out = append(out, d)
 	}
-	return out, wrapErr("section views", rows.Err())
+	return out, wrapErr(op, rows.Err())
 }
 
 // AdStats are every ad's impressions and clicks per slot since since.
