@@ -85,6 +85,9 @@ type ViewStore interface {
 	// SectionViews are the views since since of each section's articles,
 	// most first (the Domain field holds the section's name).
 	SectionViews(ctx context.Context, since time.Time) ([]DomainViews, error)
+	// AuthorViews are the views since since of each author's articles,
+	// most first, at most limit (the Domain field holds the name).
+	AuthorViews(ctx context.Context, since time.Time, limit int) ([]DomainViews, error)
 	// AdStats are every ad's impressions and clicks per slot since since.
 	AdStats(ctx context.Context, since time.Time) ([]AdStat, error)
 	// VisitorSketch is a day's stored sketch of distinct readers, nil for none.

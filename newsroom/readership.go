@@ -1,7 +1,11 @@
 package newsroom
 
 import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -15,6 +19,7 @@ import (
 
 func (h *Handler) readershipRoutes() {
 	h.mux.Handle("GET /newsroom/readership", h.auth(h.readershipPage))
+	h.mux.Handle("GET /newsroom/readership.csv", h.auth(h.readershipCSV))
 }
 
 // chart is the hourly bar chart, laid out for the template. Time runs
@@ -81,4 +86,49 @@ func (h *Handler) readershipPage(w http.ResponseWriter, r *request) {
 	}
 	v := &readershipView{Report: rep, Chart: drawChart(rep.Hours, h.opts.Editorial.Location())}
 	h.render(w, r.Request, r, http.StatusOK, "readership", &page{Title: "الجمهور", Active: "readership", Readership: v})
+}
+
+// readershipCSV is the week's (or ?days=N, 1 to 90) most read articles
+// as CSV, with a byte-order mark so that spreadsheets read the Arabic.
+func (h *Handler) readershipCSV(w http.ResponseWriter, r *request) {
+	if !editorial.Can(r.user, editorial.ActStats, nil) {
+		h.fail(w, r.Request, r, news.Errorf(news.EFORBIDDEN, "ليست لديك صلاحية لهذا الإجراء"))
+		return
+	}
+	days := 7
+	if v := r.URL.Query().Get("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 90 {
+			h.renderError(w, r.Request, r, http.StatusBadRequest, "days: عدد الأيام من 1 إلى 90.")
+			return
+		}
+		days = n
+	}
+	since := time.Now().UTC().Truncate(time.Hour).Add(-time.Duration(days)*24*time.Hour + time.Hour)
+	top, err := h.opts.Store.MostViewed(r.Context(), since, "", news.MaxListLimit)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	cw := csv.NewWriter(&buf)
+	cw.Write([]string{"id", "title", "section", "published_at", "path", "views"})
+	for _, v := range top {
+		a, err := h.opts.Store.Article(r.Context(), v.ArticleID)
+		if news.ErrorCode(err) == news.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			h.fail(w, r.Request, r, err)
+			return
+		}
+		p, _ := url.PathUnescape(a.Path())
+		cw.Write([]string{strconv.FormatInt(a.ID, 10), a.Title, a.Section.Name, a.PublishedAt.UTC().Format(time.RFC3339), p, strconv.Itoa(v.Views)})
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="readership-%ddays.csv"`, days))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
 }

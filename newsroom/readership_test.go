@@ -41,6 +41,20 @@ func testReadershipPage(t *testing.T, open teststores.OpenFunc) {
 	if i, j := strings.Index(r.body, a.Title), strings.Index(r.body, b.Title); i > j {
 		t.Error("the most read are not in order of views")
 	}
+	if !strings.Contains(r.body, "كريم الكاتب") {
+		t.Error("the readership page lacks the authors' numbers")
+	}
+	csvPage := e.as("editor").get("/newsroom/readership.csv?days=7")
+	if csvPage.status != http.StatusOK || !strings.HasPrefix(csvPage.body, "\uFEFFid,title,section,published_at,path,views\n") ||
+		!strings.Contains(csvPage.body, a.Title+",أخبار العالم,") || !strings.Contains(csvPage.body, ",120\n") {
+		t.Errorf("the CSV: %d\n%s", csvPage.status, csvPage.body)
+	}
+	if r := e.as("editor").get("/newsroom/readership.csv?days=0"); r.status != http.StatusBadRequest {
+		t.Errorf("days=0: %d, want 400", r.status)
+	}
+	if r := e.as("writer").get("/newsroom/readership.csv"); r.status != http.StatusForbidden {
+		t.Errorf("a writer downloads the CSV: %d, want 403", r.status)
+	}
 	if r := e.as("writer").get("/newsroom/readership"); r.status != http.StatusForbidden {
 		t.Errorf("a writer opens the readership page: %d, want 403", r.status)
 	}

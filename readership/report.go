@@ -16,6 +16,7 @@ type Report struct {
 	TopDay       []Top // the last 24 hours
 	TopWeek      []Top // the last 7 days
 	Sections     []news.DomainViews
+	Authors      []news.DomainViews
 	Referrers    []news.DomainViews
 }
 
@@ -69,6 +70,9 @@ func Build(ctx context.Context, st news.Store, now time.Time) (Report, error) {
 		return r, err
 	}
 	if r.Sections, err = st.SectionViews(ctx, week); err != nil {
+		return r, err
+	}
+	if r.Authors, err = st.AuthorViews(ctx, week, 10); err != nil {
 		return r, err
 	}
 	r.Referrers, err = st.TopReferrers(ctx, week, 10)

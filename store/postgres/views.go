@@ -125,6 +125,13 @@ func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.Domai
 		WHERE v.hour >= $1 GROUP BY s.id, s.name ORDER BY n DESC, s.name`, since)
 }
 
+// AuthorViews are the views of each author's articles since since.
+func (s *Store) AuthorViews(ctx context.Context, since time.Time, limit int) ([]news.DomainViews, error) {
+	return s.domainViews(ctx, "author views", `SELECT au.name, sum(v.views)::bigint AS n FROM article_views v
+		JOIN article_authors aa ON aa.article_id = v.article_id JOIN authors au ON au.id = aa.author_id
+		WHERE v.hour >= $1 GROUP BY au.id, au.name ORDER BY n DESC, au.name LIMIT $2`, since, listLimit(limit))
+}
+
 // domainViews runs a query of (name, views) rows.
 func (s *Store) domainViews(ctx context.Context, op, sql string, args ...any) ([]news.DomainViews, error) {
 	var out []news.DomainViews

@@ -125,6 +125,13 @@ func (s *Store) SectionViews(ctx context.Context, since time.Time) ([]news.Domai
 		WHERE v.hour >= ? GROUP BY s.id ORDER BY n DESC, s.name`, since.Unix())
 }
 
+// AuthorViews are the views of each author's articles since since.
+func (s *Store) AuthorViews(ctx context.Context, since time.Time, limit int) ([]news.DomainViews, error) {
+	return s.domainViews(ctx, "author views", `SELECT au.name, sum(v.views) AS n FROM article_views v
+		JOIN article_authors aa ON aa.article_id = v.article_id JOIN authors au ON au.id = aa.author_id
+		WHERE v.hour >= ? GROUP BY au.id ORDER BY n DESC, au.name LIMIT ?`, since.Unix(), listLimit(limit))
+}
+
 // domainViews runs a query of (name, views) rows.
 func (s *Store) domainViews(ctx context.Context, op, query string, args ...any) ([]news.DomainViews, error) {
 	rows, err := s.read().QueryContext(ctx, query, args...)

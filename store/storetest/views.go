@@ -76,6 +76,11 @@ func testViews(t *testing.T, s news.Store) {
 	if err != nil || len(secs) != 2 || secs[0].Views != 15 || secs[1].Views != 7 {
 		t.Errorf("SectionViews = %+v, %v; want politics 15 then sports 7", secs, err)
 	}
+	// p1 is Layla's; p2 Omar's and Layla's; s1 Omar's.
+	authors, err := s.AuthorViews(ctx, h0, 10)
+	if err != nil || len(authors) != 2 || authors[0].Views != 15 || authors[1].Views != 13 {
+		t.Errorf("AuthorViews = %+v, %v; want 15 (p1, p2) then 13 (p2, s1)", authors, err)
+	}
 	// Taken down: out of the most read.
 	rec := fixtureByKey("p1").record()
 	rec.ID, rec.Status = p1, news.StatusUnpublished
