@@ -105,7 +105,7 @@ func (h *Handler) readershipCSV(w http.ResponseWriter, r *request) {
 		days = n
 	}
 	since := time.Now().UTC().Truncate(time.Hour).Add(-time.Duration(days)*24*time.Hour + time.Hour)
-	top, err := h.opts.Store.MostViewed(r.Context(), since, "", news.MaxListLimit)
+	top, err := readership.MostViewed(r.Context(), h.opts.Store, since, news.MaxListLimit)
 	if err != nil {
 		h.fail(w, r.Request, r, err)
 		return
@@ -114,17 +114,10 @@ func (h *Handler) readershipCSV(w http.ResponseWriter, r *request) {
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
 	cw.Write([]string{"id", "title", "section", "published_at", "path", "views"})
-	for _, v := range top {
-		a, err := h.opts.Store.Article(r.Context(), v.ArticleID)
-		if news.ErrorCode(err) == news.ENOTFOUND {
-			continue
-		}
-		if err != nil {
-			h.fail(w, r.Request, r, err)
-			return
-		}
+	for _, t := range top {
+		a := t.Article
 		p, _ := url.PathUnescape(a.Path())
-		cw.Write([]string{strconv.FormatInt(a.ID, 10), a.Title, a.Section.Name, a.PublishedAt.UTC().Format(time.RFC3339), p, strconv.Itoa(v.Views)})
+		cw.Write([]string{strconv.FormatInt(a.ID, 10), a.Title, a.Section.Name, a.PublishedAt.UTC().Format(time.RFC3339), p, strconv.Itoa(t.Views)})
 	}
 	cw.Flush()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

@@ -47,16 +47,13 @@ func (p *Popular) Articles(ctx context.Context, section string) ([]news.Article,
 	if err != nil {
 		return nil, err
 	}
-	list := make([]news.Article, 0, len(top))
-	for _, v := range top {
-		a, err := p.store.Article(ctx, v.ArticleID)
-		if news.ErrorCode(err) == news.ENOTFOUND {
-			continue // taken down since it was read
-		}
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, a)
+	viewed, err := viewedArticles(ctx, p.store, top)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]news.Article, len(viewed))
+	for i, v := range viewed {
+		list[i] = v.Article
 	}
 	p.mu.Lock()
 	if len(p.lists) > 1000 { // sections are few; a bound all the same

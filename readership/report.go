@@ -62,11 +62,11 @@ func Build(ctx context.Context, st news.Store, now time.Time) (Report, error) {
 		return r, err
 	}
 	r.ReadersToday = Estimate(sk)
-	if r.TopDay, err = top(ctx, st, thisHour.Add(-23*time.Hour), 10); err != nil {
+	if r.TopDay, err = MostViewed(ctx, st, thisHour.Add(-23*time.Hour), 10); err != nil {
 		return r, err
 	}
 	week := thisHour.Add(-7*24*time.Hour + time.Hour)
-	if r.TopWeek, err = top(ctx, st, week, 10); err != nil {
+	if r.TopWeek, err = MostViewed(ctx, st, week, 10); err != nil {
 		return r, err
 	}
 	if r.Sections, err = st.SectionViews(ctx, week); err != nil {
@@ -79,11 +79,19 @@ func Build(ctx context.Context, st news.Store, now time.Time) (Report, error) {
 	return r, err
 }
 
-func top(ctx context.Context, st news.Store, since time.Time, n int) ([]Top, error) {
+// MostViewed are the n most viewed published articles since since, with
+// their views.
+func MostViewed(ctx context.Context, st news.Store, since time.Time, n int) ([]Top, error) {
 	list, err := st.MostViewed(ctx, since, "", n)
 	if err != nil {
 		return nil, err
 	}
+	return viewedArticles(ctx, st, list)
+}
+
+// viewedArticles are the articles of counts, in their order, without those
+// taken down since they were read.
+func viewedArticles(ctx context.Context, st news.Store, list []news.ArticleViews) ([]Top, error) {
 	out := make([]Top, 0, len(list))
 	for _, v := range list {
 		a, err := st.Article(ctx, v.ArticleID)

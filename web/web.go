@@ -94,10 +94,13 @@ type Site struct {
 
 	settings settings
 
-	pages   http.Handler // the page routes, uncached
-	cached  http.Handler // pages behind the render limit and the cache
-	api     http.Handler // the JSON API behind the render limit and the cache
-	renders renderGate
+	pages  http.Handler // the page routes, uncached
+	cached http.Handler // pages behind the render limit and the cache
+	api    http.Handler // the JSON API behind the render limit and the cache
+	// adFrame and adClick answer ad frames and clicks behind the render
+	// limit (never cached: every view picks its ad and reads its image).
+	adFrame, adClick http.Handler
+	renders          renderGate
 }
 
 // New builds the site: it parses every template and indexes the static
@@ -151,6 +154,8 @@ func New(store news.Store, opts Options) (*Site, error) {
 	s.api = s.cache.Middleware(s.renders.wrap(api.NewWithOptions(store, api.Options{
 		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location,
 	}), s.busy))
+	s.adFrame = s.renders.wrap(http.HandlerFunc(s.serveAdFrame), s.busy)
+	s.adClick = s.renders.wrap(http.HandlerFunc(s.serveAdClick), s.busy)
 	return s, nil
 }
 
@@ -200,9 +205,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, api.Prefix):
 		s.api.ServeHTTP(w, r)
 	case strings.HasPrefix(p, adFramePrefix):
-		s.serveAdFrame(w, r)
+		s.adFrame.ServeHTTP(w, r)
 	case strings.HasPrefix(p, adClickPrefix):
-		s.serveAdClick(w, r)
+		s.adClick.ServeHTTP(w, r)
 	case p == "/" && r.URL.Query().Get("p") != "":
 		// A WordPress link (/?p=123) of an imported article.
 		s.notFound(w, r)
