@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -39,19 +40,25 @@ type Options struct {
 	// HashMemory bounds the memory this process's password hashes may use
 	// at once (default DefaultHashMemory): each argon2id hash takes
 	// Params.Memory KiB, so it sets how many run concurrently (at least
-	// one). A hash that finds every slot taken waits at most HashWait
+	// one, and no more than the cores can compute at full speed: a hash
+	// already runs on Params.Threads of them). A hash that finds every slot taken waits at most HashWait
 	// (default 1 s) in a short queue, and is otherwise refused at once as
 	// busy, so that a burst of sign-ins costs bounded memory and every
 	// request gets a prompt answer.
 	HashMemory int64
 	HashWait   time.Duration
+	// HashSlots, when set, is how many hashes run at once instead (still
+	// within HashMemory).
+	HashSlots int
 	// Logger receives the security events (failed sign-ins, lockouts,
 	// password changes) at warn level; default slog.Default().
 	Logger *slog.Logger
 }
 
 // DefaultHashMemory is the default bound of Options.HashMemory: two
-// hashes at RFC 9106's 64 MiB, as many as two cores compute at full speed.
+// hashes at RFC 9106's 64 MiB. On fewer than eight cores one runs at a
+// time anyway (each hash uses four): a second one at once only doubled
+// both hashes' time and the memory (bench/overload.sh).
 const DefaultHashMemory = 128 << 20
 
 // Service signs newsroom users in and out and manages their accounts.
@@ -103,6 +110,11 @@ func New(store news.UserStore, opts Options) *Service {
 		opts.Logger = slog.Default()
 	}
 	slots := max(1, opts.HashMemory/(int64(opts.Params.Memory)<<10))
+	if opts.HashSlots > 0 {
+		slots = min(slots, int64(opts.HashSlots))
+	} else {
+		slots = min(slots, int64(max(1, runtime.GOMAXPROCS(0)/int(max(1, opts.Params.Threads)))))
+	}
 	slots = min(slots, 64)
 	dummy, _ := HashPassword("not a password of anyone", opts.Params)
 	return &Service{

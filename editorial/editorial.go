@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sahafa/admission"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,11 @@ type Options struct {
 	// UploadsPerUser is how many uploads one user may have in progress at
 	// once (default 2); more are refused with 429.
 	UploadsPerUser int
+	// UploadsReceived is how many uploads, once received, the server holds
+	// in memory at once to check and store them, whoever sent them
+	// (default 2; as many again wait, at most 10 s): each may take
+	// MaxUploadBytes.
+	UploadsReceived int
 	// Fetch fetches images pasted from other sites (default fetch.New).
 	Fetch *fetch.Client
 	// PageChanged drops the cached page of one article after a write that
@@ -54,6 +60,7 @@ type Service struct {
 
 	uploadsMu sync.Mutex
 	uploads   map[int64]int // uploads in progress, by user
+	receiving *admission.Gate
 
 	// mediaWake nudges the media worker after an upload; processing
 	// runs once per image at a time on this server, whoever asks.
@@ -91,10 +98,14 @@ func New(store news.Store, pub *publish.Service, engine *search.Engine, opts Opt
 	if opts.UploadsPerUser <= 0 {
 		opts.UploadsPerUser = 2
 	}
+	if opts.UploadsReceived <= 0 {
+		opts.UploadsReceived = 2
+	}
 	if opts.Fetch == nil {
 		opts.Fetch = fetch.New(fetch.Options{MaxBytes: MaxUploadBytes})
 	}
 	return &Service{store: store, pub: pub, search: engine, opts: opts, wake: make(chan struct{}, 1), uploads: map[int64]int{},
+		receiving: admission.New(opts.UploadsReceived, opts.UploadsReceived, 10*time.Second),
 		mediaWake: make(chan struct{}, 1), cropFailed: map[int64]bool{}}
 }
 

@@ -320,7 +320,7 @@ func testUploadsPerUser(t *testing.T, open teststores.OpenFunc) {
 	// Room in the gate for everyone's uploads: what is tested is the
 	// limit per user.
 	f.ed = editorial.New(f.store, publish.New(f.store, publish.Options{}), nil,
-		editorial.Options{Images: media.NewGate(media.GateOptions{Slots: 4})})
+		editorial.Options{Images: media.NewGate(media.GateOptions{Slots: 4}), UploadsReceived: 4})
 	ctx := context.Background()
 	u := f.users[news.RoleContributor]
 	data := smallPNG(t)

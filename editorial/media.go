@@ -33,11 +33,23 @@ func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, cap
 	if r == nil {
 		errs.Add("file", "اختر صورة لرفعها")
 	} else {
-		if !s.startUpload(u.ID) {
-			return news.Media{}, &news.LimitedError{RetryAfter: 5 * time.Second, Message: fmt.Sprintf(
-				"لديك %d صور قيد الرفع الآن؛ انتظر حتى تكتمل ثم ارفع غيرها", s.opts.UploadsPerUser)}
+		if ctx.Value(admittedUpload{}) != u.ID {
+			admitted, release, err := s.AdmitUpload(ctx, u)
+			if err != nil {
+				return news.Media{}, err
+			}
+			defer release()
+			ctx = admitted
 		}
-		defer s.endUpload(u.ID)
+		// The body has arrived (a form's file waits on disk); holding it in
+		// memory to check and store it is what is bounded here.
+		if err := s.receiving.Enter(ctx); err != nil {
+			if ctx.Err() != nil {
+				return news.Media{}, ctx.Err()
+			}
+			return news.Media{}, errBacklog()
+		}
+		defer s.receiving.Leave()
 		limits := media.Limits{MaxBytes: MaxUploadBytes, MaxMemory: s.opts.Images.Budget()}
 		var err error
 		if data, err = media.ReadUpload(r, limits); err == nil {
@@ -53,13 +65,6 @@ func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, cap
 	if err := errs.Err(); err != nil {
 		return news.Media{}, err
 	}
-	// The background has a bounded backlog: past it, uploads wait.
-	if pending, err := s.store.PendingMedia(ctx, news.MaxPendingUploads); err != nil {
-		return news.Media{}, err
-	} else if len(pending) >= news.MaxPendingUploads {
-		return news.Media{}, &news.LimitedError{RetryAfter: 10 * time.Second, Busy: true,
-			Message: "صور كثيرة تنتظر المعالجة الآن؛ لم يُحفظ شيء. أعد رفع الصورة بعد قليل"}
-	}
 	m, err := s.store.SaveUpload(ctx, news.Media{CreatedAt: s.opts.Now(), UserID: u.ID, Alt: alt, Caption: caption,
 		Credit: credit, Format: info.Format, Width: info.Width, Height: info.Height}, data)
 	if err != nil {
@@ -67,6 +72,40 @@ func (s *Service) Upload(ctx context.Context, u news.User, r io.Reader, alt, cap
 	}
 	s.wakeMedia()
 	return m, nil
+}
+
+func errBacklog() error {
+	return &news.LimitedError{RetryAfter: 10 * time.Second, Busy: true,
+		Message: "صور كثيرة تنتظر المعالجة الآن؛ لم يُحفظ شيء. أعد رفع الصورة بعد قليل"}
+}
+
+// admittedUpload marks the context of an upload AdmitUpload took, with
+// the uploader's id.
+type admittedUpload struct{}
+
+// AdmitUpload decides whether the server takes an upload of u now, before
+// its body is read, so that a refusal costs nothing: a user's third
+// upload at once is refused (429), and so is every upload while the
+// background's backlog is full or while UploadsReceived others are being
+// read and as many wait (503, after at most 10 s of waiting). The
+// returned context carries the admission into Upload; release ends it.
+func (s *Service) AdmitUpload(ctx context.Context, u news.User) (context.Context, func(), error) {
+	if !Can(u, ActUploadMedia, nil) {
+		return ctx, nil, forbidden()
+	}
+	if !s.startUpload(u.ID) {
+		return ctx, nil, &news.LimitedError{RetryAfter: 5 * time.Second, Message: fmt.Sprintf(
+			"لديك %d صور قيد الرفع الآن؛ انتظر حتى تكتمل ثم ارفع غيرها", s.opts.UploadsPerUser)}
+	}
+	// The background has a bounded backlog: past it, uploads wait.
+	if pending, err := s.store.PendingMedia(ctx, news.MaxPendingUploads); err != nil {
+		s.endUpload(u.ID)
+		return ctx, nil, err
+	} else if len(pending) >= news.MaxPendingUploads {
+		s.endUpload(u.ID)
+		return ctx, nil, errBacklog()
+	}
+	return context.WithValue(ctx, admittedUpload{}, u.ID), func() { s.endUpload(u.ID) }, nil
 }
 
 func (s *Service) wakeMedia() {

@@ -267,7 +267,19 @@ func readCapped(r io.Reader, limit int64) ([]byte, error) {
 	if n < math.MaxInt64 {
 		n++
 	}
-	data, err := io.ReadAll(io.LimitReader(r, n))
+	var buf bytes.Buffer
+	if sk, ok := r.(io.Seeker); ok {
+		// A file (a multipart form's upload): read into one buffer of its
+		// size rather than one that doubles while it reads (up to twice
+		// the memory, for each upload being read).
+		if end, err := sk.Seek(0, io.SeekEnd); err == nil {
+			if _, err := sk.Seek(0, io.SeekStart); err == nil && end < n {
+				buf.Grow(int(end) + bytes.MinRead)
+			}
+		}
+	}
+	_, err := buf.ReadFrom(io.LimitReader(r, n))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("media: read upload: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"sahafa/news"
@@ -149,4 +150,60 @@ func testPasswordChangeLimitedOverHTTP(t *testing.T, open teststores.OpenFunc) {
 	if fmt.Sprint(statuses) != fmt.Sprint(want) {
 		t.Errorf("seven wrong current passwords: %v, want %v", statuses, want)
 	}
+}
+
+func TestRefusedUploadIsNotRead(t *testing.T) { teststores.Each(t, testRefusedUploadIsNotRead) }
+
+// testRefusedUploadIsNotRead: an upload the server could not take (its
+// background backlog full) was refused only after its whole body had
+// been read into a temporary file and then into memory — under a burst of
+// uploads that was most of the server's memory and CPU. It is now refused
+// with 503 and Retry-After from its headers, without reading the body.
+func testRefusedUploadIsNotRead(t *testing.T, open teststores.OpenFunc) {
+	e := newEnv(t, open)
+	ctx := context.Background()
+	for i := range news.MaxPendingUploads {
+		if _, err := e.store.SaveUpload(ctx, news.Media{Alt: "صورة تنتظر المعالجة " + strconv.Itoa(i), Format: "jpeg",
+			Width: 1600, Height: 1067}, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.as("writer")
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf", c.csrf)
+	mw.WriteField("alt", "صورة من المؤتمر الصحفي")
+	fw, _ := mw.CreateFormFile("file", "photo.jpg")
+	fw.Write(bytes.Repeat([]byte{0xff}, 8<<20))
+	mw.Close()
+	body := &countingReader{r: &buf}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/newsroom/media/", body)
+	req.ContentLength = int64(buf.Len())
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res := c.do(req)
+	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
+		t.Errorf("an upload with the backlog full: %d, Retry-After %q", res.status, res.header.Get("Retry-After"))
+	}
+	// What the client sent before it read the answer: socket buffers,
+	// not the 8 MB.
+	if n := body.n.Load(); n > 4<<20 {
+		t.Errorf("the server read %d bytes of a refused upload", n)
+	}
+	list, err := e.store.MediaList(ctx, news.MediaFilter{Limit: 1})
+	if err != nil || list.Total != news.MaxPendingUploads {
+		t.Errorf("images after the refused upload: %d, %v", list.Total, err)
+	}
+}
+
+// countingReader counts the bytes read from it.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

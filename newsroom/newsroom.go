@@ -224,6 +224,23 @@ func (h *Handler) auth(fn func(w http.ResponseWriter, r *request)) http.Handler 
 			if strings.HasPrefix(r.URL.Path, "/newsroom/media/") {
 				limit = maxUploadBytes
 			}
+			if r.URL.Path == "/newsroom/media/" || r.URL.Path == "/newsroom/media/upload.json" {
+				// Taken or refused before the body is read: a refused
+				// upload costs the server nothing but this answer.
+				ctx, release, err := h.opts.Editorial.AdmitUpload(r.Context(), u)
+				if err != nil {
+					w.Header().Set("Connection", "close")
+					if r.URL.Path == "/newsroom/media/upload.json" {
+						h.failJSON(w, rq, err)
+					} else {
+						h.fail(w, r, rq, err)
+					}
+					return
+				}
+				defer release()
+				r = r.WithContext(ctx)
+				rq.Request = r
+			}
 			if !h.readForm(w, r, rq, limit) {
 				return
 			}

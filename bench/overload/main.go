@@ -59,6 +59,7 @@ func run(args []string) error {
 	usersFile := fs.String("users", "", `file of newsroom users, "email password" per line`)
 	rounds := fs.Int("rounds", 20, "at most this many bursts, one after the other")
 	duration := fs.Duration("duration", 20*time.Second, "send bursts for about this long (at most --rounds)")
+	every := fs.Duration("every", 0, "start a burst at most this often (0: as soon as the last one is answered, so a server that refuses faster is sent more)")
 	signIns := fs.Int("sign-ins", 200, "concurrent sign-ins per burst")
 	uploads := fs.Int("uploads", 32, "concurrent image uploads per burst")
 	previews := fs.Int("previews", 20, "concurrent nesting-bomb previews per burst")
@@ -131,13 +132,20 @@ func run(args []string) error {
 			})
 		}
 		wg.Wait()
+		if next := start.Add(time.Duration(round+1) * *every); *every > 0 && time.Until(next) > 0 && time.Until(next) < *duration-time.Since(start) {
+			time.Sleep(time.Until(next))
+		}
 	}
 	took := time.Since(start)
 	close(stopMem)
 	peak := <-memDone
 
-	fmt.Printf("burst: %d rounds of %d sign-ins, %d uploads and %d previews in %.1f s\n",
-		sent, *signIns, *uploads, *previews, took.Seconds())
+	pace := "one after the other"
+	if *every > 0 {
+		pace = "one every " + every.String() + " at most"
+	}
+	fmt.Printf("burst: %d rounds (%s) of %d sign-ins, %d uploads and %d previews in %.1f s\n",
+		sent, pace, *signIns, *uploads, *previews, took.Seconds())
 	st.print()
 	if *pid > 0 {
 		fmt.Printf("server resident memory: %d MB before, peak %d MB during the burst\n", baseRSS>>20, peak>>20)
