@@ -47,6 +47,9 @@ type Options struct {
 	// changed that page alone (a live update); nil: every cached page is
 	// dropped, as after any write.
 	PageChanged func(articleID int64)
+	// MediaChanged drops the cached pages that show an image after it was
+	// processed or its crops cut again; nil: every cached page is dropped.
+	MediaChanged func(mediaID int64)
 }
 
 // Service carries out newsroom actions for a signed-in user.

@@ -176,7 +176,7 @@ func (s *Service) processUpload(ctx context.Context, id int64) (news.Media, erro
 		if err := s.store.FinishMedia(ctx, done, files, crops); err != nil && news.ErrorCode(err) != news.ECONFLICT {
 			return nil, err
 		}
-		s.pub.Changed()
+		s.mediaChanged(id)
 		return s.store.Media(ctx, id)
 	})
 	if err != nil {
@@ -291,9 +291,19 @@ func (s *Service) reframe(ctx context.Context, m news.Media, f news.Framing) (ne
 	}
 	m, err = s.store.SaveCrops(ctx, id, f, cropFiles(crops))
 	if err == nil {
-		s.pub.Changed()
+		s.mediaChanged(id)
 	}
 	return m, err
+}
+
+// mediaChanged drops this server's cached pages that show image id at
+// once (the store's change watchers tell the other servers).
+func (s *Service) mediaChanged(id int64) {
+	if s.opts.MediaChanged != nil {
+		s.opts.MediaChanged(id)
+		return
+	}
+	s.pub.Changed()
 }
 
 // TrashMedia puts an image in the trash (its uploader or an editor); it

@@ -126,6 +126,15 @@ func InOrder(list []Article, ids []int64) []Article {
 // when its "you may also read" list is stored.
 func CacheTag(id int64) string { return "article-" + strconv.FormatInt(id, 10) }
 
+// MediaTag is the tag of every cached response that shows library image
+// id (its crops and sizes, chosen when the page is made), dropped when the
+// image is processed or its crops are cut again.
+func MediaTag(id int64) string { return "media-" + strconv.FormatInt(id, 10) }
+
+// MediaTagAny tags responses that show more images than they can be
+// tagged with one by one; it is dropped with every MediaTag.
+const MediaTagAny = "media-any"
+
 // TagArticle is the article a CacheTag names; ok is false for another tag.
 func TagArticle(tag string) (id int64, ok bool) {
 	rest, ok := strings.CutPrefix(tag, "article-")

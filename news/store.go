@@ -448,12 +448,17 @@ type ChangeWatcher interface {
 }
 
 // Change is what a ChangeWatcher reports: All when anything pages show
-// may have changed, else Related, the articles whose stored related list
-// was written (only their own pages changed).
+// may have changed, else Related, the articles whose own page alone
+// changed (a stored related list, a live update), and Media, the images
+// whose pages changed.
 type Change struct {
 	All     bool
 	Related []int64
+	Media   []int64 // images processed or cut again: the pages tagged MediaTag
 }
+
+// Empty reports whether c says nothing changed.
+func (c Change) Empty() bool { return !c.All && len(c.Related) == 0 && len(c.Media) == 0 }
 
 // Pinger is implemented by stores that can say whether they can serve:
 // the database answers, and its schema is the one this binary expects.

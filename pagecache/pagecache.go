@@ -43,8 +43,9 @@ const TagHeader = "Surrogate-Key"
 // ("منذ 5 دقائق"). The cache removes it from what it serves.
 const FreshForHeader = "X-Fresh-For"
 
-// maxTags bounds the tags kept per entry.
-const maxTags = 8
+// MaxTags bounds the tags kept per entry: a handler tagging a response
+// with more should tag it with something broader instead.
+const MaxTags = 64
 
 // retryFailedAfter is how long a page whose render failed is served from
 // its last good copy before a request tries to render it again, so that
@@ -608,7 +609,7 @@ func (r *recorder) entry(key string, gen uint64) *entry {
 	}
 	e := &entry{key: key, gen: gen, size: size, header: h, etag: etag, body: body, expires: expires}
 	if tags := strings.Fields(h.Get(TagHeader)); len(tags) > 0 {
-		e.tags = tags[:min(len(tags), maxTags)]
+		e.tags = tags[:min(len(tags), MaxTags)]
 	}
 	e.addGzip()
 	return e

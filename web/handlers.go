@@ -295,6 +295,7 @@ func (s *Site) handleAuthor(w http.ResponseWriter, r *http.Request) {
 	desc := cmp.Or(au.Profile.Bio, "مقالات "+au.Name+" في "+s.cfg(ctx).SiteName)
 	view := &authorView{Author: au, Links: au.Profile.Links}
 	if id := au.Profile.PhotoID; id != 0 {
+		noteShownMedia(ctx, id)
 		if m, err := s.store.Media(ctx, id); err == nil && len(m.Variants) > 0 {
 			v := m.Narrowest()
 			view.Photo = &news.Image{MediaID: m.ID, URL: m.URL(v), Width: v.Width, Height: v.Height, Alt: au.Name}
@@ -522,6 +523,7 @@ const leadRatio = "16x9"
 
 // mediaOrNone returns a library image, or a zero one when it was deleted.
 func (s *Site) mediaOrNone(r *http.Request, id int64) (news.Media, error) {
+	noteShownMedia(r.Context(), id)
 	m, err := s.store.Media(r.Context(), id)
 	if news.ErrorCode(err) == news.ENOTFOUND {
 		return news.Media{}, nil

@@ -2,9 +2,66 @@ package web
 
 import (
 	"context"
+	"net/http"
+	"strings"
+	"sync"
 
 	"sahafa/news"
+	"sahafa/pagecache"
 )
+
+// shownMedia collects the library images a page is made from, so that
+// its cached copy is tagged with them and dropped when one of them is
+// processed or cut again, rather than every page after every upload.
+type shownMedia struct {
+	mu  sync.Mutex
+	ids map[int64]bool
+}
+
+type shownMediaKey struct{}
+
+// collectShownMedia gives each request a shownMedia for tagShownMedia.
+func collectShownMedia(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), shownMediaKey{}, &shownMedia{ids: map[int64]bool{}})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// noteShownMedia records that the page being made shows image id.
+func noteShownMedia(ctx context.Context, id int64) {
+	if sm, ok := ctx.Value(shownMediaKey{}).(*shownMedia); ok && id != 0 {
+		sm.mu.Lock()
+		sm.ids[id] = true
+		sm.mu.Unlock()
+	}
+}
+
+// maxMediaTags is how many images a page is tagged with one by one; a
+// page with more is tagged news.MediaTagAny.
+const maxMediaTags = 48
+
+// tagShownMedia adds the tags of the images the page shows to h.
+func tagShownMedia(ctx context.Context, h http.Header) {
+	sm, ok := ctx.Value(shownMediaKey{}).(*shownMedia)
+	if !ok {
+		return
+	}
+	sm.mu.Lock()
+	defer sm.mu.Unlock()
+	if len(sm.ids) == 0 {
+		return
+	}
+	tags := strings.Fields(h.Get(pagecache.TagHeader))
+	if len(sm.ids) > maxMediaTags || len(tags)+len(sm.ids) > pagecache.MaxTags {
+		tags = append(tags, news.MediaTagAny)
+	} else {
+		for id := range sm.ids {
+			tags = append(tags, news.MediaTag(id))
+		}
+	}
+	h.Set(pagecache.TagHeader, strings.Join(tags, " "))
+}
 
 // listRatio is the crop lists show beside a headline, and the home page's
 // lead story above its own.
@@ -21,6 +78,7 @@ func (s *Site) frameLists(ctx context.Context, lists ...[]news.Article) error {
 		for _, a := range l {
 			if a.Image != nil && a.Image.MediaID != 0 && !seen[a.Image.MediaID] {
 				seen[a.Image.MediaID] = true
+				noteShownMedia(ctx, a.Image.MediaID)
 				ids = append(ids, a.Image.MediaID)
 			}
 		}

@@ -189,6 +189,7 @@ func testLeadImageCrops(t *testing.T, open teststores.OpenFunc) {
 	if r.header.Get("Content-Type") != "image/jpeg" || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
 		t.Errorf("crop file headers %v", r.header)
 	}
+	contains(t, "home page", f.mustGet("/", http.StatusOK).body, `/media/`+id+`/16x9/640.jpg?v=0`)
 	if _, err := f.store.SaveCrops(ctx, m.ID, news.Framing{}, crops); err != nil {
 		t.Fatal(err)
 	}
@@ -196,6 +197,18 @@ func testLeadImageCrops(t *testing.T, open teststores.OpenFunc) {
 	if r.status != http.StatusFound || r.header.Get("Location") != "/media/"+id+"/16x9/640.jpg?v=1" {
 		t.Errorf("an old crop URL: %d to %q", r.status, r.header.Get("Location"))
 	}
+	// Cut again, the image's crops reach the pages that show it (tagged
+	// with it) when its change is reported, and another image's change
+	// drops neither page.
+	if tags := page.header.Get("Surrogate-Key"); !strings.Contains(" "+tags+" ", " media-"+id+" ") {
+		t.Errorf("the article page's tags %q lack its image", tags)
+	}
+	f.site.Changed(news.Change{Media: []int64{m.ID + 1000}})
+	contains(t, "article, another image changed", f.mustGet(a.Path(), http.StatusOK).body, `/media/`+id+`/16x9/640.jpg?v=0`)
+	contains(t, "home page, another image changed", f.mustGet("/", http.StatusOK).body, `/media/`+id+`/16x9/640.jpg?v=0`)
+	f.site.Changed(news.Change{Media: []int64{m.ID}})
+	contains(t, "article, its image changed", f.mustGet(a.Path(), http.StatusOK).body, `/media/`+id+`/16x9/640.jpg?v=1`)
+	contains(t, "home page, its image changed", f.mustGet("/", http.StatusOK).body, `/media/`+id+`/16x9/640.jpg?v=1`)
 	f.mustGet("/media/"+id+"/4x5/320.jpg?v=1", http.StatusNotFound)
 }
 

@@ -321,6 +321,7 @@ func (s *Site) render(w http.ResponseWriter, r *http.Request, status int, name s
 	if len(p.Scripts) > 0 {
 		w.Header().Set("Content-Security-Policy", scriptPolicy)
 	}
+	tagShownMedia(r.Context(), w.Header())
 	switch {
 	case bytes.Contains(buf.Bytes(), []byte(agoMarker)):
 		w.Header().Set(pagecache.FreshForHeader, agoFreshFor) // the relative times stay true

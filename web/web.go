@@ -148,7 +148,7 @@ func New(store news.Store, opts Options) (*Site, error) {
 
 	pages := http.NewServeMux()
 	s.routes(pages)
-	s.pages = s.withSectionFeeds(pages)
+	s.pages = collectShownMedia(s.withSectionFeeds(pages))
 	s.renders = newRenderGate(opts.MaxRenders, opts.RenderQueue, opts.RenderWait)
 	s.cached = s.cache.MiddlewareWithKey(s.renders.wrap(s.pages, s.busy), pageCacheKey)
 	s.api = s.cache.Middleware(s.renders.wrap(api.NewWithOptions(store, api.Options{
@@ -316,6 +316,15 @@ func (s *Site) Changed(c news.Change) {
 	for _, id := range c.Related {
 		s.InvalidateArticle(id)
 	}
+	for _, id := range c.Media {
+		s.InvalidateMedia(id)
+	}
+}
+
+// InvalidateMedia drops the cached pages that show library image id.
+func (s *Site) InvalidateMedia(id int64) {
+	s.cache.InvalidateTag(news.MediaTag(id))
+	s.cache.InvalidateTag(news.MediaTagAny)
 }
 
 // Uncached returns the page handler without the page cache (benchmarks,

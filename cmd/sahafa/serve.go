@@ -155,6 +155,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			if site != nil {
 				site.InvalidateArticle(id)
 			}
+		},
+		MediaChanged: func(id int64) {
+			if site != nil {
+				site.InvalidateMedia(id)
+			}
 		}})
 	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
 	nr, err := newsroom.New(newsroom.Options{

@@ -14,6 +14,9 @@ import (
 // own page (its related list, a live update).
 func ownPage(id int64) string { return relatedPrefix + strconv.FormatInt(id, 10) }
 
+// mediaPage is the notification of a change to the pages showing image id.
+func mediaPage(id int64) string { return mediaPrefix + strconv.FormatInt(id, 10) }
+
 // SetLive makes an article live coverage, or changes its end.
 func (s *Store) SetLive(ctx context.Context, articleID int64, started, ended time.Time) error {
 	var end *time.Time

@@ -64,7 +64,8 @@ func (s *Store) SaveMedia(ctx context.Context, m news.Media, files []news.MediaF
 	if err != nil {
 		return news.Media{}, fmt.Errorf("encode variants: %w", err)
 	}
-	err = s.writeTx(ctx, "save media", func(ctx context.Context, tx pgx.Tx) error {
+	// A new image is on no page yet: no page changes.
+	err = s.inTx(ctx, "save media", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO media (created_at, user_id, alt, caption, credit, format, width, height, variants)
 			VALUES ($1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING id`, m.CreatedAt, m.UserID,
 			m.Alt, m.Caption, m.Credit, m.Format, m.Width, m.Height, string(variants)).Scan(&m.ID)
@@ -200,7 +201,7 @@ func (s *Store) SaveUpload(ctx context.Context, m news.Media, source []byte) (ne
 	}
 	m.CreatedAt = second(m.CreatedAt)
 	m.State, m.Variants = news.MediaPending, nil
-	err := s.writeTx(ctx, "save upload", func(ctx context.Context, tx pgx.Tx) error {
+	err := s.inTx(ctx, "save upload", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO media (created_at, user_id, alt, caption, credit, format, width, height, variants, state)
 			VALUES ($1, NULLIF($2::bigint, 0), $3, $4, $5, $6, $7, $8, '[]'::jsonb, 'pending') RETURNING id`, m.CreatedAt, m.UserID,
 			m.Alt, m.Caption, m.Credit, m.Format, m.Width, m.Height).Scan(&m.ID)
@@ -272,7 +273,7 @@ func (s *Store) FinishMedia(ctx context.Context, m news.Media, files []news.Medi
 	if err != nil {
 		return err
 	}
-	return s.writeTx(ctx, "finish upload", func(ctx context.Context, tx pgx.Tx) error {
+	return s.inTx(ctx, "finish upload", pgx.TxOptions{}, mediaPage(m.ID), func(ctx context.Context, tx pgx.Tx) error {
 		ct, err := tx.Exec(ctx, `UPDATE media SET state = $1, problem = $2, format = CASE WHEN $3 <> '' THEN $3 ELSE format END,
 			width = CASE WHEN $4::int > 0 THEN $4 ELSE width END, height = CASE WHEN $5::int > 0 THEN $5 ELSE height END,
 			variants = $6::jsonb, crops = $7 WHERE id = $8 AND state = 'pending'`,
@@ -320,7 +321,7 @@ func (s *Store) SaveCrops(ctx context.Context, id int64, f news.Framing, crops [
 		return news.Media{}, err
 	}
 	var m news.Media
-	err = s.writeTx(ctx, "save crops", func(ctx context.Context, tx pgx.Tx) error {
+	err = s.inTx(ctx, "save crops", pgx.TxOptions{}, mediaPage(id), func(ctx context.Context, tx pgx.Tx) error {
 		var stored string
 		err := tx.QueryRow(ctx, `SELECT framing FROM media WHERE id = $1 FOR UPDATE`, id).Scan(&stored)
 		if isNoRows(err) {

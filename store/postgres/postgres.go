@@ -214,7 +214,8 @@ func (s *Store) writeTx(ctx context.Context, op string, fn func(ctx context.Cont
 }
 
 // Notification payloads: the schema, then what changed ("" for anything,
-// relatedPrefix and an id for one article's related list), so that the
+// relatedPrefix and an id for one article's own page, mediaPrefix and an
+// id for the pages showing one image), so that the
 // watchers of other schemas in the same database can ignore it and the
 // others drop only what changed.
 const (
@@ -222,6 +223,7 @@ const (
 	notifyAll     = ""
 	payloadSep    = "\t"
 	relatedPrefix = "related:"
+	mediaPrefix   = "media:"
 )
 
 func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify string, fn func(ctx context.Context, tx pgx.Tx) error) error {

@@ -124,5 +124,10 @@ func parsePayload(payload, schema string) (news.Change, bool) {
 			return news.Change{Related: []int64{n}}, true
 		}
 	}
+	if id, ok := strings.CutPrefix(what, mediaPrefix); ok {
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 {
+			return news.Change{Media: []int64{n}}, true
+		}
+	}
 	return news.Change{All: true}, true
 }

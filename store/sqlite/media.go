@@ -287,6 +287,9 @@ func (s *Store) FinishMedia(ctx context.Context, m news.Media, files []news.Medi
 	if _, err := tx.ExecContext(ctx, `DELETE FROM media_sources WHERE media_id = ?`, m.ID); err != nil {
 		return wrapErr(op, err)
 	}
+	if err := mediaChanged(ctx, tx, m.ID); err != nil {
+		return wrapErr(op, err)
+	}
 	return wrapErr(op, tx.Commit())
 }
 
@@ -346,6 +349,9 @@ func (s *Store) SaveCrops(ctx context.Context, id int64, f news.Framing, crops [
 		return news.Media{}, wrapErr(op, err)
 	}
 	if err := insertMediaFiles(ctx, tx, id, nil, crops); err != nil {
+		return news.Media{}, wrapErr(op, err)
+	}
+	if err := mediaChanged(ctx, tx, id); err != nil {
 		return news.Media{}, wrapErr(op, err)
 	}
 	m, err := scanMedia(tx.QueryRowContext(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = ?`, id))

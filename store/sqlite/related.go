@@ -68,8 +68,19 @@ func (s *Store) SetRelated(ctx context.Context, id int64, related []int64) error
 // that only article id's own page changed, keeping the last
 // relatedChangesKept rows of related_changes.
 func ownPageChanged(ctx context.Context, tx *sql.Tx, id int64) error {
+	return noteChange(ctx, tx, id, 0)
+}
+
+// mediaChanged tells the change watchers that only the pages showing
+// image id changed (it was processed, or its crops cut again).
+func mediaChanged(ctx context.Context, tx *sql.Tx, id int64) error {
+	return noteChange(ctx, tx, 0, id)
+}
+
+func noteChange(ctx context.Context, tx *sql.Tx, article, media int64) error {
 	var change int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO related_changes (article_id) VALUES (?) RETURNING id`, id).Scan(&change); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO related_changes (article_id, media_id) VALUES (?, NULLIF(?, 0)) RETURNING id`,
+		article, media).Scan(&change); err != nil {
 		return err
 	}
 	if change%100 == 0 {

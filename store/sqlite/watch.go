@@ -36,7 +36,7 @@ func (s *Store) WatchChanges(ctx context.Context, onChange func(news.Change)) {
 				next, change, err := s.readChanges(ctx, last, started)
 				if err == nil {
 					next.dataVersion = v
-					if started && (change.All || len(change.Related) > 0) {
+					if started && !change.Empty() {
 						onChange(change)
 					}
 					last, started = next, true
@@ -82,31 +82,36 @@ func (s *Store) readChanges(ctx context.Context, last watchState, started bool) 
 	}
 	change.All = next.content != last.content
 	next.relatedChange = last.relatedChange
-	rows, err := tx.QueryContext(ctx, `SELECT id, article_id FROM related_changes WHERE id > ? ORDER BY id LIMIT ?`,
+	rows, err := tx.QueryContext(ctx, `SELECT id, article_id, COALESCE(media_id, 0) FROM related_changes WHERE id > ? ORDER BY id LIMIT ?`,
 		last.relatedChange, maxRelatedChanges+1)
 	if err != nil {
 		return next, change, err
 	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
-		var id, article int64
-		if err := rows.Scan(&id, &article); err != nil {
+		var id, article, media int64
+		if err := rows.Scan(&id, &article, &media); err != nil {
 			return next, change, err
 		}
 		if id != next.relatedChange+1 {
 			change.All = true // rows were pruned before this watcher read them
 		}
 		next.relatedChange = id
-		change.Related = append(change.Related, article)
+		if n++; media != 0 {
+			change.Media = append(change.Media, media)
+		} else {
+			change.Related = append(change.Related, article)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return next, change, err
 	}
-	if len(change.Related) > maxRelatedChanges {
+	if n > maxRelatedChanges {
 		change.All = true
 	}
 	if change.All {
-		change.Related = nil
+		change.Related, change.Media = nil, nil
 	}
 	return next, change, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -138,6 +139,40 @@ func testWatchReportsWhatChanged(t *testing.T, s news.Store) {
 	}
 	if c := next("a deleted live update"); c.All || len(c.Related) != 1 || c.Related[0] != b {
 		t.Errorf("a deleted live update of %d reported %+v, want Related [%d]", b, c, b)
+	}
+
+	// Images: an upload is on no page; processing it, or cutting its crops
+	// again, changes the pages that show it alone. Every upload emptied
+	// every server's page cache three times before.
+	drain()
+	img, err := s.SaveUpload(ctx, news.Media{Alt: "ميناء صلالة", Format: "jpeg", Width: 3000, Height: 2000}, []byte("as it came"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet("an upload")
+	files := []news.MediaFile{{MediaVariant: news.MediaVariant{Width: 320, Height: 213, ContentType: "image/jpeg", Ext: "jpg"}, Data: []byte("v320")}}
+	crops := func(data string) []news.MediaCropFile {
+		return []news.MediaCropFile{{Ratio: "16x9", MediaFile: news.MediaFile{MediaVariant: news.MediaVariant{Width: 320, Height: 180,
+			ContentType: "image/jpeg", Ext: "jpg"}, Data: []byte(data)}}}
+	}
+	if err := s.FinishMedia(ctx, news.Media{ID: img.ID, State: news.MediaReady, Format: "jpeg", Width: 3000, Height: 2000},
+		files, crops("w320")); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("a processed upload"); c.All || len(c.Related) != 0 || !slices.Equal(c.Media, []int64{img.ID}) {
+		t.Errorf("processing image %d reported %+v, want Media [%d]", img.ID, c, img.ID)
+	}
+	if _, err := s.SaveCrops(ctx, img.ID, news.Framing{Focus: &news.Point{X: 0.3, Y: 0.4}}, crops("w320 again")); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("crops cut again"); c.All || !slices.Equal(c.Media, []int64{img.ID}) {
+		t.Errorf("new crops of image %d reported %+v, want Media [%d]", img.ID, c, img.ID)
+	}
+	if err := s.UpdateMedia(ctx, news.Media{ID: img.ID, Alt: "ميناء صلالة عند الفجر"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := next("an edited alt text"); !c.All {
+		t.Errorf("an edited alt text reported %+v, want All", c)
 	}
 }
 
