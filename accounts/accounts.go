@@ -61,9 +61,16 @@ type Options struct {
 // both hashes' time and the memory (bench/overload.sh).
 const DefaultHashMemory = 128 << 20
 
+// Store is what accounts keep: users, sessions, sign-in attempts and
+// admin API tokens.
+type Store interface {
+	news.UserStore
+	news.TokenStore
+}
+
 // Service signs newsroom users in and out and manages their accounts.
 type Service struct {
-	store  news.UserStore
+	store  Store
 	opts   Options
 	log    *slog.Logger
 	hashes *admission.Gate // password hashes running and waiting
@@ -75,7 +82,7 @@ type Service struct {
 }
 
 // New returns a Service on store.
-func New(store news.UserStore, opts Options) *Service {
+func New(store Store, opts Options) *Service {
 	if opts.Params == (Params{}) {
 		opts.Params = DefaultParams
 	}

@@ -436,7 +436,7 @@ func (s *server) writeJSON(w http.ResponseWriter, status int, v any) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
-	if status == http.StatusOK {
+	if status == http.StatusOK && h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
 	}
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))

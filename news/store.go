@@ -222,6 +222,7 @@ type Store interface {
 	PageStore
 	LiveStore
 	ViewStore
+	TokenStore
 	Close() error
 }
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"sahafa/accounts"
+	"sahafa/api"
 	"sahafa/assets"
 	"sahafa/editorial"
 	"sahafa/news"
@@ -76,7 +77,11 @@ func newEnv(t testing.TB, open teststores.OpenFunc) *env {
 		Mounts: []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}},
 		AwaitMedia: func(ctx context.Context, id int64) (news.Media, error) {
 			return e.ed.AwaitMedia(ctx, id, 20*time.Second)
-		}})
+		},
+		Stats: api.NewStats(st, api.StatsOptions{Logger: logger, Authorize: func(r *http.Request) error {
+			_, err := e.acc.TokenFor(r.Context(), r.Header.Get("Authorization"), news.ScopeStatsRead)
+			return err
+		}})})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,7 @@ func (h *Handler) libraryRoutes() {
 	h.liveRoutes()
 	h.readershipRoutes()
 	h.adRoutes()
+	h.tokenRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

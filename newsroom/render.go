@@ -21,7 +21,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -174,6 +174,7 @@ type page struct {
 	// on its editor page (-1: not counted).
 	Readership *readershipView
 	Ads        *adsView
+	Tokens     *tokensView
 	Views      int
 	Pages      []news.Page
 	PageInput  *editorial.PageInput

@@ -82,11 +82,43 @@ func Build(ctx context.Context, st news.Store, now time.Time) (Report, error) {
 // MostViewed are the n most viewed published articles since since, with
 // their views.
 func MostViewed(ctx context.Context, st news.Store, since time.Time, n int) ([]Top, error) {
-	list, err := st.MostViewed(ctx, since, "", n)
+	return MostViewedIn(ctx, st, since, "", n)
+}
+
+// MostViewedIn is MostViewed of one section (by slug; "" for all).
+func MostViewedIn(ctx context.Context, st news.Store, since time.Time, section string, n int) ([]Top, error) {
+	list, err := st.MostViewed(ctx, since, section, n)
 	if err != nil {
 		return nil, err
 	}
 	return viewedArticles(ctx, st, list)
+}
+
+// DailyViews are the views of each of the last days days (today included)
+// in loc, oldest first; each Hour is the day's midnight in loc.
+func DailyViews(ctx context.Context, st news.Store, now time.Time, days int, loc *time.Location) ([]HourViews, error) {
+	now = now.In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	first := today.AddDate(0, 0, -(days - 1))
+	hours, err := st.HourlyViews(ctx, first.UTC(), now.UTC().Truncate(time.Hour).Add(time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]HourViews, days)
+	for i := range out {
+		out[i].Hour = first.AddDate(0, 0, i)
+	}
+	for h, n := range hours {
+		local := h.In(loc)
+		d := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+		for i := range out {
+			if out[i].Hour.Equal(d) {
+				out[i].Views += n
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // viewedArticles are the articles of counts, in their order, without those

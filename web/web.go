@@ -50,6 +50,9 @@ type Options struct {
 	// AdCounted, when set, is told of every ad shown (click false) or
 	// clicked in a slot: the readership counter.
 	AdCounted func(r *http.Request, adID int64, slot string, click bool)
+	// Stats, when set, answers the stats API (api.StatsPrefix): never
+	// cached, within the render limit.
+	Stats http.Handler
 	// MostRead, when set, gives the most read articles (of a section, or
 	// of all when ""), for the "الأكثر قراءة" lists.
 	MostRead func(ctx context.Context, section string) ([]news.Article, error)
@@ -100,6 +103,7 @@ type Site struct {
 	// adFrame and adClick answer ad frames and clicks behind the render
 	// limit (never cached: every view picks its ad and reads its image).
 	adFrame, adClick http.Handler
+	stats            http.Handler // the stats API, or nil
 	renders          renderGate
 }
 
@@ -155,6 +159,9 @@ func New(store news.Store, opts Options) (*Site, error) {
 		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location,
 	}), s.busy))
 	s.adFrame = s.renders.wrap(http.HandlerFunc(s.serveAdFrame), s.busy)
+	if opts.Stats != nil {
+		s.stats = s.renders.wrap(opts.Stats, s.busy)
+	}
 	s.adClick = s.renders.wrap(http.HandlerFunc(s.serveAdClick), s.busy)
 	return s, nil
 }
@@ -202,6 +209,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.assets.ServeHTTP(w, r)
 	case strings.HasPrefix(p, "/media/"):
 		s.serveMedia(w, r)
+	case strings.HasPrefix(p, api.StatsPrefix) && s.stats != nil:
+		s.stats.ServeHTTP(w, r)
 	case strings.HasPrefix(p, api.Prefix):
 		s.api.ServeHTTP(w, r)
 	case strings.HasPrefix(p, adFramePrefix):

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sahafa/accounts"
+	"sahafa/api"
 	"sahafa/arabic"
 	"sahafa/assets"
 	"sahafa/demo"
@@ -183,6 +184,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		opts.AdCounted = views.Ad
 		opts.MostRead = readership.NewPopular(a.store, popularEvery, popularLength).Articles
 	}
+	opts.Stats = api.NewStats(a.store, api.StatsOptions{BaseURL: opts.BaseURL, Logger: logger, Location: loc,
+		Authorize: func(r *http.Request) error {
+			_, err := acc.TokenFor(r.Context(), r.Header.Get("Authorization"), news.ScopeStatsRead)
+			return err
+		}})
 	site, err = web.New(a.store, opts)
 	if err != nil {
 		return fmt.Errorf("build site: %w", err)
