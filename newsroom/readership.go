@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"sahafa/arabic"
 	"sahafa/editorial"
 	"sahafa/news"
 	"sahafa/readership"
@@ -22,13 +23,14 @@ func (h *Handler) readershipRoutes() {
 	h.mux.Handle("GET /newsroom/readership.csv", h.auth(h.readershipCSV))
 }
 
-// chart is the hourly bar chart, laid out for the template. Time runs
-// right to left, as the page reads: the newest hour is at the left.
+// chart is a bar chart (hours or days), laid out for the template. Time
+// runs right to left, as the page reads: the newest bar is at the left.
 type chart struct {
 	Width, Height int
 	Bars          []chartBar
 	Labels        []chartLabel
 	Max           int
+	MaxText       string
 }
 
 type chartBar struct {
@@ -44,25 +46,31 @@ type chartLabel struct {
 const (
 	chartWidth  = 720
 	chartHeight = 160
-	chartSlot   = chartWidth / readership.ReportHours
 )
 
-func drawChart(hours []readership.HourViews, loc *time.Location) chart {
+// drawChart lays out periods as bars: title names a bar's period, label
+// gives the text under it ("" for none). Numbers are written in digits
+// (an SVG's text is left alone by the page's digit conversion).
+func drawChart(periods []readership.HourViews, digits arabic.DigitStyle, title, label func(time.Time) string) chart {
 	c := chart{Width: chartWidth, Height: chartHeight}
-	for _, h := range hours {
-		c.Max = max(c.Max, h.Views)
+	if len(periods) == 0 {
+		return c
 	}
-	for i, h := range hours {
-		x := chartWidth - (i+1)*chartSlot
+	slot := chartWidth / len(periods)
+	for _, p := range periods {
+		c.Max = max(c.Max, p.Views)
+	}
+	c.MaxText = arabic.FormatDigits(strconv.Itoa(c.Max), digits)
+	for i, p := range periods {
+		x := chartWidth - (i+1)*slot
 		bh := 0
 		if c.Max > 0 {
-			bh = h.Views * (chartHeight - 4) / c.Max
+			bh = p.Views * (chartHeight - 4) / c.Max
 		}
-		local := h.Hour.In(loc)
-		c.Bars = append(c.Bars, chartBar{X: x + 1, Y: chartHeight - bh, W: chartSlot - 3, H: bh,
-			Title: local.Format("2006-01-02 15:04") + ": " + strconv.Itoa(h.Views) + " مشاهدة"})
-		if local.Hour()%6 == 0 {
-			c.Labels = append(c.Labels, chartLabel{X: x + chartSlot/2, Text: local.Format("15:04")})
+		c.Bars = append(c.Bars, chartBar{X: x + 1, Y: chartHeight - bh, W: max(1, slot-3), H: bh,
+			Title: arabic.FormatDigits(title(p.Hour)+": "+strconv.Itoa(p.Views)+" مشاهدة", digits)})
+		if l := label(p.Hour); l != "" {
+			c.Labels = append(c.Labels, chartLabel{X: x + slot/2, Text: arabic.FormatDigits(l, digits)})
 		}
 	}
 	return c
@@ -71,21 +79,50 @@ func drawChart(hours []readership.HourViews, loc *time.Location) chart {
 // readershipView is the page's data.
 type readershipView struct {
 	readership.Report
-	Chart chart
+	Hourly, Daily chart
+	NowSince      time.Time // the start of "now"
 }
+
+// chartDays is how many days the daily chart covers.
+const chartDays = 30
 
 func (h *Handler) readershipPage(w http.ResponseWriter, r *request) {
 	if !editorial.Can(r.user, editorial.ActStats, nil) {
 		h.fail(w, r.Request, r, news.Errorf(news.EFORBIDDEN, "ليست لديك صلاحية لهذا الإجراء"))
 		return
 	}
-	rep, err := readership.Build(r.Context(), h.opts.Store, time.Now())
+	now := time.Now()
+	rep, err := readership.Build(r.Context(), h.opts.Store, now)
 	if err != nil {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	v := &readershipView{Report: rep, Chart: drawChart(rep.Hours, h.opts.Editorial.Location())}
-	h.render(w, r.Request, r, http.StatusOK, "readership", &page{Title: "الجمهور", Active: "readership", Readership: v})
+	loc := h.opts.Editorial.Location()
+	days, err := readership.DailyViews(r.Context(), h.opts.Store, now, chartDays, loc)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	digits := h.siteDigits(r)
+	v := &readershipView{Report: rep, NowSince: rep.NowSince,
+		Hourly: drawChart(rep.Hours, digits,
+			func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") },
+			func(t time.Time) string {
+				if t := t.In(loc); t.Hour()%6 == 0 {
+					return t.Format("15:04")
+				}
+				return ""
+			}),
+		Daily: drawChart(days, digits,
+			func(t time.Time) string { return t.Format("2006-01-02") },
+			func(t time.Time) string {
+				if t.Weekday() == time.Friday {
+					return t.Format("01/02")
+				}
+				return ""
+			})}
+	h.render(w, r.Request, r, http.StatusOK, "readership", &page{Title: "الجمهور", Active: "readership", Readership: v,
+		ArabicDigits: digits == arabic.ArabicIndicDigits})
 }
 
 // readershipCSV is the week's (or ?days=N, 1 to 90) most read articles
@@ -124,4 +161,12 @@ func (h *Handler) readershipCSV(w http.ResponseWriter, r *request) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="readership-%ddays.csv"`, days))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
+}
+
+// siteDigits is the digit style the site's pages use (a setting).
+func (h *Handler) siteDigits(r *request) arabic.DigitStyle {
+	if h.opts.CurrentSettings != nil && h.opts.CurrentSettings(r.Context())["digits"] == "arabic" {
+		return arabic.ArabicIndicDigits
+	}
+	return arabic.LatinDigits
 }

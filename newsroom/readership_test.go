@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +61,32 @@ func testReadershipPage(t *testing.T, open teststores.OpenFunc) {
 	}
 	if ed := e.as("writer").get(fmt.Sprintf("/newsroom/articles/%d", a.ID)); !strings.Contains(ed.body, "قُرئ 120 مرة في 7 أيام") {
 		t.Error("the article's editor page does not show its views")
+	}
+	// "Now" is this hour and the one before: the article read three
+	// hours ago is not in it. The daily chart has today's views.
+	now := r.body[strings.Index(r.body, "<h2>الأكثر قراءة الآن</h2>"):]
+	now = now[:strings.Index(now, "</section>")]
+	if !strings.Contains(now, a.Title) || strings.Contains(now, b.Title) {
+		t.Errorf("the most read now:\n%s", now)
+	}
+	today := 165
+	if hour.Hour() < 3 { // the earlier views were yesterday's
+		today = 120
+	}
+	if !strings.Contains(r.body, `aria-labelledby="chart-days-title"`) || !strings.Contains(r.body, fmt.Sprintf(": %d مشاهدة</title>", today)) {
+		t.Error("the daily chart is missing, or lacks today's views")
+	}
+	// A site that writes its numbers in Arabic-Indic digits sees them so
+	// here too, in the text and in the charts.
+	res := e.as("admin").post("/newsroom/settings", url.Values{"site_name": {"صحافة"}, "digits": {"arabic"}, "hijri": {"false"},
+		"feed_content": {"full"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("saving the digits setting: %d %q", res.status, res.errors())
+	}
+	r = e.as("editor").get("/newsroom/readership")
+	for _, want := range []string{">١٦٥<", ": ١٢٠ مشاهدة</title>", `<span class="muted">١٢٠</span>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("with Arabic-Indic digits, the page lacks %q", want)
+		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"sahafa/editorial"
+	"sahafa/markup"
 	"sahafa/news"
 	"sahafa/search"
 )
@@ -173,6 +174,10 @@ type page struct {
 	// Readership is the readership page; Views the article's own numbers
 	// on its editor page (-1: not counted).
 	Readership *readershipView
+	// ArabicDigits writes the page's numbers in Arabic-Indic digits, as
+	// the site does (pages of numbers only: never forms, whose text
+	// would be saved converted).
+	ArabicDigits bool
 	Ads        *adsView
 	Tokens     *tokensView
 	Views      int
@@ -201,10 +206,14 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, rq *request, st
 		http.Error(w, "خطأ داخلي في الخادم", http.StatusInternalServerError)
 		return
 	}
+	out := buf.Bytes()
+	if p.ArabicDigits {
+		out = []byte(markup.ArabicDigitsHTML(buf.String()))
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(out)
 }
 
 // renderError writes an error page.

@@ -13,6 +13,8 @@ type Report struct {
 	ReadersToday int // estimated distinct readers since midnight UTC
 	ViewsDay     int // the last 24 hours
 	Hours        []HourViews
+	TopNow       []Top     // since NowSince: this hour and the one before
+	NowSince     time.Time
 	TopDay       []Top // the last 24 hours
 	TopWeek      []Top // the last 7 days
 	Sections     []news.DomainViews
@@ -62,6 +64,10 @@ func Build(ctx context.Context, st news.Store, now time.Time) (Report, error) {
 		return r, err
 	}
 	r.ReadersToday = Estimate(sk)
+	r.NowSince = thisHour.Add(-time.Hour)
+	if r.TopNow, err = MostViewed(ctx, st, r.NowSince, 5); err != nil {
+		return r, err
+	}
 	if r.TopDay, err = MostViewed(ctx, st, thisHour.Add(-23*time.Hour), 10); err != nil {
 		return r, err
 	}
