@@ -178,11 +178,11 @@ type page struct {
 	// the site does (pages of numbers only: never forms, whose text
 	// would be saved converted).
 	ArabicDigits bool
-	Ads        *adsView
-	Tokens     *tokensView
-	Views      int
-	Pages      []news.Page
-	PageInput  *editorial.PageInput
+	Ads          *adsView
+	Tokens       *tokensView
+	Views        int
+	Pages        []news.Page
+	PageInput    *editorial.PageInput
 }
 
 type pager struct {

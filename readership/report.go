@@ -13,7 +13,7 @@ type Report struct {
 	ReadersToday int // estimated distinct readers since midnight UTC
 	ViewsDay     int // the last 24 hours
 	Hours        []HourViews
-	TopNow       []Top     // since NowSince: this hour and the one before
+	TopNow       []Top // since NowSince: this hour and the one before
 	NowSince     time.Time
 	TopDay       []Top // the last 24 hours
 	TopWeek      []Top // the last 7 days
