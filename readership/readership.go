@@ -52,13 +52,31 @@ type Counter struct {
 	salt      []byte    // nil until the day's shared salt is known
 	visitors  sketch
 	changed   bool // visitors has changed since it was last written
+	// domains are the referring domains of refHour counted so far, at
+	// most maxDomainsPerHour; the rest of the hour's go to OtherDomains.
+	refHour time.Time
+	domains map[string]bool
 
-	counted, skipped atomic.Int64
+	counted, skipped, dropped atomic.Int64
 }
 
 // maxPending bounds the distinct keys held between writes: past it a
 // write is asked for at once.
 const maxPending = 50_000
+
+// maxHeld bounds the distinct keys held while writes fail (the database
+// is down): past it, views of keys not held already are dropped and
+// counted as such, so that memory stays bounded (tens of MB).
+const maxHeld = 4 * maxPending
+
+// maxDomainsPerHour bounds the referring domains counted one by one in an
+// hour: a Referer is whatever the client sends, and a flood of made-up
+// ones would otherwise add a stored row each.
+const maxDomainsPerHour = 1000
+
+// OtherDomains is the "domain" that counts, in an hour past
+// maxDomainsPerHour, the views referred by domains not counted yet.
+const OtherDomains = "(others)"
 
 // New returns a counter; Run writes what it counts.
 func New(opts Options) *Counter {
@@ -88,6 +106,10 @@ func New(opts Options) *Counter {
 // prefetches, newsroom users) since start.
 func (c *Counter) Stats() (counted, skipped int64) { return c.counted.Load(), c.skipped.Load() }
 
+// Dropped is how many views were lost since start because writes had
+// failed for so long that maxHeld keys were waiting.
+func (c *Counter) Dropped() int64 { return c.dropped.Load() }
+
 // View counts a reader's view of an article page: r is the request the
 // page answered (from the page cache or not).
 func (c *Counter) View(r *http.Request, articleID int64) {
@@ -100,9 +122,26 @@ func (c *Counter) View(r *http.Request, articleID int64) {
 	domain := referrerDomain(r)
 	client, agent := c.opts.Client(r), r.UserAgent()
 	c.mu.Lock()
-	c.articles[news.HourKey{Hour: hour, ArticleID: articleID}]++
+	held := len(c.articles)+len(c.referrers) >= maxHeld
+	if k := (news.HourKey{Hour: hour, ArticleID: articleID}); !held || c.articles[k] > 0 {
+		c.articles[k]++
+	} else {
+		c.dropped.Add(1)
+	}
 	if domain != "" {
-		c.referrers[news.HourDomain{Hour: hour, Domain: domain}]++
+		if !hour.Equal(c.refHour) {
+			c.refHour, c.domains = hour, map[string]bool{}
+		}
+		if !c.domains[domain] {
+			if len(c.domains) < maxDomainsPerHour {
+				c.domains[domain] = true
+			} else {
+				domain = OtherDomains
+			}
+		}
+		if k := (news.HourDomain{Hour: hour, Domain: domain}); !held || c.referrers[k] > 0 {
+			c.referrers[k]++
+		}
 	}
 	// Past midnight the reader is counted again once the new day's salt is
 	// known (Run learns it within an interval).
@@ -138,6 +177,11 @@ func (c *Counter) Ad(r *http.Request, adID int64, slot string, click bool) {
 	}
 	k := news.AdKey{Hour: c.opts.Now().UTC().Truncate(time.Hour), AdID: adID, Slot: slot}
 	c.mu.Lock()
+	if _, ok := c.ads[k]; !ok && len(c.ads) >= maxHeld {
+		c.mu.Unlock()
+		c.dropped.Add(1)
+		return
+	}
 	n := c.ads[k]
 	if click {
 		n.Clicks++
@@ -167,7 +211,7 @@ func (c *Counter) Run(ctx context.Context) {
 		case <-c.kick:
 		}
 		if err := c.Flush(ctx); err != nil && ctx.Err() == nil {
-			c.opts.Logger.Warn("readership: writing counts", "err", err)
+			c.opts.Logger.Warn("readership: writing counts", "err", err, "views_dropped_since_start", c.dropped.Load())
 		}
 		c.LearnSalt(ctx)
 	}

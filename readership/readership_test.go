@@ -189,3 +189,63 @@ func TestNothingIdentifiesReaders(t *testing.T) {
 		}
 	}
 }
+
+// TestMadeUpReferrersAndOutages: the Referer is whatever a client sends;
+// a flood of made-up domains is counted one by one up to the hour's
+// bound, then as OtherDomains, so that it adds a bounded number of rows.
+// While the database is down the counts wait in memory, bounded too:
+// views of keys not held already are dropped and counted as dropped.
+func TestMadeUpReferrersAndOutages(t *testing.T) {
+	ctx := context.Background()
+	st := teststores.SQLite(t)
+	res, err := st.SaveArticles(ctx, []news.ArticleRecord{{Article: news.Article{ExternalID: "r1", Slug: "r1",
+		Title: "حريق في مستودع قرب الميناء", Body: "<p>اندلع حريق.</p>", Section: news.Section{Slug: "local", Name: "محليات"},
+		PublishedAt: time.Now().Add(-time.Hour), Status: news.StatusPublished}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.IDs[0]
+	c := readership.New(readership.Options{Store: st, Every: time.Hour})
+	for i := range 3000 {
+		c.View(view("198.51.100.7", chromeUA, "Referer", fmt.Sprintf("https://spam-%d.example/", i)), a)
+	}
+	if err := c.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	since := time.Now().Add(-2 * time.Hour)
+	refs, err := st.TopReferrers(ctx, since, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(refs) < 2 || refs[0].Domain != readership.OtherDomains || refs[0].Views != 2000 || refs[1].Views != 1 {
+		t.Errorf("3,000 made-up referrers: %+v; want %s with 2,000, then domains of one view each", refs[:min(len(refs), 3)], readership.OtherDomains)
+	}
+	if n, _ := st.ArticleViewTotal(ctx, a, since); n != 3000 {
+		t.Errorf("views: %d, want 3,000", n)
+	}
+
+	// The database goes away: counts wait, within the bound.
+	down := readership.New(readership.Options{Store: failingViews{st}, Every: time.Hour,
+		Now: func() time.Time { return time.Now() }})
+	for i := range 300_000 {
+		down.View(view("198.51.100.8", chromeUA), int64(i+1))
+		if i%50_000 == 0 {
+			down.Flush(ctx) // fails: everything is kept
+		}
+	}
+	if n := down.Dropped(); n != 100_000 {
+		t.Errorf("dropped %d views of 300,000 distinct keys while the database was down, want 100,000 (past 200,000 held)", n)
+	}
+	down.View(view("198.51.100.8", chromeUA), 1) // a key held still counts
+	if counted, _ := down.Stats(); counted != 300_001 {
+		t.Errorf("counted %d", counted)
+	}
+}
+
+// failingViews is a store whose writes of counts fail, as when the
+// database is down.
+type failingViews struct{ news.Store }
+
+func (failingViews) AddViews(context.Context, news.ViewBatch) error {
+	return news.Errorf(news.EUNAVAILABLE, "the database is down")
+}
