@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"sahafa/arabic"
 	"sahafa/news"
 )
 
@@ -202,4 +203,55 @@ func (s *Service) storeAds(ctx context.Context, ads []news.Ad) error {
 	}
 	s.pub.Changed()
 	return nil
+}
+
+// AdLayout is where pages put their ad slots (admins).
+func (s *Service) AdLayout(ctx context.Context, u news.User) (news.AdLayout, error) {
+	if !Can(u, ActSettings, nil) {
+		return news.AdLayout{}, forbidden()
+	}
+	stored, err := s.store.Settings(ctx)
+	if err != nil {
+		return news.AdLayout{}, err
+	}
+	return news.DecodeAdLayout(stored[news.SettingAdLayout]), nil
+}
+
+// SaveAdLayout sets the paragraph the in-article slot follows, the slots
+// a page fills at most, and the slots that are off on some sections'
+// pages (by section slug, "" for pages of no section).
+func (s *Service) SaveAdLayout(ctx context.Context, u news.User, paragraph, perPage string, off map[string][]string) (news.AdLayout, error) {
+	if !Can(u, ActSettings, nil) {
+		return news.AdLayout{}, forbidden()
+	}
+	l := news.AdLayout{Off: map[string][]string{}}
+	errs := news.FieldErrors{}
+	var err error
+	if l.Paragraph, err = strconv.Atoi(strings.TrimSpace(arabic.FormatDigits(paragraph, arabic.LatinDigits))); err != nil {
+		errs.Add("paragraph", "اكتب رقم الفقرة")
+	}
+	if l.PerPage, err = strconv.Atoi(strings.TrimSpace(arabic.FormatDigits(perPage, arabic.LatinDigits))); err != nil {
+		errs.Add("per_page", "اكتب عدد الإعلانات")
+	}
+	for section, slots := range off {
+		if len(slots) > 0 {
+			l.Off[section] = slots
+		}
+	}
+	if len(errs) == 0 {
+		if fe := news.CheckAdLayout(l); fe != nil {
+			return news.AdLayout{}, fe
+		}
+	} else {
+		return news.AdLayout{}, errs
+	}
+	v, err := news.EncodeAdLayout(l)
+	if err != nil {
+		return news.AdLayout{}, err
+	}
+	if err := s.store.SaveSettings(ctx, map[string]string{news.SettingAdLayout: v}); err != nil {
+		return news.AdLayout{}, err
+	}
+	s.pub.Changed()
+	return l, nil
 }

@@ -28,7 +28,7 @@ type AdSlot struct {
 // AdSlots are the placements pages have, in the order they appear.
 var AdSlots = []AdSlot{
 	{"header", "أعلى الصفحة", 728, 90},
-	{"article", "داخل المقال (بعد الفقرة الثالثة)", 300, 250},
+	{"article", "داخل المقال (بعد الفقرة المختارة)", 300, 250},
 	{"side", "العمود الجانبي", 300, 250},
 	{"article-end", "نهاية المقال", 728, 90},
 	{"list", "بين عناصر القوائم", 728, 90},
@@ -143,14 +143,103 @@ func PickAd(ads []Ad, now time.Time, slot, section string, r float64) (Ad, bool)
 	return Ad{}, false
 }
 
+// SettingAdLayout is the settings key of the AdLayout.
+const SettingAdLayout = "ad_layout"
+
+// AdLayout is where pages put their ad slots: after which paragraph of an
+// article, how many slots a page fills at most, and which slots are off
+// on the pages of some sections (by section slug; "" is the pages of no
+// section: the home page, search, tags).
+type AdLayout struct {
+	Paragraph int                 `json:"paragraph,omitempty"` // default 3
+	PerPage   int                 `json:"per_page,omitempty"`  // default MaxAdsPerPage
+	Off       map[string][]string `json:"off,omitempty"`
+}
+
+// Bounds of the layout.
+const (
+	MaxAdParagraph     = 20
+	DefaultAdParagraph = 3
+)
+
+// WithDefaults fills the zero fields.
+func (l AdLayout) WithDefaults() AdLayout {
+	if l.Paragraph <= 0 {
+		l.Paragraph = DefaultAdParagraph
+	}
+	if l.PerPage <= 0 {
+		l.PerPage = MaxAdsPerPage
+	}
+	return l
+}
+
+// SlotOff reports whether slot is off on the pages of section.
+func (l AdLayout) SlotOff(section, slot string) bool {
+	for _, s := range l.Off[section] {
+		if s == slot {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckAdLayout says what is wrong with a layout, by form field.
+func CheckAdLayout(l AdLayout) FieldErrors {
+	errs := FieldErrors{}
+	if l.Paragraph < 1 || l.Paragraph > MaxAdParagraph {
+		errs.Add("paragraph", fmt.Sprintf("رقم الفقرة من 1 إلى %d", MaxAdParagraph))
+	}
+	if l.PerPage < 1 || l.PerPage > MaxAdsPerPage {
+		errs.Add("per_page", fmt.Sprintf("عدد الإعلانات في الصفحة من 1 إلى %d", MaxAdsPerPage))
+	}
+	if len(l.Off) > 200 {
+		errs.Add("off", "أقسام كثيرة جدًا")
+	}
+	for _, slots := range l.Off {
+		for _, s := range slots {
+			if _, ok := SlotByName(s); !ok {
+				errs.Add("off", "مكان إعلاني غير معروف: "+s)
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// DecodeAdLayout reads the stored layout (the defaults when none or
+// unreadable).
+func DecodeAdLayout(stored string) AdLayout {
+	var l AdLayout
+	if stored != "" {
+		json.Unmarshal([]byte(stored), &l)
+	}
+	return l.WithDefaults()
+}
+
+// EncodeAdLayout is the stored form of a layout.
+func EncodeAdLayout(l AdLayout) (string, error) {
+	b, err := json.Marshal(l)
+	if err != nil {
+		return "", fmt.Errorf("encode ad layout: %w", err)
+	}
+	return string(b), nil
+}
+
 // SlotsFilled are the slots of a page of section that some ad may fill
 // (ignoring dates: a page is cached longer than an ad's window is exact),
-// at most MaxAdsPerPage of them, in page order.
-func SlotsFilled(ads []Ad, section string) map[string]bool {
+// at most the layout's PerPage of them, in page order, leaving out the
+// slots the layout turns off there.
+func SlotsFilled(ads []Ad, section string, layout AdLayout) map[string]bool {
+	layout = layout.WithDefaults()
 	out := map[string]bool{}
 	for _, s := range AdSlots {
-		if len(out) == MaxAdsPerPage {
+		if len(out) == layout.PerPage {
 			break
+		}
+		if layout.SlotOff(section, s.Name) {
+			continue
 		}
 		for _, a := range ads {
 			if a.Paused {

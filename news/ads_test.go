@@ -54,7 +54,7 @@ func TestPickAd(t *testing.T) {
 	if a, ok := news.PickAd(ads, now.Add(2*time.Hour), "header", "", 0.9); !ok || a.ID != 5 {
 		t.Errorf("once it starts, the heavy header ad should win at 0.9: %d %v", a.ID, ok)
 	}
-	filled := news.SlotsFilled(ads, "")
+	filled := news.SlotsFilled(ads, "", news.AdLayout{})
 	if !filled["header"] || !filled["side"] || !filled["list"] || filled["article"] || filled["article-end"] {
 		t.Errorf("SlotsFilled = %v", filled)
 	}
@@ -62,7 +62,23 @@ func TestPickAd(t *testing.T) {
 	for _, s := range news.AdSlots {
 		many = append(many, news.Ad{ID: 1, Slots: []string{s.Name}, Weight: 1})
 	}
-	if n := len(news.SlotsFilled(many, "")); n != news.MaxAdsPerPage {
+	if n := len(news.SlotsFilled(many, "", news.AdLayout{})); n != news.MaxAdsPerPage {
 		t.Errorf("a page fills %d slots, want the cap %d", n, news.MaxAdsPerPage)
+	}
+	// The layout: two slots a page at most, and the sport pages without
+	// their header slot (the next slots fill instead).
+	layout := news.AdLayout{PerPage: 2, Off: map[string][]string{"sport": {"header"}}}
+	if got := news.SlotsFilled(many, "", layout); len(got) != 2 || !got["header"] || !got["article"] {
+		t.Errorf("two slots a page: %v, want header and article", got)
+	}
+	if got := news.SlotsFilled(many, "sport", layout); len(got) != 2 || got["header"] || !got["article"] || !got["side"] {
+		t.Errorf("sport pages without the header slot: %v, want article and side", got)
+	}
+	if errs := news.CheckAdLayout(news.AdLayout{Paragraph: 0, PerPage: 9, Off: map[string][]string{"sport": {"footer"}}}); errs["paragraph"] == "" ||
+		errs["per_page"] == "" || errs["off"] == "" {
+		t.Errorf("a bad layout: %v, want paragraph, per_page and off", errs)
+	}
+	if l := news.DecodeAdLayout(""); l.Paragraph != news.DefaultAdParagraph || l.PerPage != news.MaxAdsPerPage {
+		t.Errorf("the default layout: %+v", l)
 	}
 }

@@ -17,6 +17,7 @@ func (h *Handler) adRoutes() {
 	m := h.mux
 	m.Handle("GET /newsroom/ads/{$}", h.auth(h.adsPage))
 	m.Handle("POST /newsroom/ads/hosts", h.auth(h.saveAdHosts))
+	m.Handle("POST /newsroom/ads/layout", h.auth(h.saveAdLayout))
 	m.Handle("GET /newsroom/ads/new", h.auth(h.adPage))
 	m.Handle("POST /newsroom/ads/new", h.auth(h.saveAd))
 	m.Handle("GET /newsroom/ads/{id}", h.auth(h.adPage))
@@ -31,6 +32,16 @@ type adsView struct {
 	Slots []news.AdSlot
 	Ad    *editorial.AdInput // the form of one ad
 	IsNew bool
+	// The layout form: the paragraph and per-page fields as typed, and a
+	// row per kind of page (the pages of no section, then each section)
+	// with its slots on and off.
+	Paragraph, PerPage string
+	Rows               []adLayoutRow
+}
+
+type adLayoutRow struct {
+	Section, Name string
+	On            map[string]bool
 }
 
 type adRow struct {
@@ -54,9 +65,34 @@ func (h *Handler) showAds(w http.ResponseWriter, r *request, status int, hosts s
 		return
 	}
 	v := &adsView{Hosts: strings.Join(stored, " "), Slots: news.AdSlots}
-	if errs != nil {
+	if errs != nil && errs["hosts"] != "" {
 		v.Hosts = hosts
 	}
+	layout, err := h.opts.Editorial.AdLayout(r.Context(), r.user)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	sections, err := h.opts.Store.Sections(r.Context())
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	v.Paragraph, v.PerPage = strconv.Itoa(layout.Paragraph), strconv.Itoa(layout.PerPage)
+	if errs != nil && (errs["paragraph"] != "" || errs["per_page"] != "") {
+		v.Paragraph, v.PerPage = r.PostFormValue("paragraph"), r.PostFormValue("per_page")
+	}
+	rows := []adLayoutRow{{Section: "", Name: "الصفحة الرئيسية والبحث والوسوم"}}
+	for _, sec := range sections {
+		rows = append(rows, adLayoutRow{Section: sec.Slug, Name: sec.Name})
+	}
+	for i := range rows {
+		rows[i].On = map[string]bool{}
+		for _, sl := range news.AdSlots {
+			rows[i].On[sl.Name] = !layout.SlotOff(rows[i].Section, sl.Name)
+		}
+	}
+	v.Rows = rows
 	for _, a := range ads {
 		row := adRow{Ad: a}
 		for _, st := range stats {
@@ -161,4 +197,31 @@ func (h *Handler) deleteAd(w http.ResponseWriter, r *request) {
 		return
 	}
 	http.Redirect(w, r.Request, "/newsroom/ads/?done=ad-deleted", http.StatusSeeOther)
+}
+
+// saveAdLayout saves the layout form: for each row it lists, the slots
+// not ticked are off on that row's pages.
+func (h *Handler) saveAdLayout(w http.ResponseWriter, r *request) {
+	off := map[string][]string{}
+	for _, section := range r.PostForm["row"] {
+		on := map[string]bool{}
+		for _, sl := range r.PostForm["on:"+section] {
+			on[sl] = true
+		}
+		for _, sl := range news.AdSlots {
+			if !on[sl.Name] {
+				off[section] = append(off[section], sl.Name)
+			}
+		}
+	}
+	_, err := h.opts.Editorial.SaveAdLayout(r.Context(), r.user, r.PostFormValue("paragraph"), r.PostFormValue("per_page"), off)
+	if fe, ok := fieldErrors(err); ok {
+		h.showAds(w, r, statusInvalid, "", fe)
+		return
+	}
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	http.Redirect(w, r.Request, "/newsroom/ads/?done=ad-layout", http.StatusSeeOther)
 }

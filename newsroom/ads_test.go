@@ -1,12 +1,14 @@
 package newsroom_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"sahafa/editorial"
 	"sahafa/news"
 	"sahafa/store/teststores"
 )
@@ -87,5 +89,68 @@ func testAds(t *testing.T, open teststores.OpenFunc) {
 	list := admin.get("/newsroom/ads/")
 	if !strings.Contains(list.body, "حملة البنك الوطني") || !strings.Contains(list.body, "شبكة الإعلانات") {
 		t.Error("the ads page does not list the ads")
+	}
+}
+
+func TestAdLayout(t *testing.T) { teststores.Each(t, testAdLayout) }
+
+// testAdLayout: administrators choose the paragraph the in-article slot
+// follows, the slots a page fills at most, and the slots off on a
+// section's pages; the pages follow at once, and a bad layout is refused
+// on its fields with nothing saved.
+func testAdLayout(t *testing.T, open teststores.OpenFunc) {
+	e := newEnv(t, open)
+	e.articleIn("writer", news.StatusPublished, "البورصة تغلق على ارتفاع")
+	ctx := context.Background()
+	long, err := e.ed.Save(ctx, e.users["writer"], editorial.ArticleInput{Title: "أسعار النفط تتراجع مع زيادة المخزونات",
+		Body: "تراجعت أسعار النفط صباح اليوم.\n\nوقال محللون إن المخزونات ارتفعت.\n\nوتوقعوا استمرار التراجع.\n\n" +
+			"وأشار تقرير إلى ضعف الطلب.\n\nوانخفض خام برنت دولارًا.", Section: "world", Authors: "كريم الكاتب"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	art, err := e.ed.Transition(ctx, e.users["editor"], long.ID, long.Version, editorial.ActPublish, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, anon := e.as("admin"), e.anonymous()
+	m := e.upload("admin")
+	mustSee(t, admin.post("/newsroom/ads/new", url.Values{"name": {"حملة البنك الوطني"}, "kind": {"image"},
+		"image_id": {fmt.Sprint(m.ID)}, "link": {"https://bank.example/offer"}, "alt": {"قروض الإسكان من البنك الوطني"},
+		"slots": {"header", "article", "side", "article-end"}, "weight": {"3"}}))
+	inArticle := func(body string) int { // the paragraphs before the in-article slot
+		i := strings.Index(body, `ad-slot ad-article"`)
+		if i < 0 {
+			return -1
+		}
+		start := strings.Index(body, `class="article-body`)
+		return strings.Count(body[start:i], "</p>")
+	}
+	page := anon.get(art.Path()).body
+	if n := inArticle(page); n != 3 || !strings.Contains(page, "ad-header") {
+		t.Fatalf("by default the in-article slot follows paragraph %d (want 3), header slot %v", n, strings.Contains(page, "ad-header"))
+	}
+	r := admin.post("/newsroom/ads/layout", url.Values{"paragraph": {"0"}, "per_page": {"9"}, "row": {"", "world"}})
+	if errs := strings.Join(r.errors(), " "); r.status != http.StatusUnprocessableEntity || !strings.Contains(errs, "رقم الفقرة") ||
+		!strings.Contains(errs, "عدد الإعلانات") {
+		t.Errorf("a bad layout: %d %q", r.status, errs)
+	}
+	if n := inArticle(anon.get(art.Path()).body); n != 3 {
+		t.Errorf("a refused layout moved the slot to after paragraph %d", n)
+	}
+	// World pages: no header slot; two slots a page; after the first paragraph.
+	mustSee(t, admin.post("/newsroom/ads/layout", url.Values{"paragraph": {"١"}, "per_page": {"2"}, "row": {"", "world"},
+		"on:": {"header", "article", "side", "article-end", "list"}, "on:world": {"article", "side", "article-end", "list"}}))
+	page = anon.get(art.Path()).body
+	if n := inArticle(page); n != 1 || strings.Contains(page, "ad-header") || !strings.Contains(page, "ad-side") ||
+		strings.Contains(page, "ad-article-end") {
+		t.Errorf("after the layout: in-article after paragraph %d (want 1); header %v (want none), side %v, end %v (want none past the cap)",
+			n, strings.Contains(page, "ad-header"), strings.Contains(page, "ad-side"), strings.Contains(page, "ad-article-end"))
+	}
+	if home := anon.get("/").body; !strings.Contains(home, "ad-header") {
+		t.Error("the home page lost its header slot, turned off for world pages only")
+	}
+	form := admin.get("/newsroom/ads/").body
+	if !strings.Contains(form, `name="paragraph" value="1"`) || strings.Contains(form, `name="on:world" value="header" aria-label="أعلى الصفحة في أخبار العالم" checked`) {
+		t.Error("the layout form does not show the saved layout")
 	}
 }

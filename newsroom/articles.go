@@ -157,6 +157,8 @@ func flash(r *request) string {
 		return "حُذف الإعلان."
 	case "ad-hosts":
 		return "حُفظت المواقع المسموح بها لشفرات الإعلانات."
+	case "ad-layout":
+		return "حُفظت أماكن الإعلانات، وتظهر الصفحات بها الآن."
 	case "token-revoked":
 		return "أُلغي الرمز، ولن يُقبل بعد الآن."
 	case "pinned":

@@ -40,7 +40,7 @@ func (s *Site) adSlot(slot string, p *page) *adView {
 	if len(c.Ads) == 0 || p == nil || p.NoIndex {
 		return nil // none configured; never in newsroom previews
 	}
-	if !news.SlotsFilled(c.Ads, p.adSection)[slot] {
+	if !news.SlotsFilled(c.Ads, p.adSection, c.AdLayout)[slot] {
 		return nil
 	}
 	sl, _ := news.SlotByName(slot)
@@ -51,15 +51,15 @@ func (s *Site) adSlot(slot string, p *page) *adView {
 	return &adView{Slot: slot, URL: u, Width: sl.Width, Height: sl.Height, Lazy: slot != "header"}
 }
 
-// withArticleAd puts the in-article slot after the body's third
-// paragraph (none in shorter bodies).
+// withArticleAd puts the in-article slot after the body's paragraph the
+// layout names (the third by default; none in shorter bodies).
 func (s *Site) withArticleAd(body template.HTML, p *page) template.HTML {
 	v := s.adSlot("article", p)
 	if v == nil {
 		return body
 	}
 	h, at := string(body), 0
-	for range 3 {
+	for range s.current().AdLayout.WithDefaults().Paragraph {
 		i := strings.Index(h[at:], "</p>")
 		if i < 0 {
 			return body

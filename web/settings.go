@@ -35,8 +35,9 @@ type config struct {
 	// AdsTxt is the text of /ads.txt, "" for none.
 	AdsTxt string
 	// Ads are the site's ads; AdHosts the hosts their snippets may load.
-	Ads     []news.Ad
-	AdHosts []string
+	Ads      []news.Ad
+	AdLayout news.AdLayout
+	AdHosts  []string
 }
 
 // The keys of the stored settings (editorial.Setting…).
@@ -105,6 +106,7 @@ func (s *Site) cfg(ctx context.Context) *config {
 	c.Breaking = news.DecodeBreaking(stored[news.SettingBreaking], time.Now())
 	c.AdsTxt = stored[settingAdsTxt]
 	c.Ads, c.AdHosts = news.DecodeAds(stored[news.SettingAds]), strings.Fields(stored[news.SettingAdHosts])
+	c.AdLayout = news.DecodeAdLayout(stored[news.SettingAdLayout])
 	for key, value := range stored {
 		if front, ok := news.FrontOfSetting(key); ok {
 			if pins := news.DecodePins(value, time.Now()); len(pins) > 0 {
