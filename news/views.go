@@ -92,6 +92,11 @@ type ViewStore interface {
 	AdStats(ctx context.Context, since time.Time) ([]AdStat, error)
 	// VisitorSketch is a day's stored sketch of distinct readers, nil for none.
 	VisitorSketch(ctx context.Context, day time.Time) ([]byte, error)
+	// RollUpViews keeps the counts (articles, referrers, ads) of the hours
+	// before before as one row per UTC day (at its midnight), so that
+	// a year of counts is days, not hours; totals are unchanged. Safe to
+	// run on several servers at once, and again.
+	RollUpViews(ctx context.Context, before time.Time) error
 	// DaySalt returns the salt of day's visitor hashes, made and stored by
 	// the first server that asks (so every server hashes a reader alike),
 	// and deletes the salts of earlier days.

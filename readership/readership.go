@@ -34,9 +34,12 @@ type Options struct {
 	Client func(*http.Request) string
 	// Staff reports a newsroom user's request: their own views are not
 	// counted. Default: nobody is.
-	Staff  func(*http.Request) bool
-	Now    func() time.Time
-	Logger *slog.Logger
+	Staff func(*http.Request) bool
+	// KeepHourly is how long counts are kept per hour; older ones are
+	// kept per day (default 30 days).
+	KeepHourly time.Duration
+	Now        func() time.Time
+	Logger     *slog.Logger
 }
 
 // Counter counts page views. Its methods are safe for concurrent use.
@@ -74,6 +77,10 @@ const maxHeld = 4 * maxPending
 // ones would otherwise add a stored row each.
 const maxDomainsPerHour = 1000
 
+// rollUpEvery is how often a server turns counts older than KeepHourly
+// into one row per day.
+const rollUpEvery = 6 * time.Hour
+
 // OtherDomains is the "domain" that counts, in an hour past
 // maxDomainsPerHour, the views referred by domains not counted yet.
 const OtherDomains = "(others)"
@@ -85,6 +92,9 @@ func New(opts Options) *Counter {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.KeepHourly <= 0 {
+		opts.KeepHourly = 30 * 24 * time.Hour
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -198,6 +208,7 @@ func (c *Counter) Run(ctx context.Context) {
 	t := time.NewTicker(c.opts.Every)
 	defer t.Stop()
 	c.LearnSalt(ctx)
+	var rolledUp time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -214,6 +225,13 @@ func (c *Counter) Run(ctx context.Context) {
 			c.opts.Logger.Warn("readership: writing counts", "err", err, "views_dropped_since_start", c.dropped.Load())
 		}
 		c.LearnSalt(ctx)
+		if now := c.opts.Now(); now.Sub(rolledUp) >= rollUpEvery {
+			if err := c.opts.Store.RollUpViews(ctx, now.Add(-c.opts.KeepHourly)); err != nil && ctx.Err() == nil {
+				c.opts.Logger.Warn("readership: keeping old counts per day", "err", err)
+			} else {
+				rolledUp = now
+			}
+		}
 	}
 }
 

@@ -197,3 +197,39 @@ func (s *Store) DaySalt(ctx context.Context, day time.Time, fresh []byte) ([]byt
 	})
 	return salt, err
 }
+
+// rollUpLock is the advisory lock that keeps two servers from rolling up
+// the same hours at once (each would add them to the day again).
+const rollUpLock = 0x5a4a_0001
+
+// RollUpViews keeps the counts of the hours before before as one row per
+// UTC day.
+func (s *Store) RollUpViews(ctx context.Context, before time.Time) error {
+	day := before.UTC().Truncate(24 * time.Hour)
+	return s.inTx(ctx, "roll up views", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(rollUpLock)); err != nil {
+			return err
+		}
+		const dayOf = `date_trunc('day', hour, 'UTC')`
+		for _, q := range []string{
+			`INSERT INTO article_views (hour, article_id, views)
+				SELECT ` + dayOf + `, article_id, sum(views) FROM article_views WHERE hour < $1 AND hour <> ` + dayOf + `
+				GROUP BY 1, 2 ON CONFLICT (hour, article_id) DO UPDATE SET views = article_views.views + excluded.views`,
+			`DELETE FROM article_views WHERE hour < $1 AND hour <> ` + dayOf,
+			`INSERT INTO referrer_views (hour, domain, views)
+				SELECT ` + dayOf + `, domain, sum(views) FROM referrer_views WHERE hour < $1 AND hour <> ` + dayOf + `
+				GROUP BY 1, 2 ON CONFLICT (hour, domain) DO UPDATE SET views = referrer_views.views + excluded.views`,
+			`DELETE FROM referrer_views WHERE hour < $1 AND hour <> ` + dayOf,
+			`INSERT INTO ad_stats (hour, ad_id, slot, impressions, clicks)
+				SELECT ` + dayOf + `, ad_id, slot, sum(impressions), sum(clicks) FROM ad_stats WHERE hour < $1 AND hour <> ` + dayOf + `
+				GROUP BY 1, 2, 3 ON CONFLICT (hour, ad_id, slot) DO UPDATE SET impressions = ad_stats.impressions + excluded.impressions,
+				clicks = ad_stats.clicks + excluded.clicks`,
+			`DELETE FROM ad_stats WHERE hour < $1 AND hour <> ` + dayOf,
+		} {
+			if _, err := tx.Exec(ctx, q, day); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

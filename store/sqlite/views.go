@@ -201,3 +201,35 @@ func (s *Store) DaySalt(ctx context.Context, day time.Time, fresh []byte) ([]byt
 	}
 	return salt, wrapErr(op, tx.Commit())
 }
+
+// RollUpViews keeps the counts of the hours before before as one row per
+// UTC day.
+func (s *Store) RollUpViews(ctx context.Context, before time.Time) error {
+	const op = "roll up views"
+	day := before.UTC().Truncate(24 * time.Hour).Unix()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{
+		`INSERT INTO article_views (hour, article_id, views)
+			SELECT hour - hour % 86400, article_id, sum(views) FROM article_views WHERE hour < ?1 AND hour % 86400 <> 0
+			GROUP BY 1, 2 ON CONFLICT (hour, article_id) DO UPDATE SET views = views + excluded.views`,
+		`DELETE FROM article_views WHERE hour < ?1 AND hour % 86400 <> 0`,
+		`INSERT INTO referrer_views (hour, domain, views)
+			SELECT hour - hour % 86400, domain, sum(views) FROM referrer_views WHERE hour < ?1 AND hour % 86400 <> 0
+			GROUP BY 1, 2 ON CONFLICT (hour, domain) DO UPDATE SET views = views + excluded.views`,
+		`DELETE FROM referrer_views WHERE hour < ?1 AND hour % 86400 <> 0`,
+		`INSERT INTO ad_stats (hour, ad_id, slot, impressions, clicks)
+			SELECT hour - hour % 86400, ad_id, slot, sum(impressions), sum(clicks) FROM ad_stats WHERE hour < ?1 AND hour % 86400 <> 0
+			GROUP BY 1, 2, 3 ON CONFLICT (hour, ad_id, slot) DO UPDATE SET impressions = impressions + excluded.impressions,
+			clicks = clicks + excluded.clicks`,
+		`DELETE FROM ad_stats WHERE hour < ?1 AND hour % 86400 <> 0`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, day); err != nil {
+			return wrapErr(op, err)
+		}
+	}
+	return wrapErr(op, tx.Commit())
+}

@@ -15,6 +15,57 @@ var viewTests = []struct {
 }{
 	{"Views", testViews},
 	{"VisitorSaltAndSketch", testVisitorSaltAndSketch},
+	{"RollUpViews", testRollUpViews},
+}
+
+// testRollUpViews: the hours before the cut become one row per day, with
+// the same totals (the day's midnight hour included), the hours after it
+// stay as they are, and rolling up again changes nothing.
+func testRollUpViews(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	ids := seed(t, s)
+	p1, p2 := ids["p1"], ids["p2"]
+	old := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC) // a midnight, then hours of that day
+	recent := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+	b := news.ViewBatch{Articles: map[news.HourKey]int{}, Referrers: map[news.HourDomain]int{}, Ads: map[news.AdKey]news.AdCount{}}
+	for _, h := range []int{0, 3, 9, 23} {
+		at := old.Add(time.Duration(h) * time.Hour)
+		b.Articles[news.HourKey{Hour: at, ArticleID: p1}] = 10 + h
+		b.Referrers[news.HourDomain{Hour: at, Domain: "google.com"}] = 2
+		b.Ads[news.AdKey{Hour: at, AdID: 4, Slot: "side"}] = news.AdCount{Impressions: 100, Clicks: 1}
+	}
+	b.Articles[news.HourKey{Hour: old.Add(30 * time.Hour), ArticleID: p2}] = 5 // the next day
+	b.Articles[news.HourKey{Hour: recent, ArticleID: p1}] = 7
+	b.Articles[news.HourKey{Hour: recent.Add(time.Hour), ArticleID: p1}] = 8
+	if err := s.AddViews(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	cut := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	for range 2 {
+		if err := s.RollUpViews(ctx, cut); err != nil {
+			t.Fatal(err)
+		}
+		hours, err := s.HourlyViews(ctx, old, old.Add(48*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hours) != 2 || hours[old] != 10+13+19+33 || hours[old.Add(24*time.Hour)] != 5 {
+			t.Errorf("the old days after rolling up: %v, want %d at %s and 5 the next day", hours, 10+13+19+33, old)
+		}
+		recentHours, _ := s.HourlyViews(ctx, recent, recent.Add(2*time.Hour))
+		if len(recentHours) != 2 || recentHours[recent] != 7 || recentHours[recent.Add(time.Hour)] != 8 {
+			t.Errorf("recent hours after rolling up: %v, want them untouched", recentHours)
+		}
+		if n, _ := s.ArticleViewTotal(ctx, p1, old); n != 75+15 {
+			t.Errorf("p1's total: %d, want %d", n, 75+15)
+		}
+		if refs, _ := s.TopReferrers(ctx, old, 5); len(refs) != 1 || refs[0].Views != 8 {
+			t.Errorf("referrers after rolling up: %+v, want google.com 8", refs)
+		}
+		if ads, _ := s.AdStats(ctx, old); len(ads) != 1 || ads[0].Impressions != 400 || ads[0].Clicks != 4 {
+			t.Errorf("ad stats after rolling up: %+v, want 400 impressions and 4 clicks", ads)
+		}
+	}
 }
 
 // testViews: batches add up per article and hour; the most viewed list
