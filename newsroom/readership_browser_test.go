@@ -39,14 +39,15 @@ func TestBrowserReadership(t *testing.T) {
 			tab.signIn(t, "editor@example.com")
 			tab.open(t, "/newsroom/readership")
 			var got struct {
-				Bars        int
+				Hours, Days int
 				ScrollWidth int
 				ClientWidth int
 			}
-			tab.Eval(t, `({Bars: document.querySelectorAll('.nr-chart rect').length,
+			tab.Eval(t, `({Hours: document.querySelectorAll('svg[aria-labelledby="chart-hours-title"] rect').length,
+				Days: document.querySelectorAll('svg[aria-labelledby="chart-days-title"] rect').length,
 				ScrollWidth: document.documentElement.scrollWidth, ClientWidth: document.documentElement.clientWidth})`, &got)
-			if got.Bars != 48 {
-				t.Errorf("the chart has %d bars, want 48", got.Bars)
+			if got.Hours != 48 || got.Days != 30 {
+				t.Errorf("the charts have %d and %d bars, want 48 hours and 30 days", got.Hours, got.Days)
 			}
 			if got.ScrollWidth > got.ClientWidth {
 				t.Errorf("the page scrolls sideways (%d > %d)", got.ScrollWidth, got.ClientWidth)
