@@ -412,6 +412,7 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 	own := s.canonical(a.Path())
 	p := &page{
 		Share:       shareLinks(own, a.Title),
+		Beacon:      s.opts.Beacon && s.opts.Viewed != nil,
 		ReadMinutes: news.ReadingMinutes(news.PlainText(a.Body)),
 		Nav:         stats,
 		Title:       cmp.Or(a.SEO.Title, a.Title),

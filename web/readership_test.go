@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -68,5 +70,47 @@ func testViewsCountedFromTheCache(t *testing.T, open teststores.OpenFunc) {
 	defer mu.Unlock()
 	if !slices.Contains(asked, "world") || !slices.Contains(asked, "") {
 		t.Errorf("most read asked for %q, want the site's (\"\") and the section's (world)", asked)
+	}
+}
+
+// TestBeacon: behind a CDN, article pages carry a 1×1 image that counts
+// the view (never cached: every view asks again), and the page's own
+// answer counts nothing, so a view is counted once wherever the page
+// came from; made-up or unpublished ids count nothing; previews carry no
+// beacon.
+func TestBeacon(t *testing.T) { teststores.Each(t, testBeacon) }
+
+func testBeacon(t *testing.T, open teststores.OpenFunc) {
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	f := newFixture(t, open, web.Options{Beacon: true,
+		Viewed: func(r *http.Request, id int64) { mu.Lock(); seen[id]++; mu.Unlock() }})
+	rockets := f.byExt["t-rockets"]
+	page := f.mustGet(rockets.Path(), http.StatusOK)
+	beacon := fmt.Sprintf(`<img class="beacon" src="/hit/%d.gif" width="1" height="1" alt=""`, rockets.ID)
+	if !strings.Contains(page.body, beacon) {
+		t.Fatalf("the article page lacks its beacon %s", beacon)
+	}
+	f.mustGet(rockets.Path(), http.StatusOK) // from the page cache: counts nothing either
+	for range 3 {
+		hit := f.mustGet(fmt.Sprintf("/hit/%d.gif", rockets.ID), http.StatusOK)
+		if hit.header.Get("Content-Type") != "image/gif" || hit.header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(hit.body, "GIF89a") {
+			t.Errorf("the beacon answers %q, %q", hit.header.Get("Content-Type"), hit.header.Get("Cache-Control"))
+		}
+	}
+	f.get("/hit/999999.gif")
+	f.get("/hit/abc.gif")
+	mu.Lock()
+	if len(seen) != 1 || seen[rockets.ID] != 3 {
+		t.Errorf("views told: %v, want article %d three times (the beacons) and nothing else", seen, rockets.ID)
+	}
+	mu.Unlock()
+	if r := f.get("/hit/999999.gif"); r.status != http.StatusNotFound {
+		t.Errorf("a made-up id: %d, want 404", r.status)
+	}
+	rec := httptest.NewRecorder()
+	f.site.Preview(rec, httptest.NewRequest("GET", "/newsroom/preview", nil), rockets)
+	if strings.Contains(rec.Body.String(), `class="beacon"`) {
+		t.Error("a newsroom preview carries the beacon")
 	}
 }

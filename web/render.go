@@ -212,6 +212,7 @@ type page struct {
 	LeadCrop    *news.Image // the lead image's wide crop, when the library has it
 	Related     []news.Article
 	Preview     string             // the status of a previewed article, shown in a banner
+	Beacon      bool               // counted by the readership beacon (Options.Beacon)
 	Live        *news.LiveCoverage // a live page's coverage and newest updates
 	Lang        string             // the article's language when not Arabic ("en", "fr"): its text is left to right
 

@@ -50,6 +50,11 @@ type Options struct {
 	// AdCounted, when set, is told of every ad shown (click false) or
 	// clicked in a slot: the readership counter.
 	AdCounted func(r *http.Request, adID int64, slot string, click bool)
+	// Beacon counts article views by a 1×1 image on the page
+	// (/hit/{id}.gif, never cached) rather than by the page's answer, for
+	// sites whose pages a CDN answers without asking Sahafa. The
+	// referring site is then not known (the image's referrer is the page).
+	Beacon bool
 	// Stats, when set, answers the stats API (api.StatsPrefix): never
 	// cached, within the render limit.
 	Stats http.Handler
@@ -104,6 +109,8 @@ type Site struct {
 	// limit (never cached: every view picks its ad and reads its image).
 	adFrame, adClick http.Handler
 	stats            http.Handler // the stats API, or nil
+	beacon           http.Handler // the readership beacon
+	beaconIDs        beaconArticles
 	renders          renderGate
 }
 
@@ -162,6 +169,7 @@ func New(store news.Store, opts Options) (*Site, error) {
 	if opts.Stats != nil {
 		s.stats = s.renders.wrap(opts.Stats, s.busy)
 	}
+	s.beacon = s.renders.wrap(http.HandlerFunc(s.serveBeacon), s.busy)
 	s.adClick = s.renders.wrap(http.HandlerFunc(s.serveAdClick), s.busy)
 	return s, nil
 }
@@ -217,6 +225,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.adFrame.ServeHTTP(w, r)
 	case strings.HasPrefix(p, adClickPrefix):
 		s.adClick.ServeHTTP(w, r)
+	case strings.HasPrefix(p, beaconPrefix) && s.opts.Beacon && s.opts.Viewed != nil:
+		s.beacon.ServeHTTP(w, r)
 	case p == "/" && r.URL.Query().Get("p") != "":
 		// A WordPress link (/?p=123) of an imported article.
 		s.notFound(w, r)
@@ -230,7 +240,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.renders.wrap(s.pages, s.busy).ServeHTTP(w, r)
 			return
 		}
-		if s.opts.Viewed == nil {
+		if s.opts.Viewed == nil || s.opts.Beacon {
 			s.cached.ServeHTTP(w, r)
 			return
 		}
@@ -310,6 +320,7 @@ func canonicalQuery(r *http.Request) (string, bool) {
 func (s *Site) Invalidate() {
 	s.settings.cur.Store(nil)
 	s.cache.Invalidate()
+	s.beaconIDs.forget() // an article taken down is counted no more
 }
 
 // InvalidateArticle drops the cached responses of article id's own page

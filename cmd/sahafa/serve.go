@@ -63,6 +63,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	logFormat := fs.String("log-format", envOr("SAHAFA_LOG_FORMAT", "text"), "log format: text or json [SAHAFA_LOG_FORMAT]")
 	logLevel := fs.String("log-level", envOr("SAHAFA_LOG_LEVEL", "info"), "log level: debug, info, warn or error [SAHAFA_LOG_LEVEL]")
 	countViews := fs.Bool("readership", envOr("SAHAFA_READERSHIP", "true") == "true", "count page views and readers, without cookies, for the newsroom and the most read lists [SAHAFA_READERSHIP]")
+	beacon := fs.Bool("readership-beacon", envOr("SAHAFA_READERSHIP_BEACON", "false") == "true", "count article views by a 1×1 image on the page rather than by the page's answer, for pages a CDN answers (the referring site is then not known) [SAHAFA_READERSHIP_BEACON]")
 	accessLog := fs.Bool("access-log", envOr("SAHAFA_ACCESS_LOG", "true") == "true", "log one line per request [SAHAFA_ACCESS_LOG]")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SAHAFA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long in-flight requests may take to finish [SAHAFA_SHUTDOWN_TIMEOUT]")
 	drainDelay := fs.Duration("drain-delay", envDuration("SAHAFA_DRAIN_DELAY", 0), "on SIGTERM, how long to keep serving with /readyz failing, so a load balancer stops sending requests first [SAHAFA_DRAIN_DELAY]")
@@ -182,6 +183,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			Staff:  newsroom.HasSession})
 		opts.Viewed = views.View
 		opts.AdCounted = views.Ad
+		opts.Beacon = *beacon
 		opts.MostRead = readership.NewPopular(a.store, popularEvery, popularLength).Articles
 	}
 	opts.Stats = api.NewStats(a.store, api.StatsOptions{BaseURL: opts.BaseURL, Logger: logger, Location: loc,
