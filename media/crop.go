@@ -68,7 +68,7 @@ func cropWidths(w int) []int {
 
 // makeCrops cuts img (upright) as each cut asks and scales each cut to
 // its widths, each from the next larger.
-func makeCrops(img *image.RGBA, cuts []Cut, opaque bool, workers int) ([]Crop, error) {
+func makeCrops(img *image.RGBA, cuts []Cut, opaque bool, workers cores) ([]Crop, error) {
 	b := img.Rect
 	out := make([]Crop, 0, len(cuts))
 	for _, c := range cuts {

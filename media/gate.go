@@ -33,6 +33,11 @@ type GateOptions struct {
 	// (default 15 s), so that every request is answered well within the
 	// server's write timeout.
 	Wait time.Duration
+	// Busy, when set, reports whether requests are being served: while
+	// they are, scaling rests as long as it worked after each band, so
+	// that background image work takes at most half of its cores from
+	// the readers (bench/overload.sh).
+	Busy func() bool
 }
 
 // DefaultGateMemory is the default memory of a Gate: one image at the
@@ -49,6 +54,7 @@ type Gate struct {
 	memory  int64
 	wait    time.Duration
 	workers int
+	busy    func() bool
 	inUse   atomic.Int64
 }
 
@@ -70,7 +76,7 @@ func NewGate(o GateOptions) *Gate {
 		o.Wait = 15 * time.Second
 	}
 	return &Gate{slots: admission.New(o.Slots, o.Queue, o.Wait), mem: semaphore.NewWeighted(o.Memory), memory: o.Memory,
-		wait: o.Wait, workers: o.Workers}
+		wait: o.Wait, workers: o.Workers, busy: o.Busy}
 }
 
 // GateStats is what a Gate is doing now, for metrics.
@@ -118,6 +124,13 @@ func (g *Gate) process(ctx context.Context, r io.Reader, limits Limits, j job) (
 	limits.MaxMemory = min(limits.MaxMemory, g.memory)
 	if limits.Workers <= 0 {
 		limits.Workers = g.workers
+	}
+	if limits.Pace == nil && g.busy != nil {
+		limits.Pace = func(worked time.Duration) {
+			if g.busy() {
+				time.Sleep(worked)
+			}
+		}
 	}
 	var held int64
 	defer func() {

@@ -253,3 +253,36 @@ func TestCostCoversTheDecoders(t *testing.T) {
 		})
 	}
 }
+
+// TestGateRestsWhileBusy: while requests are being served, scaling rests
+// after each band as long as the band took, so that background image
+// work leaves half its cores to readers; when none are, it does not rest.
+func TestGateRestsWhileBusy(t *testing.T) {
+	src := bombPNG(t, 2400, 1600)
+	var asked, resting atomic.Int64
+	busy := false
+	g := NewGate(GateOptions{Busy: func() bool {
+		asked.Add(1)
+		if busy {
+			resting.Add(1)
+		}
+		return busy
+	}})
+	run := func() time.Duration {
+		start := time.Now()
+		if _, err := g.Process(context.Background(), bytes.NewReader(src), Limits{}); err != nil {
+			t.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	idle := run()
+	if asked.Load() == 0 || resting.Load() != 0 {
+		t.Fatalf("idle: asked %d times, rested %d", asked.Load(), resting.Load())
+	}
+	busy = true
+	loaded := run()
+	if resting.Load() == 0 {
+		t.Fatal("busy: never rested")
+	}
+	t.Logf("processing took %v idle, %v while busy (%d bands)", idle, loaded, resting.Load())
+}

@@ -19,6 +19,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"time"
 
 	"golang.org/x/image/webp"
 
@@ -43,6 +44,10 @@ type Limits struct {
 	MaxPixels int   // width*height of the source; default 40_000_000 when 0
 	MaxSide   int   // longest side of the source; default 12_000 when 0
 	MaxMemory int64 // estimated memory to process it (Cost); default 256 MiB when 0
+	// Pace, when set, is told how long each band of scaling took; it may
+	// sleep (Gate sets it to halve its share of the cores while requests
+	// are being served).
+	Pace func(worked time.Duration)
 	// Workers is how many cores scaling one image may use at once; 0
 	// means all of them.
 	Workers int
@@ -132,15 +137,15 @@ func processWith(r io.Reader, limits Limits, j job, admit func(cost int64) error
 	// RGBA a band of rows at a time, so that no full-size RGBA copy of a
 	// large photo is ever made; EXIF orientation is applied to that
 	// variant, which is far smaller than the source.
-	top := applyOrientation(scaleFrom(src, plan.storedW, plan.storedH, limits.Workers), orient)
+	top := applyOrientation(scaleFrom(src, plan.storedW, plan.storedH, cores{limits.Workers, limits.Pace}), orient)
 	src = nil
 	opaque := format == "jpeg" || top.Opaque()
 	out := &Processed{Format: format, Width: plan.uprightW, Height: plan.uprightH}
-	if out.Crops, err = makeCrops(top, j.cuts, opaque, limits.Workers); err != nil {
+	if out.Crops, err = makeCrops(top, j.cuts, opaque, cores{limits.Workers, limits.Pace}); err != nil {
 		return nil, err
 	}
 	if !j.cropsOnly {
-		if out.Variants, err = makeVariants(top, plan.uprightW, plan.uprightH, opaque, limits.Workers); err != nil {
+		if out.Variants, err = makeVariants(top, plan.uprightW, plan.uprightH, opaque, cores{limits.Workers, limits.Pace}); err != nil {
 			return nil, err
 		}
 	}

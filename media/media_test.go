@@ -728,7 +728,7 @@ func TestResizeMatchesOnePass(t *testing.T) {
 		}
 	}
 	for _, size := range []image.Point{{200, 311}, {64, 99}, {333, 100}, {100, 517}, {1, 1}} {
-		got := resize(src, size.X, size.Y, 0)
+		got := resize(src, size.X, size.Y, cores{})
 		want := image.NewRGBA(image.Rect(0, 0, size.X, size.Y))
 		draw.CatmullRom.Scale(want, want.Rect, src, src.Rect, draw.Src, nil)
 		worst := 0

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/image/draw"
 )
@@ -72,13 +73,13 @@ func heightFor(w0, h0, w int) int {
 //
 // img is the largest variant, or the source; w0×h0 is the upright source,
 // whose aspect ratio every variant keeps.
-func makeVariants(img *image.RGBA, w0, h0 int, opaque bool, workers int) ([]Variant, error) {
+func makeVariants(img *image.RGBA, w0, h0 int, opaque bool, workers cores) ([]Variant, error) {
 	return scaleDown(img, variantWidths(w0), w0, h0, opaque, workers)
 }
 
 // scaleDown encodes img at each of widths (ascending), keeping the aspect
 // ratio of w0×h0, each size scaled from the next larger.
-func scaleDown(img *image.RGBA, widths []int, w0, h0 int, opaque bool, workers int) ([]Variant, error) {
+func scaleDown(img *image.RGBA, widths []int, w0, h0 int, opaque bool, workers cores) ([]Variant, error) {
 	variants := make([]Variant, len(widths))
 	prev := img
 	for i := len(widths) - 1; i >= 0; i-- {
@@ -121,7 +122,7 @@ func premultiply(pix []byte, stride, w, h int) {
 // pass, so a 40-megapixel JPEG costs its YCbCr planes and the scaled
 // image, never a full-size RGBA copy. A source already w×h is converted
 // whole (toRGBA).
-func scaleFrom(src image.Image, w, h, workers int) *image.RGBA {
+func scaleFrom(src image.Image, w, h int, workers cores) *image.RGBA {
 	sb := src.Bounds()
 	if w == sb.Dx() && h == sb.Dy() {
 		return toRGBA(src)
@@ -154,7 +155,7 @@ func scaleFrom(src image.Image, w, h, workers int) *image.RGBA {
 // seams and the scratch stays at most tens of megabytes. Between passes
 // pixels are rounded to 8 bits and the kernel's overshoot on hard edges is
 // clamped, which one pass does not do: results differ by a level or so.
-func resize(src *image.RGBA, w, h, workers int) *image.RGBA {
+func resize(src *image.RGBA, w, h int, workers cores) *image.RGBA {
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
 	mid := image.NewRGBA(image.Rect(0, 0, w, sh))
 	// A scaler made for the band size pools its scratch buffer; the
@@ -168,7 +169,7 @@ func resize(src *image.RGBA, w, h, workers int) *image.RGBA {
 
 // scaleColumns is the vertical pass of resize: mid, already w wide, to
 // w×h.
-func scaleColumns(mid *image.RGBA, w, h, workers int) *image.RGBA {
+func scaleColumns(mid *image.RGBA, w, h int, workers cores) *image.RGBA {
 	sh := mid.Rect.Dy()
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	cols := draw.CatmullRom.NewScaler(bandSize, h, bandSize, sh)
@@ -181,25 +182,38 @@ func scaleColumns(mid *image.RGBA, w, h, workers int) *image.RGBA {
 // forBands calls fn for each band [lo, hi) of bandSize covering [0, n),
 // spread over workers goroutines (all the cores when 0): the bands write
 // disjoint pixels.
-func forBands(n, workers int, fn func(lo, hi int)) {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
+func forBands(n int, workers cores, fn func(lo, hi int)) {
+	count := workers.n
+	if count <= 0 {
+		count = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, (n+bandSize-1)/bandSize)
+	count = min(count, (n+bandSize-1)/bandSize)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range workers {
+	for range count {
 		wg.Go(func() {
 			for {
 				lo := int(next.Add(bandSize)) - bandSize
 				if lo >= n {
 					return
 				}
+				start := time.Now()
 				fn(lo, min(lo+bandSize, n))
+				if workers.pace != nil {
+					workers.pace(time.Since(start))
+				}
 			}
 		})
 	}
 	wg.Wait()
+}
+
+// cores is what scaling may use: n cores at once (0: all), and pace,
+// when set, told the time each band took (it may sleep, to leave the
+// cores to requests).
+type cores struct {
+	n    int
+	pace func(worked time.Duration)
 }
 
 // encode writes m as JPEG when it is opaque and as PNG otherwise, so that

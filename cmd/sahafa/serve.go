@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sahafa/accounts"
@@ -154,7 +155,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return fmt.Errorf("load static files: %w", err)
 	}
 	opts.Assets = static
-	images := media.NewGate(media.GateOptions{Memory: *imageMemory << 20})
+	// Image work rests while requests are served (the server is made below).
+	var serving atomic.Pointer[ops.Server]
+	images := media.NewGate(media.GateOptions{Memory: *imageMemory << 20, Busy: func() bool {
+		f := serving.Load()
+		return f != nil && f.Busy()
+	}})
 	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger, Images: images,
 		PageChanged: func(id int64) {
 			if site != nil {
@@ -220,6 +226,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			return nil
 		},
 	})
+	serving.Store(front)
 
 	background.Go(func() { ed.RunScheduler(bg) })
 	if views != nil {
