@@ -47,6 +47,10 @@ type Options struct {
 	// changed that page alone (a live update); nil: every cached page is
 	// dropped, as after any write.
 	PageChanged func(articleID int64)
+	// ArticleChanged, when set, is told of every write to an article, with
+	// its state before (zero for a new one) and after (zero once deleted
+	// for good): the CDN purger (cdn.Purger) works out the pages.
+	ArticleChanged func(before, after news.Article)
 	// MediaChanged drops the cached pages that show an image after it was
 	// processed or its crops cut again; nil: every cached page is dropped.
 	MediaChanged func(mediaID int64)
@@ -441,6 +445,10 @@ func draftFrom(a news.Article) news.Draft {
 
 // save writes one draft and returns the stored article.
 func (s *Service) save(ctx context.Context, d news.Draft) (news.Article, error) {
+	var before news.Article
+	if d.ID != 0 && s.opts.ArticleChanged != nil {
+		before, _ = s.store.EditorialArticle(ctx, d.ID)
+	}
 	res, err := s.pub.Save(ctx, []news.Draft{d})
 	if err != nil {
 		return news.Article{}, err
@@ -451,7 +459,31 @@ func (s *Service) save(ctx context.Context, d news.Draft) (news.Article, error) 
 	if d.Status == news.StatusScheduled {
 		s.Wake()
 	}
-	return s.store.EditorialArticle(ctx, res.IDs[0])
+	after, err := s.store.EditorialArticle(ctx, res.IDs[0])
+	if err == nil {
+		s.articleChanged(before, after)
+	}
+	return after, err
+}
+
+// articleChanged tells Options.ArticleChanged of a write.
+func (s *Service) articleChanged(before, after news.Article) {
+	if s.opts.ArticleChanged != nil {
+		s.opts.ArticleChanged(before, after)
+	}
+}
+
+// articleChangedID is articleChanged for a write that kept the article
+// (reread after it); gone reports it deleted for good.
+func (s *Service) articleChangedID(ctx context.Context, before news.Article, gone bool) {
+	if s.opts.ArticleChanged == nil {
+		return
+	}
+	var after news.Article
+	if !gone {
+		after, _ = s.store.EditorialArticle(ctx, before.ID)
+	}
+	s.opts.ArticleChanged(before, after)
 }
 
 // Transition moves an article along the workflow: submit, approve,
@@ -561,6 +593,7 @@ func (s *Service) Correct(ctx context.Context, u news.User, id int64, text strin
 		news.Event{UserID: u.ID, UserName: u.Name, Action: news.ActionCorrection, From: a.Status, To: a.Status, Note: text})
 	if err == nil {
 		s.pub.Changed()
+		s.articleChangedID(ctx, a, false)
 	}
 	return c, err
 }

@@ -144,3 +144,48 @@ func TagArticle(tag string) (id int64, ok bool) {
 	id, err := strconv.ParseInt(rest, 10, 64)
 	return id, err == nil && id > 0
 }
+
+// Page keys: the Surrogate-Key/Cache-Tag values of cached pages, by what
+// they show, for CDNs to purge (cdn.Purger) after a write. An article's
+// own page is CacheTag(id); lists are keyed by what they list.
+const (
+	HomeKey = "home" // the home page
+	FeedKey = "feed" // the whole site's feeds
+)
+
+// SectionKey keys a section's pages and feeds.
+func SectionKey(slug string) string { return "section-" + slug }
+
+// TagKey keys a tag's pages and feeds.
+func TagKey(slug string) string { return "tag-" + slug }
+
+// AuthorKey keys an author's pages and feeds.
+func AuthorKey(slug string) string { return "author-" + slug }
+
+// ArticleKeys are the keys of the pages a published article is on: its
+// own, its section's, its tags', its authors', the home page and the
+// site's feeds.
+func ArticleKeys(a Article) []string {
+	keys := []string{CacheTag(a.ID), SectionKey(a.Section.Slug), HomeKey, FeedKey}
+	for _, t := range a.Tags {
+		keys = append(keys, TagKey(t.Slug))
+	}
+	for _, au := range a.Authors {
+		keys = append(keys, AuthorKey(au.Slug))
+	}
+	return keys
+}
+
+// ArticlePaths are the addresses of those pages (the first page of each
+// list, and its RSS feed), for proxies that purge by address.
+func ArticlePaths(a Article) []string {
+	paths := []string{a.Path(), "/", "/feed/", SectionPath(a.Section.Slug), SectionPath(a.Section.Slug) + "feed/",
+		"/api/v1/articles/" + strconv.FormatInt(a.ID, 10)}
+	for _, t := range a.Tags {
+		paths = append(paths, TagPath(t.Slug), TagPath(t.Slug)+"feed/")
+	}
+	for _, au := range a.Authors {
+		paths = append(paths, AuthorPath(au.Slug), AuthorPath(au.Slug)+"feed/")
+	}
+	return paths
+}

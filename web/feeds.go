@@ -257,6 +257,11 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, f feedFormat, s
 		s.renderError(w, r, http.StatusInternalServerError, err)
 		return
 	}
+	keys := listKeys(src.filter)
+	if len(keys) == 0 {
+		keys = []string{news.FeedKey}
+	}
+	addKeys(w.Header(), keys...)
 	writeBody(w, r, http.StatusOK, f.contentType(), buf.Bytes())
 }
 

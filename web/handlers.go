@@ -54,6 +54,7 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	addKeys(w.Header(), news.HomeKey)
 	latest, err := s.store.Articles(ctx, news.ArticleFilter{Limit: homeLatest})
 	if err != nil {
 		s.storeError(w, r, err)
@@ -224,6 +225,7 @@ func (s *Site) listing(w http.ResponseWriter, r *http.Request, name, path, descr
 		s.storeError(w, r, err)
 		return
 	}
+	addKeys(w.Header(), listKeys(f)...)
 	p := &page{
 		Nav:         stats,
 		Title:       name,

@@ -112,3 +112,28 @@ func (s *Site) frameLists(ctx context.Context, lists ...[]news.Article) error {
 	}
 	return nil
 }
+
+// listKeys are the page keys of a list of articles (news.SectionKey …):
+// its section's, author's or tag's.
+func listKeys(f news.ArticleFilter) []string {
+	var keys []string
+	if f.SectionSlug != "" {
+		keys = append(keys, news.SectionKey(f.SectionSlug))
+	}
+	if f.AuthorSlug != "" {
+		keys = append(keys, news.AuthorKey(f.AuthorSlug))
+	}
+	if f.TagSlug != "" {
+		keys = append(keys, news.TagKey(f.TagSlug))
+	}
+	return keys
+}
+
+// addKeys adds page keys to a response's tags.
+func addKeys(h http.Header, keys ...string) {
+	if len(keys) == 0 {
+		return
+	}
+	tags := append(strings.Fields(h.Get(pagecache.TagHeader)), keys...)
+	h.Set(pagecache.TagHeader, strings.Join(tags, " "))
+}

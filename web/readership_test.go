@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"sahafa/news"
 	"sahafa/pagecache"
@@ -112,5 +113,31 @@ func testBeacon(t *testing.T, open teststores.OpenFunc) {
 	f.site.Preview(rec, httptest.NewRequest("GET", "/newsroom/preview", nil), rockets)
 	if strings.Contains(rec.Body.String(), `class="beacon"`) {
 		t.Error("a newsroom preview carries the beacon")
+	}
+}
+
+// TestPageKeys: every list page and feed carries the keys a CDN purges
+// by (Surrogate-Key, and Cache-Tag in Cloudflare's commas): the home
+// page "home", a section's pages and feeds its section, an author's the
+// author, the site's feeds "feed"; an article its own. With SharedMaxAge
+// shared caches may keep pages longer (s-maxage); browsers still a minute.
+func TestPageKeys(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{SharedMaxAge: time.Hour})
+	rockets := f.byExt["t-rockets"]
+	for path, key := range map[string]string{
+		"/": news.HomeKey, "/world/": news.SectionKey("world"), "/world/feed/": news.SectionKey("world"),
+		"/author/mona-abdallah/": news.AuthorKey("mona-abdallah"), "/feed/": news.FeedKey, "/feed/atom/": news.FeedKey,
+		rockets.Path(): news.CacheTag(rockets.ID),
+	} {
+		r := f.mustGet(path, http.StatusOK)
+		if tags := strings.Fields(r.header.Get("Surrogate-Key")); !slices.Contains(tags, key) {
+			t.Errorf("%s: Surrogate-Key %q lacks %q", path, tags, key)
+		}
+		if tags := strings.Split(r.header.Get("Cache-Tag"), ","); !slices.Contains(tags, key) {
+			t.Errorf("%s: Cache-Tag %q lacks %q", path, tags, key)
+		}
+		if cc := r.header.Get("Cache-Control"); !strings.Contains(cc, "max-age=60") || !strings.Contains(cc, "s-maxage=3600") {
+			t.Errorf("%s: Cache-Control %q", path, cc)
+		}
 	}
 }

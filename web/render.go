@@ -345,6 +345,9 @@ func putBuf(buf *bytes.Buffer) {
 // with 304.
 func writeBody(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte) {
 	h := w.Header()
+	if tags := h.Get(pagecache.TagHeader); tags != "" {
+		h.Set("Cache-Tag", strings.ReplaceAll(tags, " ", ",")) // Cloudflare's spelling
+	}
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("X-Content-Type-Options", "nosniff")

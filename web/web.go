@@ -50,6 +50,10 @@ type Options struct {
 	// AdCounted, when set, is told of every ad shown (click false) or
 	// clicked in a slot: the readership counter.
 	AdCounted func(r *http.Request, adID int64, slot string, click bool)
+	// SharedMaxAge, when set, lets shared caches (a CDN in front, which
+	// the purger tells of writes) keep pages this long: s-maxage in their
+	// Cache-Control. Browsers keep them a minute as before.
+	SharedMaxAge time.Duration
 	// Beacon counts article views by a 1×1 image on the page
 	// (/hit/{id}.gif, never cached) rather than by the page's answer, for
 	// sites whose pages a CDN answers without asking Sahafa. The
@@ -240,6 +244,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.renders.wrap(s.pages, s.busy).ServeHTTP(w, r)
 			return
 		}
+		if s.opts.SharedMaxAge > 0 {
+			w = &sharedMaxAgeWriter{ResponseWriter: w, directive: ", s-maxage=" + strconv.Itoa(int(s.opts.SharedMaxAge.Seconds()))}
+		}
 		if s.opts.Viewed == nil || s.opts.Beacon {
 			s.cached.ServeHTTP(w, r)
 			return
@@ -356,3 +363,29 @@ func (s *Site) Assets() *assets.Set { return s.assets }
 
 // Cache returns the site's page cache, for stats.
 func (s *Site) Cache() *pagecache.Cache { return s.cache }
+
+// sharedMaxAgeWriter adds s-maxage to the Cache-Control of pages public
+// caches may keep (Options.SharedMaxAge).
+type sharedMaxAgeWriter struct {
+	http.ResponseWriter
+	directive   string
+	wroteHeader bool
+}
+
+func (w *sharedMaxAgeWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.wroteHeader = true
+		h := w.Header()
+		if cc := h.Get("Cache-Control"); strings.HasPrefix(cc, "public") && !strings.Contains(cc, "s-maxage") {
+			h.Set("Cache-Control", cc+w.directive)
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *sharedMaxAgeWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}

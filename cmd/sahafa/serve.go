@@ -19,6 +19,7 @@ import (
 	"sahafa/api"
 	"sahafa/arabic"
 	"sahafa/assets"
+	"sahafa/cdn"
 	"sahafa/demo"
 	"sahafa/editorial"
 	"sahafa/media"
@@ -68,6 +69,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	logLevel := fs.String("log-level", envOr("SAHAFA_LOG_LEVEL", "info"), "log level: debug, info, warn or error [SAHAFA_LOG_LEVEL]")
 	countViews := fs.Bool("readership", envOr("SAHAFA_READERSHIP", "true") == "true", "count page views and readers, without cookies, for the newsroom and the most read lists [SAHAFA_READERSHIP]")
 	beacon := fs.Bool("readership-beacon", envOr("SAHAFA_READERSHIP_BEACON", "false") == "true", "count article views by a 1×1 image on the page rather than by the page's answer, for pages a CDN answers (the referring site is then not known) [SAHAFA_READERSHIP_BEACON]")
+	cdnPurge := fs.String("cdn-purge", envOr("SAHAFA_CDN_PURGE", ""), "after each write, purge the pages it changed at this CDN purge API, or for --cdn-purge-kind urls this caching proxy's base URL (off when empty) [SAHAFA_CDN_PURGE]")
+	cdnKind := fs.String("cdn-purge-kind", envOr("SAHAFA_CDN_PURGE_KIND", "keys"), "shape of the purge: keys (POST {\"keys\": […]}), fastly, cloudflare or urls (GET each page with X-Sahafa-Purge) [SAHAFA_CDN_PURGE_KIND]")
+	cdnMaxAge := fs.Duration("cdn-max-age", envDuration("SAHAFA_CDN_MAX_AGE", 0), "how long shared caches (a CDN) may keep pages (s-maxage); 0: as browsers, a minute [SAHAFA_CDN_MAX_AGE]")
 	accessLog := fs.Bool("access-log", envOr("SAHAFA_ACCESS_LOG", "true") == "true", "log one line per request [SAHAFA_ACCESS_LOG]")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SAHAFA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long in-flight requests may take to finish [SAHAFA_SHUTDOWN_TIMEOUT]")
 	drainDelay := fs.Duration("drain-delay", envDuration("SAHAFA_DRAIN_DELAY", 0), "on SIGTERM, how long to keep serving with /readyz failing, so a load balancer stops sending requests first [SAHAFA_DRAIN_DELAY]")
@@ -161,10 +165,28 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		f := serving.Load()
 		return f != nil && f.Busy()
 	}})
+	var purger *cdn.Purger
+	if *cdnPurge != "" {
+		kind, err := cdn.ParseKind(*cdnKind)
+		if err != nil {
+			return err
+		}
+		purger = cdn.New(cdn.Options{Endpoint: *cdnPurge, Kind: kind, Token: os.Getenv("SAHAFA_CDN_PURGE_TOKEN"), Logger: logger})
+	}
 	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger, Images: images,
 		PageChanged: func(id int64) {
 			if site != nil {
 				site.InvalidateArticle(id)
+			}
+			if purger != nil {
+				if art, err := a.store.Article(ctx, id); err == nil {
+					purger.Add(cdn.Purge{Keys: []string{news.CacheTag(id)}, Paths: []string{art.Path()}})
+				}
+			}
+		},
+		ArticleChanged: func(before, after news.Article) {
+			if purger != nil {
+				purger.Add(cdn.ForArticle(before, after))
 			}
 		},
 		MediaChanged: func(id int64) {
@@ -200,6 +222,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			_, err := acc.TokenFor(r.Context(), r.Header.Get("Authorization"), news.ScopeStatsRead)
 			return err
 		}})
+	opts.SharedMaxAge = *cdnMaxAge
 	site, err = web.New(a.store, opts)
 	if err != nil {
 		return fmt.Errorf("build site: %w", err)
@@ -233,6 +256,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		background.Go(func() { views.Run(bg) }) // writes the last counts when bg ends
 	}
 	background.Go(func() { ed.RunMedia(bg) })
+	if purger != nil {
+		background.Go(func() { purger.Run(bg) })
+	}
 	// Writes by other processes on the same database (an import run beside
 	// the server, another node) drop the pages they changed.
 	if w, ok := a.store.(news.ChangeWatcher); ok {
