@@ -75,6 +75,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	accessLog := fs.Bool("access-log", envOr("SAHAFA_ACCESS_LOG", "true") == "true", "log one line per request [SAHAFA_ACCESS_LOG]")
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SAHAFA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long in-flight requests may take to finish [SAHAFA_SHUTDOWN_TIMEOUT]")
 	drainDelay := fs.Duration("drain-delay", envDuration("SAHAFA_DRAIN_DELAY", 0), "on SIGTERM, how long to keep serving with /readyz failing, so a load balancer stops sending requests first [SAHAFA_DRAIN_DELAY]")
+	pageCache := fs.Int64("page-cache", envInt64("SAHAFA_PAGE_CACHE", web.DefaultCacheBytes>>20), "MiB of rendered pages kept in memory; 0 turns the page cache off (every request is rendered: for measuring) [SAHAFA_PAGE_CACHE]")
 	maxRenders := fs.Int("max-renders", envInt("SAHAFA_MAX_RENDERS", web.DefaultMaxRenders), "pages and API answers rendered at once (cache misses); more wait, then get 503 [SAHAFA_MAX_RENDERS]")
 	hashMemory := fs.Int64("hash-memory", envInt64("SAHAFA_HASH_MEMORY", accounts.DefaultHashMemory>>20), "MiB of memory password hashes may use at once (64 MiB each) [SAHAFA_HASH_MEMORY]")
 	imageMemory := fs.Int64("image-memory", envInt64("SAHAFA_IMAGE_MEMORY", media.DefaultGateMemory>>20), "MiB of memory uploaded images may use while processed together [SAHAFA_IMAGE_MEMORY]")
@@ -223,6 +224,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			return err
 		}})
 	opts.SharedMaxAge = *cdnMaxAge
+	opts.CacheBytes = *pageCache << 20
+	if *pageCache <= 0 {
+		opts.CacheBytes = -1
+	}
 	site, err = web.New(a.store, opts)
 	if err != nil {
 		return fmt.Errorf("build site: %w", err)

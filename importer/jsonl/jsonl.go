@@ -1,6 +1,7 @@
 // Package jsonl reads news corpora exported as JSON Lines, plain or
 // gzipped: one article per line with the fields id, url, source, section,
-// title, published (RFC 3339), byline, abstract and body. It maps corpus
+// title, published (RFC 3339), byline, abstract, body and, optionally,
+// tags (a list of names). It maps corpus
 // section keys to the newsroom's desks and bad lines to LineErrors, so one
 // broken record never stops an import.
 package jsonl
@@ -115,15 +116,16 @@ func sectionFor(key, rawURL, source string) news.Section {
 }
 
 type record struct {
-	ID        string `json:"id"`
-	URL       string `json:"url"`
-	Source    string `json:"source"`
-	Section   string `json:"section"`
-	Title     string `json:"title"`
-	Published string `json:"published"`
-	Byline    string `json:"byline"`
-	Abstract  string `json:"abstract"`
-	Body      string `json:"body"`
+	ID        string   `json:"id"`
+	URL       string   `json:"url"`
+	Source    string   `json:"source"`
+	Section   string   `json:"section"`
+	Title     string   `json:"title"`
+	Published string   `json:"published"`
+	Byline    string   `json:"byline"`
+	Abstract  string   `json:"abstract"`
+	Body      string   `json:"body"`
+	Tags      []string `json:"tags"`
 }
 
 // Read reads JSON Lines from r, gzipped or not (told by the magic bytes),
@@ -236,7 +238,22 @@ func decode(line []byte) (news.Draft, string) {
 		Authors:     by.Authors,
 		Dateline:    by.Dateline,
 		PublishedAt: pub,
+		Tags:        tags(rec.Tags),
 	}, ""
+}
+
+// maxTags bounds the tags one line may give; the rest are left out.
+const maxTags = 20
+
+// tags are a line's tag names, collapsed, without empty ones.
+func tags(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n = collapse(n); n != "" && len(out) < maxTags {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func clip(s string) string {

@@ -264,3 +264,18 @@ func FuzzReadJSONL(f *testing.F) {
 		_ = err
 	})
 }
+
+// TestTags: a line may list its tags; blank ones are left out, spaces
+// collapsed, and a malformed list is a bad line, not a crash.
+func TestTags(t *testing.T) {
+	ds, _, st, err := collect(t, strings.NewReader(rec(good+`,"tags":["  كرة   القدم ","","الدوري السعودي"]`)+rec(good+`,"tags":"ليست قائمة"`)))
+	if err != nil || len(ds) != 1 || len(st.Skipped) != 1 {
+		t.Fatalf("err %v, %d drafts, skipped %v", err, len(ds), st.Skipped)
+	}
+	if want := []string{"كرة القدم", "الدوري السعودي"}; !reflect.DeepEqual(ds[0].Tags, want) {
+		t.Errorf("tags %q, want %q", ds[0].Tags, want)
+	}
+	if !strings.Contains(st.Skipped[0].Reason, "bad JSON") {
+		t.Errorf("a tags string: %q", st.Skipped[0].Reason)
+	}
+}

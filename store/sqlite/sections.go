@@ -14,8 +14,7 @@ import (
 func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
 	const op = "list sections"
 	rows, err := s.read().QueryContext(ctx, `
-		SELECT s.id, s.slug, s.name, (SELECT count(*) FROM articles a WHERE a.section_id = s.id AND a.status = 'published')
-		FROM sections s ORDER BY s.name, s.id`)
+		SELECT s.id, s.slug, s.name, s.published FROM sections s ORDER BY s.name, s.id`)
 	if err != nil {
 		return nil, wrapErr(op, err)
 	}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, operationsTests...)
 	tests = append(tests, tokenTests...)
+	tests = append(tests, sectionCountTests...)
 	tests = append(tests, libraryTests...)
 	tests = append(tests, viewTests...)
 	for _, tc := range tests {
