@@ -81,7 +81,7 @@ func (s *Site) handleAdsTxt(w http.ResponseWriter, r *http.Request) {
 // sitemapMonths returns the UTC months that have published articles,
 // newest first, from the store's quarter-hour counts.
 func (s *Site) sitemapMonths(r *http.Request) ([]time.Time, error) {
-	buckets, err := s.store.PublicationCounts(r.Context(), time.Time{}, time.Time{})
+	buckets, err := s.allCounts(r.Context())
 	if err != nil {
 		return nil, err
 	}

@@ -115,6 +115,7 @@ type Site struct {
 	stats            http.Handler // the stats API, or nil
 	beacon           http.Handler // the readership beacon
 	beaconIDs        beaconArticles
+	counts           allTimeCounts // the archive's, see allCounts
 	renders          renderGate
 }
 
