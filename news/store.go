@@ -82,6 +82,10 @@ type ArticleFilter struct {
 	Limit       int       // the store caps it at MaxListLimit
 	Offset      int       // page-number pagination (HTML pages)
 	After       *Cursor   // cursor pagination (API); takes precedence over Offset
+	// NoTotal leaves ArticleList.Total at 0 for callers that show no page
+	// count (side lists, feeds, sitemaps): counting every matching article
+	// grows with the archive.
+	NoTotal bool
 }
 
 // MaxListLimit bounds every list a store returns.

@@ -227,7 +227,9 @@ func (s *Site) sectionFeed(w http.ResponseWriter, r *http.Request, slug string, 
 // serveFeed writes the feed of src's newest articles in format f.
 func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, f feedFormat, src feedSource) {
 	ctx := r.Context()
-	list, err := s.store.Articles(ctx, src.filter)
+	filter := src.filter
+	filter.NoTotal = true // a feed shows no count
+	list, err := s.store.Articles(ctx, filter)
 	if err != nil {
 		s.storeError(w, r, err)
 		return

@@ -55,7 +55,7 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	addKeys(w.Header(), news.HomeKey)
-	latest, err := s.store.Articles(ctx, news.ArticleFilter{Limit: homeLatest})
+	latest, err := s.store.Articles(ctx, news.ArticleFilter{Limit: homeLatest, NoTotal: true})
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -77,7 +77,7 @@ func (s *Site) handleHome(w http.ResponseWriter, r *http.Request) {
 		if st.Articles == 0 {
 			continue
 		}
-		list, err := s.store.Articles(ctx, news.ArticleFilter{SectionSlug: st.Slug, Limit: homePerSection})
+		list, err := s.store.Articles(ctx, news.ArticleFilter{SectionSlug: st.Slug, Limit: homePerSection, NoTotal: true})
 		if err != nil {
 			s.storeError(w, r, err)
 			return
@@ -451,7 +451,7 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		return nil, err
 	}
 	// The latest.
-	latest, err := s.store.Articles(r.Context(), news.ArticleFilter{Limit: sideLatest + 1})
+	latest, err := s.store.Articles(r.Context(), news.ArticleFilter{Limit: sideLatest + 1, NoTotal: true})
 	if err != nil {
 		return nil, err
 	}

@@ -194,7 +194,7 @@ func (s *Site) pagesSitemap(w http.ResponseWriter, r *http.Request) {
 // feed.MaxSitemapURLs articles is cut there. A month without articles is
 // not in the index and answers 404.
 func (s *Site) monthSitemap(w http.ResponseWriter, r *http.Request, month time.Time) {
-	f := news.ArticleFilter{From: month, To: month.AddDate(0, 1, 0), Limit: news.MaxListLimit}
+	f := news.ArticleFilter{From: month, To: month.AddDate(0, 1, 0), Limit: news.MaxListLimit, NoTotal: true}
 	var urls []feed.URL
 	for len(urls) < feed.MaxSitemapURLs {
 		list, err := s.store.Articles(r.Context(), f)
@@ -223,7 +223,7 @@ func (s *Site) monthSitemap(w http.ResponseWriter, r *http.Request, month time.T
 // first. It depends on the clock, so ServeHTTP serves it around the page
 // cache (which keeps a response until the next write).
 func (s *Site) newsSitemap(w http.ResponseWriter, r *http.Request) {
-	f := news.ArticleFilter{From: time.Now().Add(-newsWindow), Limit: news.MaxListLimit}
+	f := news.ArticleFilter{From: time.Now().Add(-newsWindow), Limit: news.MaxListLimit, NoTotal: true}
 	var articles []news.Article
 	for len(articles) < feed.MaxNewsSitemapURLs {
 		list, err := s.store.Articles(r.Context(), f)

@@ -384,8 +384,10 @@ func (s *Store) Articles(ctx context.Context, f news.ArticleFilter) (news.Articl
 
 	var list news.ArticleList
 	err := s.readTx(ctx, "list articles", func(ctx context.Context, tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles a WHERE true`+where, p...).Scan(&list.Total); err != nil {
-			return err
+		if !f.NoTotal {
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles a WHERE true`+where, p...).Scan(&list.Total); err != nil {
+				return err
+			}
 		}
 		page := where
 		pp := append(params(nil), p...)

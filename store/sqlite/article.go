@@ -475,8 +475,10 @@ func (s *Store) Articles(ctx context.Context, f news.ArticleFilter) (news.Articl
 	defer tx.Rollback()
 
 	var list news.ArticleList
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE 1`+where, args...).Scan(&list.Total); err != nil {
-		return news.ArticleList{}, wrapErr(op, err)
+	if !f.NoTotal {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE 1`+where, args...).Scan(&list.Total); err != nil {
+			return news.ArticleList{}, wrapErr(op, err)
+		}
 	}
 
 	page := where

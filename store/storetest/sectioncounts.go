@@ -13,6 +13,29 @@ var sectionCountTests = []struct {
 	fn   func(t *testing.T, s news.Store)
 }{
 	{"SectionCounts", testSectionCounts},
+	{"ListsWithoutTotal", testListsWithoutTotal},
+}
+
+// testListsWithoutTotal: a list asked without its total (side lists,
+// feeds) has the same articles and cursor, and does not count them.
+func testListsWithoutTotal(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	seed(t, s)
+	f := news.ArticleFilter{Limit: 2}
+	with, err := s.Articles(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.NoTotal = true
+	without, err := s.Articles(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if with.Total <= 2 || without.Total != 0 || len(without.Articles) != 2 || without.Articles[0].ID != with.Articles[0].ID ||
+		without.Next == nil || *without.Next != *with.Next {
+		t.Errorf("without the total: %d articles, total %d, next %v; with it: total %d, next %v",
+			len(without.Articles), without.Total, without.Next, with.Total, with.Next)
+	}
 }
 
 // testSectionCounts: the published articles of each section, as Sections
