@@ -384,7 +384,15 @@ func (s *Store) Articles(ctx context.Context, f news.ArticleFilter) (news.Articl
 
 	var list news.ArticleList
 	err := s.readTx(ctx, "list articles", func(ctx context.Context, tx pgx.Tx) error {
-		if !f.NoTotal {
+		switch {
+		case f.NoTotal:
+		case f.SectionSlug != "" && f.AuthorSlug == "" && f.TagSlug == "" && f.From.IsZero() && f.To.IsZero():
+			// A section's pages: the count kept with the section (migration 00015).
+			err := tx.QueryRow(ctx, `SELECT published FROM sections WHERE slug = $1`, f.SectionSlug).Scan(&list.Total)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		default:
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles a WHERE true`+where, p...).Scan(&list.Total); err != nil {
 				return err
 			}

@@ -475,7 +475,15 @@ func (s *Store) Articles(ctx context.Context, f news.ArticleFilter) (news.Articl
 	defer tx.Rollback()
 
 	var list news.ArticleList
-	if !f.NoTotal {
+	switch {
+	case f.NoTotal:
+	case f.SectionSlug != "" && f.AuthorSlug == "" && f.TagSlug == "" && f.From.IsZero() && f.To.IsZero():
+		// A section's pages: the count kept with the section (migration 00015).
+		err := tx.QueryRowContext(ctx, `SELECT published FROM sections WHERE slug = ?`, f.SectionSlug).Scan(&list.Total)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return news.ArticleList{}, wrapErr(op, err)
+		}
+	default:
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles a WHERE 1`+where, args...).Scan(&list.Total); err != nil {
 			return news.ArticleList{}, wrapErr(op, err)
 		}

@@ -52,6 +52,10 @@ func testSectionCounts(t *testing.T, s news.Store) {
 		}
 		for _, st := range list {
 			if st.Slug == slug {
+				// A section's pages count with the same number.
+				if l, err := s.Articles(ctx, news.ArticleFilter{SectionSlug: slug, Limit: 1}); err != nil || l.Total != st.Articles {
+					t.Errorf("the %s pages count %d (%v), the section %d", slug, l.Total, err, st.Articles)
+				}
 				return st.Articles
 			}
 		}
