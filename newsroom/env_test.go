@@ -47,6 +47,13 @@ const testPassword = "قهوة-عربية-بالهيل-2026"
 
 func newEnv(t testing.TB, open teststores.OpenFunc) *env {
 	t.Helper()
+	return newEnvMedia(t, open, true)
+}
+
+// newEnvMedia is newEnv with or without the background media worker (a
+// test that needs uploads to stay pending runs without it).
+func newEnvMedia(t testing.TB, open teststores.OpenFunc, mediaWorker bool) *env {
+	t.Helper()
 	st := open(t)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := &env{t: t, store: st, users: map[string]news.User{}}
@@ -88,10 +95,12 @@ func newEnv(t testing.TB, open teststores.OpenFunc) *env {
 	e.srv = httptest.NewServer(e.site)
 	t.Cleanup(e.srv.Close)
 	// Uploads are processed in the background, as by the server.
-	bg, stop := context.WithCancel(context.Background())
-	mediaDone := make(chan struct{})
-	go func() { e.ed.RunMedia(bg); close(mediaDone) }()
-	t.Cleanup(func() { stop(); <-mediaDone })
+	if mediaWorker {
+		bg, stop := context.WithCancel(context.Background())
+		mediaDone := make(chan struct{})
+		go func() { e.ed.RunMedia(bg); close(mediaDone) }()
+		t.Cleanup(func() { stop(); <-mediaDone })
+	}
 	ctx := context.Background()
 	for _, u := range []struct{ key, role, name string }{
 		{"contributor", "contributor", "سلمى المساهمة"}, {"writer", "writer", "كريم الكاتب"},

@@ -160,7 +160,8 @@ func TestRefusedUploadIsNotRead(t *testing.T) { teststores.Each(t, testRefusedUp
 // uploads that was most of the server's memory and CPU. It is now refused
 // with 503 and Retry-After from its headers, without reading the body.
 func testRefusedUploadIsNotRead(t *testing.T, open teststores.OpenFunc) {
-	e := newEnv(t, open)
+	e := newEnvMedia(t, open, false) // the backlog must stay full
+
 	ctx := context.Background()
 	for i := range news.MaxPendingUploads {
 		if _, err := e.store.SaveUpload(ctx, news.Media{Alt: "صورة تنتظر المعالجة " + strconv.Itoa(i), Format: "jpeg",
