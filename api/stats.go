@@ -50,9 +50,16 @@ func NewStats(store news.Store, opts StatsOptions) http.Handler {
 	s.mux.HandleFunc("GET "+StatsPrefix+"days", s.days)
 	s.mux.HandleFunc("GET "+StatsPrefix+"articles", s.articles)
 	s.mux.HandleFunc("GET "+StatsPrefix+"articles/{id}", s.article)
-	s.mux.HandleFunc("GET "+StatsPrefix+"sections", s.sections)
-	s.mux.HandleFunc("GET "+StatsPrefix+"authors", s.authors)
-	s.mux.HandleFunc("GET "+StatsPrefix+"referrers", s.referrers)
+	s.mux.HandleFunc("GET "+StatsPrefix+"sections", s.byName("sections", func(r *http.Request, since time.Time, limit int) ([]news.DomainViews, error) {
+		l, err := s.store.SectionViews(r.Context(), since)
+		return l[:min(len(l), limit)], err
+	}))
+	s.mux.HandleFunc("GET "+StatsPrefix+"authors", s.byName("authors", func(r *http.Request, since time.Time, limit int) ([]news.DomainViews, error) {
+		return s.store.AuthorViews(r.Context(), since, limit)
+	}))
+	s.mux.HandleFunc("GET "+StatsPrefix+"referrers", s.byName("referrers", func(r *http.Request, since time.Time, limit int) ([]news.DomainViews, error) {
+		return s.store.TopReferrers(r.Context(), since, limit)
+	}))
 	s.mux.HandleFunc("GET "+StatsPrefix+"ads", s.ads)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -92,9 +99,7 @@ func (s *statsServer) intParam(w http.ResponseWriter, r *http.Request, name stri
 }
 
 // since is the start of the last days days, counted in whole hours.
-func (s *statsServer) since(days int) time.Time {
-	return s.now().UTC().Truncate(time.Hour).Add(-time.Duration(days)*24*time.Hour + time.Hour)
-}
+func (s *statsServer) since(days int) time.Time { return readership.Since(s.now(), days) }
 
 // StatsSummary is GET /api/v1/stats/summary.
 type StatsSummary struct {
@@ -188,8 +193,7 @@ func (s *statsServer) articles(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]StatsArticle, len(top))
 	for i, t := range top {
-		out[i] = StatsArticle{ID: t.Article.ID, Title: t.Article.Title, URL: s.baseURL + t.Article.Path(),
-			Section: t.Article.Section.Slug, Views: t.Views}
+		out[i] = s.statsArticle(t.Article, t.Views)
 	}
 	s.writeJSON(w, http.StatusOK, struct {
 		Days     int            `json:"days"`
@@ -220,7 +224,11 @@ func (s *statsServer) article(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, struct {
 		Days int `json:"days"`
 		StatsArticle
-	}{days, StatsArticle{ID: a.ID, Title: a.Title, URL: s.baseURL + a.Path(), Section: a.Section.Slug, Views: n}})
+	}{days, s.statsArticle(a, n)})
+}
+
+func (s *statsServer) statsArticle(a news.Article, views int) StatsArticle {
+	return StatsArticle{ID: a.ID, Title: a.Title, URL: s.baseURL + a.Path(), Section: a.Section.Slug, Views: views}
 }
 
 // StatsName is a section, author or referring domain with its views.
@@ -255,25 +263,6 @@ func (s *statsServer) byName(key string, list func(r *http.Request, since time.T
 		}
 		s.writeJSON(w, http.StatusOK, map[string]any{"days": days, key: names(got)})
 	}
-}
-
-func (s *statsServer) sections(w http.ResponseWriter, r *http.Request) {
-	s.byName("sections", func(r *http.Request, since time.Time, limit int) ([]news.DomainViews, error) {
-		l, err := s.store.SectionViews(r.Context(), since)
-		return l[:min(len(l), limit)], err
-	})(w, r)
-}
-
-func (s *statsServer) authors(w http.ResponseWriter, r *http.Request) {
-	s.byName("authors", func(r *http.Request, since time.Time, limit int) ([]news.DomainViews, error) {
-		return s.store.AuthorViews(r.Context(), since, limit)
-	})(w, r)
-}
-
-func (s *statsServer) referrers(w http.ResponseWriter, r *http.Request) {
-	s.byName("referrers", func(r *http.Request, since time.Time, limit int) ([]news.DomainViews, error) {
-		return s.store.TopReferrers(r.Context(), since, limit)
-	})(w, r)
 }
 
 // StatsAd is an ad's numbers in one slot.

@@ -150,15 +150,11 @@ func (p *Purger) Run(ctx context.Context) {
 			return
 		case <-p.wake:
 		}
-		p.mu.Lock()
-		pg := p.pending
-		p.pending = Purge{}
-		p.mu.Unlock()
-		p.send(ctx, pg)
+		p.Flush(ctx)
 	}
 }
 
-// Flush sends what is queued now (tests, shutdown).
+// Flush sends what is queued now (Run, and tests).
 func (p *Purger) Flush(ctx context.Context) {
 	p.mu.Lock()
 	pg := p.pending

@@ -47,9 +47,10 @@ type Options struct {
 	// changed that page alone (a live update); nil: every cached page is
 	// dropped, as after any write.
 	PageChanged func(articleID int64)
-	// ArticleChanged, when set, is told of every write to an article, with
-	// its state before (zero for a new one) and after (zero once deleted
-	// for good): the CDN purger (cdn.Purger) works out the pages.
+	// ArticleChanged, when set, is told of every save of an article and of
+	// every correction, with its state before (zero for a new one) and
+	// after: the CDN purger (cdn.Purger) works out the pages. Trashing,
+	// which only unpublished articles reach, changes no public page.
 	ArticleChanged func(before, after news.Article)
 	// MediaChanged drops the cached pages that show an image after it was
 	// processed or its crops cut again; nil: every cached page is dropped.
@@ -473,17 +474,15 @@ func (s *Service) articleChanged(before, after news.Article) {
 	}
 }
 
-// articleChangedID is articleChanged for a write that kept the article
-// (reread after it); gone reports it deleted for good.
-func (s *Service) articleChangedID(ctx context.Context, before news.Article, gone bool) {
+// articleRewritten is articleChanged for a write outside save (a
+// correction): the article as it is now is read again.
+func (s *Service) articleRewritten(ctx context.Context, before news.Article) {
 	if s.opts.ArticleChanged == nil {
 		return
 	}
-	var after news.Article
-	if !gone {
-		after, _ = s.store.EditorialArticle(ctx, before.ID)
+	if after, err := s.store.EditorialArticle(ctx, before.ID); err == nil {
+		s.opts.ArticleChanged(before, after)
 	}
-	s.opts.ArticleChanged(before, after)
 }
 
 // Transition moves an article along the workflow: submit, approve,
@@ -593,7 +592,7 @@ func (s *Service) Correct(ctx context.Context, u news.User, id int64, text strin
 		news.Event{UserID: u.ID, UserName: u.Name, Action: news.ActionCorrection, From: a.Status, To: a.Status, Note: text})
 	if err == nil {
 		s.pub.Changed()
-		s.articleChangedID(ctx, a, false)
+		s.articleRewritten(ctx, a)
 	}
 	return c, err
 }

@@ -86,9 +86,9 @@ type admittedUpload struct{}
 // AdmitUpload decides whether the server takes an upload of u now, before
 // its body is read, so that a refusal costs nothing: a user's third
 // upload at once is refused (429), and so is every upload while the
-// background's backlog is full or while UploadsReceived others are being
-// read and as many wait (503, after at most 10 s of waiting). The
-// returned context carries the admission into Upload; release ends it.
+// background's backlog is full (503). The returned context carries the
+// admission into Upload (which then bounds the received uploads held in
+// memory, Options.UploadsReceived); release ends it.
 func (s *Service) AdmitUpload(ctx context.Context, u news.User) (context.Context, func(), error) {
 	if !Can(u, ActUploadMedia, nil) {
 		return ctx, nil, forbidden()

@@ -141,8 +141,7 @@ func (h *Handler) readershipCSV(w http.ResponseWriter, r *request) {
 		}
 		days = n
 	}
-	since := time.Now().UTC().Truncate(time.Hour).Add(-time.Duration(days)*24*time.Hour + time.Hour)
-	top, err := readership.MostViewed(r.Context(), h.opts.Store, since, news.MaxListLimit)
+	top, err := readership.MostViewed(r.Context(), h.opts.Store, readership.Since(time.Now(), days), news.MaxListLimit)
 	if err != nil {
 		h.fail(w, r.Request, r, err)
 		return

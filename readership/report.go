@@ -34,6 +34,12 @@ type Top struct {
 	Views   int
 }
 
+// Since is the start of the last days days at now, counted in whole
+// hours (this hour is the last of them).
+func Since(now time.Time, days int) time.Time {
+	return now.UTC().Truncate(time.Hour).Add(-time.Duration(days)*24*time.Hour + time.Hour)
+}
+
 // ReportHours is how many hours the chart covers.
 const ReportHours = 48
 
@@ -68,10 +74,10 @@ func Build(ctx context.Context, st news.Store, now time.Time) (Report, error) {
 	if r.TopNow, err = MostViewed(ctx, st, r.NowSince, 5); err != nil {
 		return r, err
 	}
-	if r.TopDay, err = MostViewed(ctx, st, thisHour.Add(-23*time.Hour), 10); err != nil {
+	if r.TopDay, err = MostViewed(ctx, st, Since(now, 1), 10); err != nil {
 		return r, err
 	}
-	week := thisHour.Add(-7*24*time.Hour + time.Hour)
+	week := Since(now, 7)
 	if r.TopWeek, err = MostViewed(ctx, st, week, 10); err != nil {
 		return r, err
 	}
@@ -111,17 +117,15 @@ func DailyViews(ctx context.Context, st news.Store, now time.Time, days int, loc
 		return nil, err
 	}
 	out := make([]HourViews, days)
+	index := make(map[time.Time]int, days)
 	for i := range out {
 		out[i].Hour = first.AddDate(0, 0, i)
+		index[out[i].Hour] = i
 	}
 	for h, n := range hours {
 		local := h.In(loc)
-		d := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-		for i := range out {
-			if out[i].Hour.Equal(d) {
-				out[i].Views += n
-				break
-			}
+		if i, ok := index[time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)]; ok {
+			out[i].Views += n
 		}
 	}
 	return out, nil

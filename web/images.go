@@ -52,15 +52,15 @@ func tagShownMedia(ctx context.Context, h http.Header) {
 	if len(sm.ids) == 0 {
 		return
 	}
-	tags := strings.Fields(h.Get(pagecache.TagHeader))
-	if len(sm.ids) > maxMediaTags || len(tags)+len(sm.ids) > pagecache.MaxTags {
-		tags = append(tags, news.MediaTagAny)
-	} else {
-		for id := range sm.ids {
-			tags = append(tags, news.MediaTag(id))
-		}
+	if len(sm.ids) > maxMediaTags || len(strings.Fields(h.Get(pagecache.TagHeader)))+len(sm.ids) > pagecache.MaxTags {
+		addKeys(h, news.MediaTagAny)
+		return
 	}
-	h.Set(pagecache.TagHeader, strings.Join(tags, " "))
+	keys := make([]string, 0, len(sm.ids))
+	for id := range sm.ids {
+		keys = append(keys, news.MediaTag(id))
+	}
+	addKeys(h, keys...)
 }
 
 // listRatio is the crop lists show beside a headline, and the home page's

@@ -116,6 +116,7 @@ type Site struct {
 	beacon           http.Handler // the readership beacon
 	beaconIDs        beaconArticles
 	counts           allTimeCounts // the archive's, see allCounts
+	sharedMaxAge     string        // ", s-maxage=N" (Options.SharedMaxAge), or empty
 	renders          renderGate
 }
 
@@ -175,6 +176,9 @@ func New(store news.Store, opts Options) (*Site, error) {
 		s.stats = s.renders.wrap(opts.Stats, s.busy)
 	}
 	s.beacon = s.renders.wrap(http.HandlerFunc(s.serveBeacon), s.busy)
+	if opts.SharedMaxAge > 0 {
+		s.sharedMaxAge = ", s-maxage=" + strconv.Itoa(int(opts.SharedMaxAge.Seconds()))
+	}
 	s.adClick = s.renders.wrap(http.HandlerFunc(s.serveAdClick), s.busy)
 	return s, nil
 }
@@ -245,8 +249,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.renders.wrap(s.pages, s.busy).ServeHTTP(w, r)
 			return
 		}
-		if s.opts.SharedMaxAge > 0 {
-			w = &sharedMaxAgeWriter{ResponseWriter: w, directive: ", s-maxage=" + strconv.Itoa(int(s.opts.SharedMaxAge.Seconds()))}
+		if s.sharedMaxAge != "" {
+			w = &sharedMaxAgeWriter{ResponseWriter: w, directive: s.sharedMaxAge}
 		}
 		if s.opts.Viewed == nil || s.opts.Beacon {
 			s.cached.ServeHTTP(w, r)
