@@ -544,3 +544,33 @@ type SiteStore interface {
 type Backuper interface {
 	Backup(ctx context.Context, path string) error
 }
+
+// primaryKey marks a context whose reads must see every write made so far.
+type primaryKey struct{}
+
+// ReadPrimary marks ctx so that a store with read replicas serves its
+// reads from the primary: the newsroom reads what it has just saved, and
+// an editor's list or preview never trails the database.
+func ReadPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, primaryKey{}, true)
+}
+
+// ReadsPrimary reports whether ctx was marked by ReadPrimary.
+func ReadsPrimary(ctx context.Context) bool {
+	v, _ := ctx.Value(primaryKey{}).(bool)
+	return v
+}
+
+// ReplicaStats is the state of one read replica, for metrics.
+type ReplicaStats struct {
+	Name  string        // "replica1", …, as PoolStats names its pool
+	Up    bool          // answering, a replica, and within the lag bound
+	Lag   time.Duration // how far its replay trails the primary's writes
+	Reads int64         // reads it served, since start
+	Falls int64         // reads it failed, then served by the primary
+}
+
+// ReplicaStatser is implemented by stores that read from replicas.
+type ReplicaStatser interface {
+	ReplicaStats() []ReplicaStats
+}

@@ -116,7 +116,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Referrer-Policy", "same-origin")
 	hd.Set("X-Robots-Tag", "noindex, nofollow")
-	h.root.ServeHTTP(w, r)
+	// Editors read what they have just saved: never from a replica.
+	h.root.ServeHTTP(w, r.WithContext(news.ReadPrimary(r.Context())))
 }
 
 // contentSecurityPolicy allows the newsroom's own script and styles only;

@@ -26,13 +26,19 @@ type app struct {
 
 // openApp opens (creating on first use) the site: on PostgreSQL when db
 // is a postgres:// URL, else on the SQLite database in dataDir.
-func openApp(ctx context.Context, dataDir, db string, logger *slog.Logger, onChange func()) (*app, error) {
-	store, err := openStore(ctx, dataDir, db)
+func openApp(ctx context.Context, where *storeFlags, logger *slog.Logger, onChange func()) (*app, error) {
+	var store news.Store
+	var err error
+	if where.dbRead != "" {
+		store, err = openWithReplicas(ctx, where, logger)
+	} else {
+		store, err = openStore(ctx, where.data, where.db)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if db == "" {
-		for _, w := range sqlite.PermissionWarnings(filepath.Join(dataDir, "sahafa.db")) {
+	if where.db == "" {
+		for _, w := range sqlite.PermissionWarnings(filepath.Join(where.data, "sahafa.db")) {
 			logger.Warn("security: data readable by others", "problem", w)
 		}
 	}
@@ -46,7 +52,7 @@ func (a *app) Close() error { return a.store.Close() }
 // postgresql://) URL, or empty for SQLite in dataDir.
 func openStore(ctx context.Context, dataDir, db string) (news.Store, error) {
 	switch {
-	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+	case isPostgresURL(db):
 		st, err := postgres.Open(ctx, db)
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL database: %w", err)
@@ -63,6 +69,33 @@ func openStore(ctx context.Context, dataDir, db string) (news.Store, error) {
 		return nil, fmt.Errorf("open database in %s: %w", dataDir, err)
 	}
 	return st, nil
+}
+
+// openWithReplicas opens the PostgreSQL store of --db reading from the
+// replicas of --db-read.
+func openWithReplicas(ctx context.Context, where *storeFlags, logger *slog.Logger) (news.Store, error) {
+	if !isPostgresURL(where.db) {
+		return nil, usageError{"--db-read: replicas need --db, the postgres:// URL of their primary"}
+	}
+	var list []string
+	for _, u := range strings.Split(where.dbRead, ",") {
+		if u = strings.TrimSpace(u); u == "" {
+			continue
+		}
+		if !isPostgresURL(u) {
+			return nil, usageError{fmt.Sprintf("--db-read: want postgres:// URLs, got %q", redactDSN(u))}
+		}
+		list = append(list, u)
+	}
+	st, err := postgres.OpenWith(ctx, where.db, postgres.Options{Replicas: list, MaxLag: where.maxLag, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL database: %w", err)
+	}
+	return st, nil
+}
+
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // redactDSN hides a password in a database URL before it is printed.

@@ -52,7 +52,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 		return usageError{fmt.Sprintf("--status: want published or draft, got %q", *status)}
 	}
 	webPage := htmlOptions{section: *section, status: news.Status(*status)}
-	a, err := openApp(ctx, where.data, where.db, logger, nil)
+	a, err := openApp(ctx, where, logger, nil)
 	if err != nil {
 		return err
 	}
@@ -345,7 +345,7 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer, logge
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, where.data, where.db, logger, nil)
+	a, err := openApp(ctx, where, logger, nil)
 	if err != nil {
 		return err
 	}

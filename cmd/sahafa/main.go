@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"sahafa/store/postgres"
 )
 
 const usage = `sahafa — an Arabic-first news platform
@@ -145,8 +147,16 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 
 // storeFlags are the flags every command shares: where the site lives.
 type storeFlags struct {
-	data string // data folder (SQLite database, later media)
-	db   string // postgres:// URL; empty for SQLite in data
+	data   string        // data folder (SQLite database, later media)
+	db     string        // postgres:// URL; empty for SQLite in data
+	dbRead string        // comma-separated postgres:// URLs of read replicas (serve only)
+	maxLag time.Duration // a replica further behind is skipped
+}
+
+// addReplicaFlags adds the read-replica flags, which only the server uses.
+func (sf *storeFlags) addReplicaFlags(fs *flag.FlagSet) {
+	fs.StringVar(&sf.dbRead, "db-read", envOr("SAHAFA_DB_READ", ""), "PostgreSQL streaming replicas of --db for pages, search, feeds and the API (postgres:// URLs, comma-separated); writes and the newsroom use --db [SAHAFA_DB_READ]")
+	fs.DurationVar(&sf.maxLag, "db-read-max-lag", envDuration("SAHAFA_DB_READ_MAX_LAG", postgres.DefaultMaxLag), "a replica trailing --db by more than this is skipped until it catches up [SAHAFA_DB_READ_MAX_LAG]")
 }
 
 // newFlags returns a flag set with the flags every command shares.

@@ -55,6 +55,7 @@ const (
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
 	fs, where := newFlags("serve", stderr)
+	where.addReplicaFlags(fs)
 	addr := fs.String("addr", envOr("SAHAFA_ADDR", "127.0.0.1:8080"), "listen address HOST:PORT [SAHAFA_ADDR]")
 	baseURL := fs.String("base-url", envOr("SAHAFA_BASE_URL", ""), "public URL of the site, for canonical links and the API (default http://ADDR) [SAHAFA_BASE_URL]")
 	siteName := fs.String("site-name", envOr("SAHAFA_SITE_NAME", "صحافة"), "site name [SAHAFA_SITE_NAME]")
@@ -139,7 +140,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	defer stopBackground()
 
 	var site *web.Site
-	a, err := openApp(ctx, where.data, where.db, logger, func() {
+	a, err := openApp(ctx, where, logger, func() {
 		if site != nil {
 			site.Invalidate()
 		}
@@ -373,6 +374,21 @@ func registerMetrics(m *ops.Metrics, a *app, site *web.Site, engine *search.Engi
 			m.GaugeFunc(name+"connections_in_use", "Connections of the "+p.Name+" pool in use.", func() float64 { return float64(pool().InUse) })
 			m.CounterFunc(name+"waits_total", "Times a connection of the "+p.Name+" pool had to be waited for.", func() float64 { return float64(pool().WaitCount) })
 			m.CounterFunc(name+"wait_seconds_total", "Time spent waiting for (or acquiring) connections of the "+p.Name+" pool.", func() float64 { return pool().WaitDuration.Seconds() })
+		}
+	}
+	if rs, ok := a.store.(news.ReplicaStatser); ok {
+		for i, r := range rs.ReplicaStats() {
+			rep := func() news.ReplicaStats { return rs.ReplicaStats()[i] }
+			name := "sahafa_db_" + r.Name + "_"
+			m.GaugeFunc(name+"up", "1 while reads may use "+r.Name+" (it answers and is within --db-read-max-lag).", func() float64 {
+				if rep().Up {
+					return 1
+				}
+				return 0
+			})
+			m.GaugeFunc(name+"lag_seconds", "How far "+r.Name+"'s replay trails the primary.", func() float64 { return rep().Lag.Seconds() })
+			m.CounterFunc(name+"reads_total", "Reads "+r.Name+" served.", func() float64 { return float64(rep().Reads) })
+			m.CounterFunc(name+"fallbacks_total", "Reads "+r.Name+" failed and the primary served.", func() float64 { return float64(rep().Falls) })
 		}
 	}
 	m.GaugeFunc("sahafa_images_running", "Uploaded images being processed.", func() float64 { return float64(images.Stats().Running) })

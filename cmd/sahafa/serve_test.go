@@ -138,4 +138,14 @@ func TestServeFlags(t *testing.T) {
 			t.Errorf("%v: want an error", args)
 		}
 	}
+	// Replicas need a PostgreSQL primary, and must be PostgreSQL URLs.
+	for args, want := range map[[4]string]string{
+		{"serve", "--data", t.TempDir(), "--db-read=postgres://r/db"}:            "replicas need --db",
+		{"serve", "--db=postgres://127.0.0.1:1/db", "--db-read", "mysql://r/db"}: "want postgres:// URLs",
+	} {
+		_, err := runCLI(t, args[:]...)
+		if err == nil || !strings.Contains(err.Error(), want) || exitCode(err) != 2 {
+			t.Errorf("%v: got %v (exit %d), want a usage error saying %q", args, err, exitCode(err), want)
+		}
+	}
 }

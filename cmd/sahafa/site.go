@@ -34,7 +34,7 @@ func exportSite(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	if *out == "" || fs.NArg() > 0 {
 		return usageError{"export: give --out FILE (and no other arguments)"}
 	}
-	a, err := openApp(ctx, where.data, where.db, logger, nil)
+	a, err := openApp(ctx, where, logger, nil)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer, logger
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("backup: %s exists; choose a new file name", path)
 	}
-	a, err := openApp(ctx, where.data, where.db, logger, nil)
+	a, err := openApp(ctx, where, logger, nil)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ import (
 func TestExportImportBackup(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
-	a, err := openApp(ctx, data, "", slog.New(slog.DiscardHandler), nil)
+	a, err := openApp(ctx, &storeFlags{data: data}, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func userCommand(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("user %s takes no arguments, got %q", sub, fs.Args())}
 	}
-	a, err := openApp(ctx, where.data, where.db, logger, nil)
+	a, err := openApp(ctx, where, logger, nil)
 	if err != nil {
 		return err
 	}

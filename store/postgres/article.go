@@ -213,7 +213,7 @@ func decodeCorrections(a *news.Article, data []byte) error {
 // corrections, or a zero Article.
 func (s *Store) oneArticle(ctx context.Context, op, where string, args ...any) (news.Article, error) {
 	var a news.Article
-	err := s.query(ctx, op, func(ctx context.Context, c querier) error {
+	err := s.read(ctx, op, func(ctx context.Context, c querier) error {
 		var corrections []byte
 		found, err := scanArticle(c.QueryRow(ctx, `SELECT `+articleColumns+correctionsSQL+articleFrom+`WHERE `+where, args...),
 			&corrections)

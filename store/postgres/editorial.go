@@ -178,7 +178,7 @@ func (s *Store) NextScheduled(ctx context.Context) (time.Time, error) {
 // Settings returns the saved site settings.
 func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
-	err := s.query(ctx, "read settings", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "read settings", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT key, value FROM settings`)
 		if err != nil {
 			return err

@@ -40,7 +40,7 @@ func scanAuthor(row pgx.Row) (news.Author, error) {
 // and the page redirects.
 func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, error) {
 	var au news.Author
-	err := s.query(ctx, "get author", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get author", func(ctx context.Context, c querier) error {
 		var err error
 		au, err = scanAuthor(c.QueryRow(ctx, authorBySlugSQL, slug))
 		if isNoRows(err) {
@@ -54,7 +54,7 @@ func (s *Store) AuthorBySlug(ctx context.Context, slug string) (news.Author, err
 // Author returns one author with their profile.
 func (s *Store) Author(ctx context.Context, id int64) (news.Author, error) {
 	var au news.Author
-	err := s.query(ctx, "get author", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get author", func(ctx context.Context, c querier) error {
 		var err error
 		au, err = authorByID(ctx, c, id)
 		return err
@@ -434,7 +434,7 @@ func (s *Store) PurgeArticles(ctx context.Context, ids []int64, before time.Time
 // Gone reports whether path was the address of a deleted article.
 func (s *Store) Gone(ctx context.Context, path string) (bool, error) {
 	var gone bool
-	err := s.query(ctx, "look up a deleted address", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "look up a deleted address", func(ctx context.Context, c querier) error {
 		return c.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM gone_paths WHERE path = $1)`, news.RedirectKey(path)).Scan(&gone)
 	})
 	return gone, err

@@ -80,7 +80,7 @@ func (s *Store) LiveArticles(ctx context.Context, ids []int64) (map[int64]news.L
 	if len(ids) > news.MaxListLimit {
 		ids = ids[:news.MaxListLimit]
 	}
-	err := s.query(ctx, "list live coverage", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "list live coverage", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT article_id, started_at, ended_at FROM live_coverage WHERE article_id = ANY($1)`, ids)
 		if err != nil {
 			return err

@@ -86,7 +86,7 @@ func (s *Store) SaveMedia(ctx context.Context, m news.Media, files []news.MediaF
 // Media returns one image's record.
 func (s *Store) Media(ctx context.Context, id int64) (news.Media, error) {
 	var m news.Media
-	err := s.query(ctx, "get media", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get media", func(ctx context.Context, c querier) error {
 		var err error
 		m, err = scanMedia(c.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = $1`, id))
 		if isNoRows(err) {
@@ -109,7 +109,7 @@ func (s *Store) MediaByIDs(ctx context.Context, ids []int64) ([]news.Media, erro
 		ids = ids[:news.MaxListLimit]
 	}
 	var out []news.Media
-	err := s.query(ctx, "get media", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get media", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = ANY($1)`, ids)
 		if err != nil {
 			return err
@@ -173,7 +173,7 @@ func (s *Store) UpdateMedia(ctx context.Context, m news.Media) error {
 // MediaFile returns the variant of the given width.
 func (s *Store) MediaFile(ctx context.Context, id int64, width int) (news.MediaFile, error) {
 	var f news.MediaFile
-	err := s.query(ctx, "get media file", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get media file", func(ctx context.Context, c querier) error {
 		err := c.QueryRow(ctx, `SELECT width, height, content_type, ext, data FROM media_files
 			WHERE media_id = $1 AND width = $2`, id, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data)
 		if isNoRows(err) {
@@ -360,7 +360,7 @@ func (s *Store) SaveCrops(ctx context.Context, id int64, f news.Framing, crops [
 // MediaCropFile returns one size of one crop.
 func (s *Store) MediaCropFile(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, error) {
 	var f news.MediaFile
-	err := s.query(ctx, "get crop", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get crop", func(ctx context.Context, c querier) error {
 		err := c.QueryRow(ctx, `SELECT width, height, content_type, ext, data FROM media_crops
 			WHERE media_id = $1 AND ratio = $2 AND width = $3`, id, ratio, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data)
 		if isNoRows(err) {

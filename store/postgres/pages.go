@@ -23,7 +23,7 @@ func scanPage(row pgx.Row) (news.Page, error) {
 // Pages lists the static pages.
 func (s *Store) Pages(ctx context.Context) ([]news.Page, error) {
 	var out []news.Page
-	err := s.query(ctx, "list pages", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "list pages", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT `+pageColumns+` FROM pages ORDER BY position, title, id`)
 		if err != nil {
 			return err
@@ -46,7 +46,7 @@ func (s *Store) Page(ctx context.Context, id int64) (news.Page, error) {
 
 func (s *Store) onePage(ctx context.Context, where string, arg any) (news.Page, error) {
 	var p news.Page
-	err := s.query(ctx, "get page", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get page", func(ctx context.Context, c querier) error {
 		var err error
 		p, err = scanPage(c.QueryRow(ctx, `SELECT `+pageColumns+` FROM pages WHERE `+where, arg))
 		if isNoRows(err) {

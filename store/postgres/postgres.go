@@ -80,6 +80,7 @@ const changesChannel = "sahafa_changes"
 type Store struct {
 	pool     *pgxpool.Pool
 	connConf *pgx.ConnConfig // for the watchers' own connections
+	reads    *replicas       // nil without read replicas
 
 	ctx    context.Context // ends at Close, stopping the watchers
 	cancel context.CancelFunc
@@ -93,6 +94,7 @@ var (
 	_ news.SiteStore         = (*Store)(nil)
 	_ news.Pinger            = (*Store)(nil)
 	_ news.PoolStatser       = (*Store)(nil)
+	_ news.ReplicaStatser    = (*Store)(nil)
 )
 
 // Open connects to the database at dsn, applies pending migrations and
@@ -169,6 +171,7 @@ func migrate(ctx context.Context, conf *pgx.ConnConfig) error {
 func (s *Store) Close() error {
 	s.cancel()
 	s.wg.Wait()
+	s.reads.close()
 	s.pool.Close()
 	return nil
 }
@@ -185,13 +188,17 @@ func callCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 // busy pool; a server that is down makes every call fail fast with
 // EUNAVAILABLE.
 func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
+	return acquireFrom(ctx, s.pool, op)
+}
+
+func acquireFrom(ctx context.Context, pool *pgxpool.Pool, op string) (*pgxpool.Conn, error) {
 	actx, cancel := context.WithTimeout(ctx, acquireTimeout)
 	defer cancel()
-	c, err := s.pool.Acquire(actx)
+	c, err := pool.Acquire(actx)
 	if err != nil {
 		if ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || actx.Err() != nil) {
 			msg := "the database cannot be reached"
-			if st := s.pool.Stat(); st.AcquiredConns() >= st.MaxConns() {
+			if st := pool.Stat(); st.AcquiredConns() >= st.MaxConns() {
 				msg = "the database is busy: every pooled connection is in use"
 			}
 			return nil, fmt.Errorf("postgres: %s: %w: %w", op, news.Errorf(news.EUNAVAILABLE, "%s", msg), err)
@@ -202,9 +209,16 @@ func (s *Store) acquire(ctx context.Context, op string) (*pgxpool.Conn, error) {
 }
 
 // readTx runs fn in a read-only transaction (one snapshot for the queries
-// of one call).
+// of one call), on a replica when one may serve ctx (see read).
 func (s *Store) readTx(ctx context.Context, op string, fn func(ctx context.Context, tx pgx.Tx) error) error {
-	return s.inTx(ctx, op, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, noNotify, fn)
+	opts := pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}
+	if r := s.reads.pick(ctx); r != nil {
+		err := s.inTxOn(ctx, r.pool, op, opts, noNotify, fn)
+		if !s.fellBack(ctx, r, err) {
+			return err
+		}
+	}
+	return s.inTx(ctx, op, opts, noNotify, fn)
 }
 
 // writeTx runs fn in a read-write transaction that notifies the other
@@ -227,9 +241,13 @@ const (
 )
 
 func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify string, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	return s.inTxOn(ctx, s.pool, op, opts, notify, fn)
+}
+
+func (s *Store) inTxOn(ctx context.Context, pool *pgxpool.Pool, op string, opts pgx.TxOptions, notify string, fn func(ctx context.Context, tx pgx.Tx) error) error {
 	ctx, cancel := callCtx(ctx)
 	defer cancel()
-	c, err := s.acquire(ctx, op)
+	c, err := acquireFrom(ctx, pool, op)
 	if err != nil {
 		return err
 	}
@@ -252,14 +270,25 @@ func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify 
 			return wrapErr(ctx, op, err)
 		}
 	}
-	return wrapErr(ctx, op, tx.Commit(ctx))
+	if err := tx.Commit(ctx); err != nil {
+		return wrapErr(ctx, op, err)
+	}
+	if opts.AccessMode != pgx.ReadOnly {
+		s.noteWrite(ctx, c)
+	}
+	return nil
 }
 
-// query runs fn on a pooled connection outside an explicit transaction.
+// query runs fn on a pooled connection of the primary outside an explicit
+// transaction.
 func (s *Store) query(ctx context.Context, op string, fn func(ctx context.Context, c querier) error) error {
+	return s.queryOn(ctx, s.pool, op, fn)
+}
+
+func (s *Store) queryOn(ctx context.Context, pool *pgxpool.Pool, op string, fn func(ctx context.Context, c querier) error) error {
 	ctx, cancel := callCtx(ctx)
 	defer cancel()
-	c, err := s.acquire(ctx, op)
+	c, err := acquireFrom(ctx, pool, op)
 	if err != nil {
 		return err
 	}
@@ -357,7 +386,16 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // PoolStats reports the connection pool.
 func (s *Store) PoolStats() []news.PoolStats {
-	st := s.pool.Stat()
-	return []news.PoolStats{{Name: "postgres", Max: int(st.MaxConns()), Open: int(st.TotalConns()),
-		InUse: int(st.AcquiredConns()), WaitCount: st.EmptyAcquireCount(), WaitDuration: st.AcquireDuration()}}
+	stats := func(name string, p *pgxpool.Pool) news.PoolStats {
+		st := p.Stat()
+		return news.PoolStats{Name: name, Max: int(st.MaxConns()), Open: int(st.TotalConns()),
+			InUse: int(st.AcquiredConns()), WaitCount: st.EmptyAcquireCount(), WaitDuration: st.AcquireDuration()}
+	}
+	out := []news.PoolStats{stats("postgres", s.pool)}
+	if s.reads != nil {
+		for _, r := range s.reads.list {
+			out = append(out, stats("postgres_"+r.name, r.pool))
+		}
+	}
+	return out
 }

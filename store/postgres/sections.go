@@ -14,7 +14,7 @@ import (
 // database's collation).
 func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
 	var out []news.SectionStats
-	err := s.query(ctx, "list sections", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "list sections", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `
 			SELECT s.id, s.slug, s.name, s.published FROM sections s ORDER BY s.name COLLATE "C", s.id`)
 		if err != nil {
@@ -33,7 +33,7 @@ func (s *Store) Sections(ctx context.Context) ([]news.SectionStats, error) {
 // SectionBySlug returns the section with the given slug.
 func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, error) {
 	var sec news.Section
-	err := s.query(ctx, "get section", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get section", func(ctx context.Context, c querier) error {
 		err := c.QueryRow(ctx, `SELECT id, slug, name FROM sections WHERE slug = $1`, slug).
 			Scan(&sec.ID, &sec.Slug, &sec.Name)
 		if isNoRows(err) {
@@ -49,7 +49,7 @@ func (s *Store) SectionBySlug(ctx context.Context, slug string) (news.Section, e
 func (s *Store) PublicationCounts(ctx context.Context, from, to time.Time) ([]news.TimeCount, error) {
 	var out []news.TimeCount
 	const width = int64(news.CountBucket / time.Second)
-	err := s.query(ctx, "publication counts", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "publication counts", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT b, count(*) FROM (
 				SELECT floor(extract(epoch FROM published_at) / $1)::bigint * $1 AS b FROM articles
 				WHERE status = 'published' AND ($2::timestamptz IS NULL OR published_at >= $2) AND ($3::timestamptz IS NULL OR published_at < $3)) x

@@ -15,7 +15,7 @@ import (
 // Comments returns an article's comments, oldest first.
 func (s *Store) Comments(ctx context.Context, articleID int64) ([]news.Comment, error) {
 	var out []news.Comment
-	err := s.query(ctx, "list comments", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "list comments", func(ctx context.Context, c querier) error {
 		ex := map[int64]news.ArticleExtras{}
 		if err := extrasStep(ctx, c, commentsStep, []int64{articleID}, ex); err != nil {
 			return err

@@ -34,7 +34,7 @@ func (s *Store) SaveSection(ctx context.Context, sec news.Section) (news.Section
 // TagBySlug returns the tag with the given slug.
 func (s *Store) TagBySlug(ctx context.Context, slug string) (news.Tag, error) {
 	var t news.Tag
-	err := s.query(ctx, "get tag", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "get tag", func(ctx context.Context, c querier) error {
 		err := c.QueryRow(ctx, `SELECT id, slug, name FROM tags WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
 		if isNoRows(err) {
 			return news.Errorf(news.ENOTFOUND, "tag %q not found", slug)
@@ -48,7 +48,7 @@ func (s *Store) TagBySlug(ctx context.Context, slug string) (news.Tag, error) {
 // (in code point order, as SQLite compares text).
 func (s *Store) Tags(ctx context.Context) ([]news.TagStats, error) {
 	var out []news.TagStats
-	err := s.query(ctx, "list tags", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "list tags", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `
 			SELECT t.id, t.slug, t.name, (SELECT count(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
 				WHERE at.tag_id = t.id AND a.status = 'published')

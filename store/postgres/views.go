@@ -61,7 +61,7 @@ func (s *Store) AddViews(ctx context.Context, b news.ViewBatch) error {
 // MostViewed lists the most viewed published articles since since.
 func (s *Store) MostViewed(ctx context.Context, since time.Time, section string, limit int) ([]news.ArticleViews, error) {
 	var out []news.ArticleViews
-	err := s.query(ctx, "most viewed", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "most viewed", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT v.article_id, sum(v.views)::bigint AS n FROM article_views v
 			JOIN articles a ON a.id = v.article_id
 			WHERE v.hour >= $1 AND a.status = 'published'
@@ -83,7 +83,7 @@ func (s *Store) MostViewed(ctx context.Context, since time.Time, section string,
 // ArticleViewTotal is an article's views since since.
 func (s *Store) ArticleViewTotal(ctx context.Context, articleID int64, since time.Time) (int, error) {
 	var n int
-	err := s.query(ctx, "article views", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "article views", func(ctx context.Context, c querier) error {
 		return c.QueryRow(ctx, `SELECT COALESCE(sum(views), 0)::bigint FROM article_views WHERE article_id = $1 AND hour >= $2`,
 			articleID, since).Scan(&n)
 	})
@@ -93,7 +93,7 @@ func (s *Store) ArticleViewTotal(ctx context.Context, articleID int64, since tim
 // HourlyViews are the views of every hour in [from, to).
 func (s *Store) HourlyViews(ctx context.Context, from, to time.Time) (map[time.Time]int, error) {
 	out := map[time.Time]int{}
-	err := s.query(ctx, "hourly views", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "hourly views", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT hour, sum(views)::bigint FROM article_views WHERE hour >= $1 AND hour < $2 GROUP BY hour`, from, to)
 		if err != nil {
 			return err
@@ -135,7 +135,7 @@ func (s *Store) AuthorViews(ctx context.Context, since time.Time, limit int) ([]
 // domainViews runs a query of (name, views) rows.
 func (s *Store) domainViews(ctx context.Context, op, sql string, args ...any) ([]news.DomainViews, error) {
 	var out []news.DomainViews
-	err := s.query(ctx, op, func(ctx context.Context, c querier) error {
+	err := s.read(ctx, op, func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, sql, args...)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Store) domainViews(ctx context.Context, op, sql string, args ...any) ([
 // AdStats are every ad's impressions and clicks per slot since since.
 func (s *Store) AdStats(ctx context.Context, since time.Time) ([]news.AdStat, error) {
 	var out []news.AdStat
-	err := s.query(ctx, "ad stats", func(ctx context.Context, c querier) error {
+	err := s.read(ctx, "ad stats", func(ctx context.Context, c querier) error {
 		rows, err := c.Query(ctx, `SELECT ad_id, slot, sum(impressions)::bigint, sum(clicks)::bigint FROM ad_stats
 			WHERE hour >= $1 GROUP BY ad_id, slot ORDER BY ad_id, slot`, since)
 		if err != nil {

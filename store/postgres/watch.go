@@ -92,6 +92,7 @@ func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed
 			conn, schema, backoff = c, sch, minWatchBackoff
 			if missed {
 				missed = false
+				s.noteWrite(ctx, conn)
 				onChange(news.Change{All: true})
 			}
 		}
@@ -108,6 +109,9 @@ func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed
 			continue
 		}
 		if change, ok := parsePayload(n.Payload, schema); ok {
+			// Before the pages drop what they cached: a page rendered
+			// after this must not come from a replica without the write.
+			s.noteWrite(ctx, conn)
 			onChange(change)
 		}
 	}

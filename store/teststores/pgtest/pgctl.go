@@ -31,16 +31,43 @@ func NewPgCtl(t *testing.T) *PgCtl {
 	if env == "" {
 		t.Skip(EnvPgCtl + " not set (the pg_ctl command prefix with -D DATADIR): restart test skipped")
 	}
+	c := pgCtlFor(t, env, "")
+	holdExclusive(t, dsn)
+	// Registered after the lock, so it runs before the lock is released.
+	t.Cleanup(func() {
+		c.mu.Lock()
+		stopped := c.stopped
+		c.mu.Unlock()
+		if stopped {
+			c.Start(t)
+		}
+	})
+	return c
+}
+
+// pgCtlFor reads a pg_ctl command prefix; dataDir, when set, replaces the
+// server the prefix names (a replica's, run by the same pg_ctl).
+func pgCtlFor(t testing.TB, env, dataDir string) *PgCtl {
+	t.Helper()
 	c := &PgCtl{prefix: strings.Fields(env)}
 	for i, f := range c.prefix {
 		if f == "-D" && i+1 < len(c.prefix) {
 			c.dataDir = c.prefix[i+1]
+			if dataDir != "" {
+				c.prefix[i+1] = dataDir
+			}
 		} else if v, ok := strings.CutPrefix(f, "--pgdata="); ok {
 			c.dataDir = v
+			if dataDir != "" {
+				c.prefix[i] = "--pgdata=" + dataDir
+			}
 		}
 	}
 	if c.dataDir == "" {
 		t.Fatalf("%s=%q names no data directory (-D DIR)", EnvPgCtl, env)
+	}
+	if dataDir != "" {
+		c.dataDir = dataDir
 	}
 	// pg_ctl start does not reuse the options of the last start (only
 	// restart does), and the server's port and socket directory are among
@@ -53,16 +80,6 @@ func NewPgCtl(t *testing.T) *PgCtl {
 	if _, rest, ok := strings.Cut(line, " "); ok {
 		c.opts = rest
 	}
-	holdExclusive(t, dsn)
-	// Registered after the lock, so it runs before the lock is released.
-	t.Cleanup(func() {
-		c.mu.Lock()
-		stopped := c.stopped
-		c.mu.Unlock()
-		if stopped {
-			c.Start(t)
-		}
-	})
 	return c
 }
 
