@@ -124,10 +124,26 @@ type MediaVariant struct {
 	Size          int
 }
 
-// MediaFile is the bytes of one variant.
+// MediaFile is the bytes of one variant. ObjectKey, when set, says the
+// bytes live in the media bucket under that key (Data is then empty in
+// the store, and Size is theirs).
 type MediaFile struct {
 	MediaVariant
-	Data []byte
+	Data      []byte
+	ObjectKey string
+}
+
+// incomplete reports a file that lacks a size, a type or its bytes.
+func (f MediaFile) incomplete() bool {
+	return f.Width <= 0 || f.Height <= 0 || f.StoredSize() == 0 || f.ContentType == "" || f.Ext == ""
+}
+
+// StoredSize is the size of f's bytes, wherever they are.
+func (f MediaFile) StoredSize() int {
+	if f.ObjectKey != "" {
+		return f.Size
+	}
+	return len(f.Data)
 }
 
 // MediaFilter selects media for the library.
@@ -183,7 +199,7 @@ func CheckMedia(m Media, files []MediaFile) error {
 		return Errorf(EINVALID, "image has no variants")
 	}
 	for _, f := range files {
-		if f.Width <= 0 || f.Height <= 0 || len(f.Data) == 0 || f.ContentType == "" || f.Ext == "" {
+		if f.incomplete() {
 			return Errorf(EINVALID, "image variant %dx%d is incomplete", f.Width, f.Height)
 		}
 	}

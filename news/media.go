@@ -213,7 +213,7 @@ func CheckCropFiles(files []MediaCropFile) error {
 		if _, ok := RatioByKey(f.Ratio); !ok {
 			return Errorf(EINVALID, "unknown crop ratio %q", f.Ratio)
 		}
-		if f.Width <= 0 || f.Height <= 0 || len(f.Data) == 0 || f.ContentType == "" || f.Ext == "" {
+		if f.incomplete() {
 			return Errorf(EINVALID, "crop %s %dx%d is incomplete", f.Ratio, f.Width, f.Height)
 		}
 	}

@@ -400,6 +400,11 @@ type MediaStore interface {
 	MediaByIDs(ctx context.Context, ids []int64) ([]Media, error)
 	// MediaFile returns the variant of the given width.
 	MediaFile(ctx context.Context, id int64, width int) (MediaFile, error)
+	// MoveMediaFile says where the bytes of one variant (ratio "") or one
+	// crop now are: under key in the media bucket (data empty), or in the
+	// store itself (key "", data the bytes). ENOTFOUND when there is no
+	// such file.
+	MoveMediaFile(ctx context.Context, id int64, ratio string, width int, key string, data []byte) error
 
 	// SaveUpload stores an upload as it came (State MediaPending, no
 	// variants yet) for the background to process, and returns it with

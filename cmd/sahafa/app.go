@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"sahafa/bucket"
 	"sahafa/importer/byline"
 	"sahafa/importer/jsonl"
 	"sahafa/news"
@@ -19,7 +20,9 @@ import (
 
 // app is what every command works with: the store and the write path.
 type app struct {
-	store   news.Store
+	store   news.Store // with media in the bucket when --media names one
+	raw     news.Store // the database's store itself, for what only it does
+	bucket  *bucket.Bucket
 	publish *publish.Service
 	log     *slog.Logger
 }
@@ -42,8 +45,17 @@ func openApp(ctx context.Context, where *storeFlags, logger *slog.Logger, onChan
 			logger.Warn("security: data readable by others", "problem", w)
 		}
 	}
-	svc := publish.New(store, publish.Options{KnownSections: jsonl.Sections, OnChange: onChange})
-	return &app{store: store, publish: svc, log: logger}, nil
+	a := &app{store: store, raw: store, log: logger}
+	if where.media != "" {
+		b, err := openBucket(ctx, where.media)
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+		a.bucket, a.store = b, bucket.Wrap(store, b)
+	}
+	a.publish = publish.New(a.store, publish.Options{KnownSections: jsonl.Sections, OnChange: onChange})
+	return a, nil
 }
 
 func (a *app) Close() error { return a.store.Close() }
@@ -96,6 +108,21 @@ func openWithReplicas(ctx context.Context, where *storeFlags, logger *slog.Logge
 
 func isPostgresURL(s string) bool {
 	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// openBucket opens the object store of --media; where the store is comes
+// from the environment, so that keys stay out of process listings.
+func openBucket(ctx context.Context, raw string) (*bucket.Bucket, error) {
+	if _, _, err := bucket.ParseURL(raw); err != nil {
+		return nil, usageError{"--media: " + err.Error()}
+	}
+	b, err := bucket.Open(ctx, bucket.Config{URL: raw, Endpoint: os.Getenv("SAHAFA_S3_ENDPOINT"),
+		AccessKey: os.Getenv("SAHAFA_S3_ACCESS_KEY"), SecretKey: os.Getenv("SAHAFA_S3_SECRET_KEY"),
+		Region: os.Getenv("SAHAFA_S3_REGION"), Insecure: os.Getenv("SAHAFA_S3_INSECURE") == "true"})
+	if err != nil {
+		return nil, fmt.Errorf("--media %s (endpoint SAHAFA_S3_ENDPOINT=%q): %w", raw, os.Getenv("SAHAFA_S3_ENDPOINT"), err)
+	}
+	return b, nil
 }
 
 // redactDSN hides a password in a database URL before it is printed.

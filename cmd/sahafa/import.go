@@ -76,7 +76,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	if fs.NArg() > 1 {
 		fmt.Fprintf(stdout, "total: %d created, %d updated, %d skipped\n", total.created, total.updated, len(total.skipped))
 	}
-	if f, ok := a.store.(news.BulkWriteFinisher); ok && total.created+total.updated > 0 && ctx.Err() == nil {
+	if f, ok := a.raw.(news.BulkWriteFinisher); ok && total.created+total.updated > 0 && ctx.Err() == nil {
 		start := time.Now()
 		if err := f.FinishBulkWrite(ctx); err != nil {
 			return fmt.Errorf("after the import: %w", err)

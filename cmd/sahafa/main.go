@@ -34,11 +34,13 @@ usage:
   sahafa user add --email E --role R add a newsroom user (also: user passwd, user list)
   sahafa export --out FILE          write the whole site as JSON Lines (restore: sahafa import FILE)
   sahafa backup FILE                a consistent copy of the database while the site runs
+  sahafa media move --to s3://B/P|db move the media library into a bucket or back (resumable)
   sahafa help                       this text
 
 common flags (environment variables in brackets):
   --data DIR        data folder, created on first run [SAHAFA_DATA] (default ./sahafa-data)
   --db URL          run on PostgreSQL: postgres://user:pass@host/db [SAHAFA_DB]
+  --media s3://B/P  keep new media in an S3-compatible bucket [SAHAFA_MEDIA]
 
 run "sahafa COMMAND -h" for the flags of one command.
 `
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userCommand(ctx, args, stdout, stderr, logger)
 	case "export":
 		return exportSite(ctx, args, stdout, stderr, logger)
+	case "media":
+		return mediaCommand(ctx, args, stdout, stderr, logger)
 	case "backup":
 		return backup(ctx, args, stdout, stderr, logger)
 	case "help", "-h", "--help":
@@ -149,6 +153,7 @@ func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
 type storeFlags struct {
 	data   string        // data folder (SQLite database, later media)
 	db     string        // postgres:// URL; empty for SQLite in data
+	media  string        // s3://bucket/prefix for media bytes; empty: in the database
 	dbRead string        // comma-separated postgres:// URLs of read replicas (serve only)
 	maxLag time.Duration // a replica further behind is skipped
 }
@@ -166,6 +171,7 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *storeFlags) {
 	sf := &storeFlags{}
 	fs.StringVar(&sf.data, "data", envOr("SAHAFA_DATA", "./sahafa-data"), "data folder [SAHAFA_DATA]")
 	fs.StringVar(&sf.db, "db", envOr("SAHAFA_DB", ""), "PostgreSQL URL (postgres://user:pass@host/db); empty for SQLite in --data [SAHAFA_DB]")
+	fs.StringVar(&sf.media, "media", envOr("SAHAFA_MEDIA", ""), "keep new media in this S3-compatible bucket, s3://BUCKET/PREFIX (endpoint and keys: SAHAFA_S3_ENDPOINT, SAHAFA_S3_ACCESS_KEY, SAHAFA_S3_SECRET_KEY, SAHAFA_S3_REGION, SAHAFA_S3_INSECURE=true for http); empty: in the database [SAHAFA_MEDIA]")
 	return fs, sf
 }
 

@@ -249,7 +249,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		AccessLog: accessLogger, Metrics: metrics, Route: web.Route,
 		Client: func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) },
 		Ready: func(ctx context.Context) error {
-			if p, ok := a.store.(news.Pinger); ok {
+			if p, ok := a.raw.(news.Pinger); ok {
 				return p.Ping(ctx)
 			}
 			return nil
@@ -267,7 +267,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	}
 	// Writes by other processes on the same database (an import run beside
 	// the server, another node) drop the pages they changed.
-	if w, ok := a.store.(news.ChangeWatcher); ok {
+	if w, ok := a.raw.(news.ChangeWatcher); ok {
 		w.WatchChanges(bg, site.Changed)
 	}
 	// "You may also read" lists are computed off the request path: those
@@ -365,7 +365,7 @@ func registerMetrics(m *ops.Metrics, a *app, site *web.Site, engine *search.Engi
 	m.GaugeFunc("sahafa_renders_waiting", "Renders waiting for a slot.", func() float64 { return float64(site.RenderStats().Waiting) })
 	m.GaugeFunc("sahafa_renders_limit", "Renders allowed at once (--max-renders).", func() float64 { return float64(site.RenderStats().Limit) })
 	m.CounterFunc("sahafa_renders_refused_total", "Requests answered 503 because the render queue was full or its wait ran out.", func() float64 { return float64(site.RenderStats().Refused) })
-	if ps, ok := a.store.(news.PoolStatser); ok {
+	if ps, ok := a.raw.(news.PoolStatser); ok {
 		for i, p := range ps.PoolStats() {
 			pool := func() news.PoolStats { return ps.PoolStats()[i] }
 			name := "sahafa_db_" + p.Name + "_"
@@ -376,7 +376,7 @@ func registerMetrics(m *ops.Metrics, a *app, site *web.Site, engine *search.Engi
 			m.CounterFunc(name+"wait_seconds_total", "Time spent waiting for (or acquiring) connections of the "+p.Name+" pool.", func() float64 { return pool().WaitDuration.Seconds() })
 		}
 	}
-	if rs, ok := a.store.(news.ReplicaStatser); ok {
+	if rs, ok := a.raw.(news.ReplicaStatser); ok {
 		for i, r := range rs.ReplicaStats() {
 			rep := func() news.ReplicaStats { return rs.ReplicaStats()[i] }
 			name := "sahafa_db_" + r.Name + "_"
@@ -390,6 +390,12 @@ func registerMetrics(m *ops.Metrics, a *app, site *web.Site, engine *search.Engi
 			m.CounterFunc(name+"reads_total", "Reads "+r.Name+" served.", func() float64 { return float64(rep().Reads) })
 			m.CounterFunc(name+"fallbacks_total", "Reads "+r.Name+" failed and the primary served.", func() float64 { return float64(rep().Falls) })
 		}
+	}
+	if b := a.bucket; b != nil {
+		m.CounterFunc("sahafa_media_bucket_puts_total", "Files put in the media bucket (--media).", func() float64 { return float64(b.Stats().Puts) })
+		m.CounterFunc("sahafa_media_bucket_gets_total", "Files read from the media bucket.", func() float64 { return float64(b.Stats().Gets) })
+		m.CounterFunc("sahafa_media_bucket_failures_total", "Media bucket calls that failed (unreachable, busy, timed out).", func() float64 { return float64(b.Stats().Failures) })
+		m.GaugeFunc("sahafa_media_bucket_calls_in_flight", "Media bucket calls running.", func() float64 { return float64(b.Stats().InFlight) })
 	}
 	m.GaugeFunc("sahafa_images_running", "Uploaded images being processed.", func() float64 { return float64(images.Stats().Running) })
 	m.GaugeFunc("sahafa_images_waiting", "Uploads waiting for the image gate.", func() float64 { return float64(images.Stats().Waiting) })

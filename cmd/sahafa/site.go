@@ -98,7 +98,7 @@ func importSite(ctx context.Context, a *app, r io.Reader, rep importReport) (imp
 		}
 		return rep, fmt.Errorf("nothing was restored: %w", err)
 	}
-	if f, ok := a.store.(news.BulkWriteFinisher); ok {
+	if f, ok := a.raw.(news.BulkWriteFinisher); ok {
 		if err := f.FinishBulkWrite(ctx); err != nil {
 			return rep, fmt.Errorf("after the restore: %w", err)
 		}
@@ -148,7 +148,7 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer, logger
 		return err
 	}
 	defer a.Close()
-	b, ok := a.store.(news.Backuper)
+	b, ok := a.raw.(news.Backuper)
 	if !ok {
 		return errors.New("backup: this store cannot back itself up; use sahafa export")
 	}

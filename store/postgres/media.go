@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"sahafa/news"
 )
@@ -54,11 +55,13 @@ func (s *Store) SaveMedia(ctx context.Context, m news.Media, files []news.MediaF
 	types := make([]string, len(files))
 	exts := make([]string, len(files))
 	data := make([][]byte, len(files))
+	keys := make([]string, len(files))
 	for i, f := range files {
+		keys[i] = f.ObjectKey
 		m.Variants[i] = f.MediaVariant
-		m.Variants[i].Size = len(f.Data)
+		m.Variants[i].Size = f.StoredSize()
 		widths[i], heights[i] = f.Width, f.Height
-		types[i], exts[i], data[i] = f.ContentType, f.Ext, f.Data
+		types[i], exts[i], data[i] = f.ContentType, f.Ext, blob(f.Data)
 	}
 	variants, err := json.Marshal(m.Variants)
 	if err != nil {
@@ -72,9 +75,9 @@ func (s *Store) SaveMedia(ctx context.Context, m news.Media, files []news.MediaF
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data)
-			SELECT $1, f.* FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::bytea[]) AS f`,
-			m.ID, widths, heights, types, exts, data)
+		_, err = tx.Exec(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data, object_key)
+			SELECT $1, f.* FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::bytea[], $7::text[]) AS f`,
+			m.ID, widths, heights, types, exts, data, keys)
 		return err
 	})
 	if err != nil {
@@ -174,8 +177,8 @@ func (s *Store) UpdateMedia(ctx context.Context, m news.Media) error {
 func (s *Store) MediaFile(ctx context.Context, id int64, width int) (news.MediaFile, error) {
 	var f news.MediaFile
 	err := s.read(ctx, "get media file", func(ctx context.Context, c querier) error {
-		err := c.QueryRow(ctx, `SELECT width, height, content_type, ext, data FROM media_files
-			WHERE media_id = $1 AND width = $2`, id, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data)
+		err := c.QueryRow(ctx, `SELECT width, height, content_type, ext, data, object_key FROM media_files
+			WHERE media_id = $1 AND width = $2`, id, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data, &f.ObjectKey)
 		if isNoRows(err) {
 			return news.Errorf(news.ENOTFOUND, "image %d has no variant %d px wide", id, width)
 		}
@@ -184,7 +187,9 @@ func (s *Store) MediaFile(ctx context.Context, id int64, width int) (news.MediaF
 	if err != nil {
 		return news.MediaFile{}, err
 	}
-	f.Size = len(f.Data)
+	if f.ObjectKey == "" {
+		f.Size = len(f.Data)
+	}
 	return f, nil
 }
 
@@ -294,14 +299,14 @@ func (s *Store) FinishMedia(ctx context.Context, m news.Media, files []news.Medi
 
 func insertMediaFiles(ctx context.Context, tx pgx.Tx, id int64, files []news.MediaFile, crops []news.MediaCropFile) error {
 	for _, f := range files {
-		if _, err := tx.Exec(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data)
-			VALUES ($1, $2, $3, $4, $5, $6)`, id, f.Width, f.Height, f.ContentType, f.Ext, f.Data); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data, object_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, f.Width, f.Height, f.ContentType, f.Ext, blob(f.Data), f.ObjectKey); err != nil {
 			return err
 		}
 	}
 	for _, c := range crops {
-		if _, err := tx.Exec(ctx, `INSERT INTO media_crops (media_id, ratio, width, height, content_type, ext, data)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, c.Ratio, c.Width, c.Height, c.ContentType, c.Ext, c.Data); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO media_crops (media_id, ratio, width, height, content_type, ext, data, object_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, c.Ratio, c.Width, c.Height, c.ContentType, c.Ext, blob(c.Data), c.ObjectKey); err != nil {
 			return err
 		}
 	}
@@ -361,8 +366,8 @@ func (s *Store) SaveCrops(ctx context.Context, id int64, f news.Framing, crops [
 func (s *Store) MediaCropFile(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, error) {
 	var f news.MediaFile
 	err := s.read(ctx, "get crop", func(ctx context.Context, c querier) error {
-		err := c.QueryRow(ctx, `SELECT width, height, content_type, ext, data FROM media_crops
-			WHERE media_id = $1 AND ratio = $2 AND width = $3`, id, ratio, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data)
+		err := c.QueryRow(ctx, `SELECT width, height, content_type, ext, data, object_key FROM media_crops
+			WHERE media_id = $1 AND ratio = $2 AND width = $3`, id, ratio, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data, &f.ObjectKey)
 		if isNoRows(err) {
 			return news.Errorf(news.ENOTFOUND, "image %d has no %s crop %d px wide", id, ratio, width)
 		}
@@ -371,7 +376,9 @@ func (s *Store) MediaCropFile(ctx context.Context, id int64, ratio string, width
 	if err != nil {
 		return news.MediaFile{}, err
 	}
-	f.Size = len(f.Data)
+	if f.ObjectKey == "" {
+		f.Size = len(f.Data)
+	}
 	return f, nil
 }
 
@@ -414,4 +421,35 @@ func (s *Store) PurgeMedia(ctx context.Context, ids []int64, before time.Time) (
 		return err
 	})
 	return n, err
+}
+
+// blob keeps an empty file's data an empty bytea, not NULL.
+func blob(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// MoveMediaFile records where one variant's or crop's bytes are. No page
+// changes: the bytes are the same.
+func (s *Store) MoveMediaFile(ctx context.Context, id int64, ratio string, width int, key string, data []byte) error {
+	return s.inTx(ctx, "move media file", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
+		var tag pgconn.CommandTag
+		var err error
+		if ratio == "" {
+			tag, err = tx.Exec(ctx, `UPDATE media_files SET object_key = $1, data = $2 WHERE media_id = $3 AND width = $4`,
+				key, blob(data), id, width)
+		} else {
+			tag, err = tx.Exec(ctx, `UPDATE media_crops SET object_key = $1, data = $2 WHERE media_id = $3 AND ratio = $4 AND width = $5`,
+				key, blob(data), id, ratio, width)
+		}
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return news.Errorf(news.ENOTFOUND, "image %d has no file %q %d px wide", id, ratio, width)
+		}
+		return nil
+	})
 }

@@ -50,7 +50,7 @@ func (s *Store) SaveMedia(ctx context.Context, m news.Media, files []news.MediaF
 	m.Variants = make([]news.MediaVariant, len(files))
 	for i, f := range files {
 		m.Variants[i] = f.MediaVariant
-		m.Variants[i].Size = len(f.Data)
+		m.Variants[i].Size = f.StoredSize()
 	}
 	variants, err := json.Marshal(m.Variants)
 	if err != nil {
@@ -68,8 +68,8 @@ func (s *Store) SaveMedia(ctx context.Context, m news.Media, files []news.MediaF
 		return news.Media{}, wrapErr(op, err)
 	}
 	for _, f := range files {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data)
-			VALUES (?, ?, ?, ?, ?, ?)`, m.ID, f.Width, f.Height, f.ContentType, f.Ext, f.Data); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data, object_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, m.ID, f.Width, f.Height, f.ContentType, f.Ext, blob(f.Data), f.ObjectKey); err != nil {
 			return news.Media{}, wrapErr(op, err)
 		}
 	}
@@ -163,12 +163,14 @@ func (s *Store) UpdateMedia(ctx context.Context, m news.Media) error {
 // MediaFile returns the bytes of one variant.
 func (s *Store) MediaFile(ctx context.Context, id int64, width int) (news.MediaFile, error) {
 	var f news.MediaFile
-	err := s.read().QueryRowContext(ctx, `SELECT width, height, content_type, ext, data FROM media_files
-		WHERE media_id = ? AND width = ?`, id, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data)
+	err := s.read().QueryRowContext(ctx, `SELECT width, height, content_type, ext, data, object_key FROM media_files
+		WHERE media_id = ? AND width = ?`, id, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data, &f.ObjectKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.MediaFile{}, news.Errorf(news.ENOTFOUND, "image %d has no variant %d px wide", id, width)
 	}
-	f.Size = len(f.Data)
+	if f.ObjectKey == "" {
+		f.Size = len(f.Data)
+	}
 	return f, wrapErr("get media file", err)
 }
 
@@ -295,14 +297,14 @@ func (s *Store) FinishMedia(ctx context.Context, m news.Media, files []news.Medi
 
 func insertMediaFiles(ctx context.Context, tx *sql.Tx, id int64, files []news.MediaFile, crops []news.MediaCropFile) error {
 	for _, f := range files {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data)
-			VALUES (?, ?, ?, ?, ?, ?)`, id, f.Width, f.Height, f.ContentType, f.Ext, f.Data); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO media_files (media_id, width, height, content_type, ext, data, object_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, f.Width, f.Height, f.ContentType, f.Ext, blob(f.Data), f.ObjectKey); err != nil {
 			return err
 		}
 	}
 	for _, c := range crops {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO media_crops (media_id, ratio, width, height, content_type, ext, data)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, c.Ratio, c.Width, c.Height, c.ContentType, c.Ext, c.Data); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO media_crops (media_id, ratio, width, height, content_type, ext, data, object_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, c.Ratio, c.Width, c.Height, c.ContentType, c.Ext, blob(c.Data), c.ObjectKey); err != nil {
 			return err
 		}
 	}
@@ -364,12 +366,14 @@ func (s *Store) SaveCrops(ctx context.Context, id int64, f news.Framing, crops [
 // MediaCropFile returns one size of one crop.
 func (s *Store) MediaCropFile(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, error) {
 	var f news.MediaFile
-	err := s.read().QueryRowContext(ctx, `SELECT width, height, content_type, ext, data FROM media_crops
-		WHERE media_id = ? AND ratio = ? AND width = ?`, id, ratio, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data)
+	err := s.read().QueryRowContext(ctx, `SELECT width, height, content_type, ext, data, object_key FROM media_crops
+		WHERE media_id = ? AND ratio = ? AND width = ?`, id, ratio, width).Scan(&f.Width, &f.Height, &f.ContentType, &f.Ext, &f.Data, &f.ObjectKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return news.MediaFile{}, news.Errorf(news.ENOTFOUND, "image %d has no %s crop %d px wide", id, ratio, width)
 	}
-	f.Size = len(f.Data)
+	if f.ObjectKey == "" {
+		f.Size = len(f.Data)
+	}
 	return f, wrapErr("get crop", err)
 }
 
@@ -408,4 +412,33 @@ func (s *Store) PurgeMedia(ctx context.Context, ids []int64, before time.Time) (
 	}
 	n, err := res.RowsAffected()
 	return int(n), wrapErr("purge images", err)
+}
+
+// blob keeps an empty file's data a zero-length blob, not NULL.
+func blob(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// MoveMediaFile records where one variant's or crop's bytes are.
+func (s *Store) MoveMediaFile(ctx context.Context, id int64, ratio string, width int, key string, data []byte) error {
+	const op = "move media file"
+	var res sql.Result
+	var err error
+	if ratio == "" {
+		res, err = s.w.ExecContext(ctx, `UPDATE media_files SET object_key = ?, data = ? WHERE media_id = ? AND width = ?`,
+			key, blob(data), id, width)
+	} else {
+		res, err = s.w.ExecContext(ctx, `UPDATE media_crops SET object_key = ?, data = ? WHERE media_id = ? AND ratio = ? AND width = ?`,
+			key, blob(data), id, ratio, width)
+	}
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return news.Errorf(news.ENOTFOUND, "image %d has no file %q %d px wide", id, ratio, width)
+	}
+	return nil
 }

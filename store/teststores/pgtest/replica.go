@@ -36,7 +36,7 @@ func StartReplica(t *testing.T) *Replica {
 	if primary == "" || ctlEnv == "" {
 		t.Skip(EnvPgDir + " and " + EnvPgCtl + " not set (the pgtemp folder and pg_ctl of the test server): replica test skipped")
 	}
-	script, err := repoFile("tools/pgtemp.sh")
+	script, err := RepoFile("tools/pgtemp.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,9 +79,9 @@ func (r *Replica) SuperuserDSN() string {
 	return fmt.Sprintf("host=%s port=%s user=postgres dbname=sahafa sslmode=disable", r.home, r.port)
 }
 
-// repoFile finds path under the module root, the first folder up from the
+// RepoFile finds path under the module root, the first folder up from the
 // test's that holds go.mod.
-func repoFile(path string) (string, error) {
+func RepoFile(path string) (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sahafa/bucket/buckettest"
+	"sahafa/news"
+)
+
+// TestServeMediaFromBucket runs the server with --media on a real
+// S3-compatible server: an image stored through the site lands in the
+// bucket and is served from it; with the bucket's server killed, media
+// requests get a prompt 503 and the pages still render. Then
+// "sahafa media move --to db" brings the library home.
+func TestServeMediaFromBucket(t *testing.T) {
+	w := buckettest.Start(t)
+	url := buckettest.URL()
+	t.Setenv("SAHAFA_S3_ENDPOINT", w.Endpoint)
+	t.Setenv("SAHAFA_S3_INSECURE", "true")
+	dir := t.TempDir()
+	base := startServer(t, "--data", dir, "--media", url)
+
+	// An image stored as the newsroom's upload path stores it.
+	ctx := context.Background()
+	a, err := openApp(ctx, &storeFlags{data: dir, media: url}, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	img.Set(3, 3, color.White)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.store.SaveMedia(ctx, news.Media{Alt: "ميدان التحرير في القاهرة", Format: "jpeg", Width: 64, Height: 48},
+		[]news.MediaFile{{MediaVariant: news.MediaVariant{Width: 64, Height: 48, ContentType: "image/jpeg", Ext: "jpg"}, Data: buf.Bytes()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := a.raw.MediaFile(ctx, m.ID, 64)
+	a.Close()
+	if err != nil || raw.ObjectKey == "" || len(raw.Data) != 0 {
+		t.Fatalf("the database holds key %q and %d bytes (%v): want the bytes in the bucket", raw.ObjectKey, len(raw.Data), err)
+	}
+	mediaURL := base + "/media/" + strconv.FormatInt(m.ID, 10) + "/64.jpg"
+	code, body := get(t, mediaURL)
+	if code != 200 || body != buf.String() {
+		t.Fatalf("GET %s: %d, %d bytes; want 200 and the %d bytes stored", mediaURL, code, len(body), buf.Len())
+	}
+
+	w.Stop()
+	client := &http.Client{Timeout: 10 * time.Second}
+	t0 := time.Now()
+	resp, err := client.Get(mediaURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("media with the bucket down: %d, want 503", resp.StatusCode)
+	}
+	if d := time.Since(t0); d > 5*time.Second {
+		t.Errorf("media with the bucket down took %v to answer", d)
+	}
+	for _, path := range []string{"/", "/search?q=" + "الطاقة"} {
+		if code, body := get(t, base+path); code != 200 || !strings.Contains(body, `dir="rtl"`) {
+			t.Errorf("%s with the bucket down: %d", path, code)
+		}
+	}
+	if _, err := runCLI(t, "media", "move", "--data", dir, "--to", "db", "--from", url); err == nil ||
+		!strings.Contains(err.Error(), "run it again") {
+		t.Errorf("media move with the bucket down: %v, want an error saying to run it again", err)
+	}
+	if _, err := runCLI(t, "media", "move", "--data", dir, "--to", "ftp://x"); err == nil {
+		t.Error("media move --to ftp://x: no error")
+	}
+}
