@@ -33,6 +33,7 @@ go build -o "$work/archivegen" ./bench/archivegen
 go build -o "$work/searchlat" ./bench/searchlat
 go build -o "$work/pagelat" ./bench/pagelat
 data=$work/data
+have=0
 where=(--data "$data")
 reads=()
 size_of() { du -sh "$data" | cut -f1; }
