@@ -233,12 +233,24 @@ func (s *Store) writeTx(ctx context.Context, op string, fn func(ctx context.Cont
 // watchers of other schemas in the same database can ignore it and the
 // others drop only what changed.
 const (
-	noNotify      = "\x00"
+	noNotify = "\x00"
+	// countsOnly: no notification, and readers need not see the write at
+	// once (view counts): it does not send this node's reads to the
+	// primary until a replica has it.
+	countsOnly    = "\x01"
 	notifyAll     = ""
 	payloadSep    = "\t"
 	relatedPrefix = "related:"
 	mediaPrefix   = "media:"
 )
+
+// flushCommit makes a transaction's commit wait for its WAL flush where
+// the server does not (synchronous_commit = off): a replica receives only
+// flushed WAL, so an unflushed publish would reach the replicas — and the
+// other servers' pages reading from them — only at the WAL writer's next
+// round (wal_writer_delay, 200 ms by default), and the flush position
+// noteWrite reads could precede the commit. A stronger setting is kept.
+const flushCommit = `SELECT set_config('synchronous_commit', 'local', true) WHERE current_setting('synchronous_commit') = 'off'`
 
 func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify string, fn func(ctx context.Context, tx pgx.Tx) error) error {
 	return s.inTxOn(ctx, s.pool, op, opts, notify, fn)
@@ -257,10 +269,15 @@ func (s *Store) inTxOn(ctx context.Context, pool *pgxpool.Pool, op string, opts 
 		return wrapErr(ctx, op, err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	if opts.AccessMode != pgx.ReadOnly && notify != countsOnly {
+		if _, err := tx.Exec(ctx, flushCommit); err != nil {
+			return wrapErr(ctx, op, err)
+		}
+	}
 	if err := fn(ctx, tx); err != nil {
 		return wrapErr(ctx, op, err)
 	}
-	if notify != noNotify {
+	if notify != noNotify && notify != countsOnly {
 		// Delivered to the listeners at commit, and not at all on rollback.
 		what := ""
 		if notify != notifyAll {
@@ -273,7 +290,7 @@ func (s *Store) inTxOn(ctx context.Context, pool *pgxpool.Pool, op string, opts 
 	if err := tx.Commit(ctx); err != nil {
 		return wrapErr(ctx, op, err)
 	}
-	if opts.AccessMode != pgx.ReadOnly {
+	if opts.AccessMode != pgx.ReadOnly && notify != countsOnly {
 		s.noteWrite(ctx, c)
 	}
 	return nil

@@ -38,7 +38,7 @@ const DefaultMaxLag = 5 * time.Second
 
 // lagSlack is the distance below a primary position at which a replica
 // still counts as having reached it, for the lag estimate only (never for
-// read-your-writes): the insert position can sit past a page header that
+// read-your-writes): the flush position can sit past a page header that
 // the replica's end of replay does not include.
 const lagSlack = 64
 
@@ -69,7 +69,7 @@ type replicas struct {
 	log          *slog.Logger
 
 	mu      sync.Mutex
-	samples []lsnSample // the primary's insert position over time, oldest first
+	samples []lsnSample // the primary's flush position over time, oldest first
 }
 
 type lsnSample struct {
@@ -142,12 +142,12 @@ func (rs *replicas) close() {
 	}
 }
 
-// probe samples the primary's insert position, then reads each replica's
+// probe samples the primary's flush position, then reads each replica's
 // replay position and from the samples works out how far it trails.
 func (rs *replicas) probe(ctx context.Context, primary *pgxpool.Pool) {
 	pctx, cancel := context.WithTimeout(ctx, time.Second)
 	var text string
-	err := primary.QueryRow(pctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&text)
+	err := primary.QueryRow(pctx, `SELECT pg_current_wal_flush_lsn()::text`).Scan(&text)
 	cancel()
 	now := time.Now()
 	if lsn, ok := parseLSN(text); err == nil && ok {
@@ -229,14 +229,7 @@ func (rs *replicas) setUp(r *replica, up bool, why string, err error) {
 }
 
 // sawWrite raises the position every read must see.
-func (rs *replicas) sawWrite(lsn uint64) {
-	for {
-		cur := rs.mustSee.Load()
-		if lsn <= cur || rs.mustSee.CompareAndSwap(cur, lsn) {
-			return
-		}
-	}
-}
+func (rs *replicas) sawWrite(lsn uint64) { raise(&rs.mustSee, lsn) }
 
 // pick returns a replica that may serve a read in ctx, or nil for the
 // primary: one that is up and has replayed every write this Store must
@@ -257,6 +250,69 @@ func (rs *replicas) pick(ctx context.Context) *replica {
 	return nil
 }
 
+// catchUpWait bounds how long a change notification waits for a replica
+// to replay the change before the pages are told of it; catchUpPoll is
+// how often the replay position is read meanwhile. Replay on a healthy
+// replica takes milliseconds: waiting lets the pages rendered after a
+// publish — the burst of re-renders a publish causes — read from the
+// replica instead of all falling on the primary until the next probe.
+const (
+	catchUpWait = 250 * time.Millisecond
+	catchUpPoll = 2 * time.Millisecond
+)
+
+// catchUp waits, at most catchUpWait, until a replica in use has replayed
+// mustSee, reading the replicas' replay positions directly.
+func (rs *replicas) catchUp(ctx context.Context) {
+	if rs == nil {
+		return
+	}
+	need := rs.mustSee.Load()
+	ctx, cancel := context.WithTimeout(ctx, min(catchUpWait, rs.maxLag))
+	defer cancel()
+
+	for {
+		waiting := false
+		for _, r := range rs.list {
+			if !r.up.Load() {
+				continue
+			}
+			if r.replay.Load() >= need {
+				return
+			}
+			var text string
+			if err := r.pool.QueryRow(ctx, `SELECT COALESCE(pg_last_wal_replay_lsn()::text, '')`).Scan(&text); err != nil {
+				continue // the probe decides whether it is down
+			}
+			if lsn, ok := parseLSN(text); ok {
+				raise(&r.replay, lsn)
+				if lsn >= need {
+					return
+				}
+			}
+			waiting = true
+		}
+		if !waiting {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(catchUpPoll):
+		}
+	}
+}
+
+// raise sets v to x unless v already holds more.
+func raise(v *atomic.Uint64, x uint64) {
+	for {
+		cur := v.Load()
+		if x <= cur || v.CompareAndSwap(cur, x) {
+			return
+		}
+	}
+}
+
 // parseLSN reads PostgreSQL's text form of a WAL position, "16/B374D848".
 func parseLSN(s string) (uint64, bool) {
 	hi, lo, ok := strings.Cut(s, "/")
@@ -271,16 +327,18 @@ func parseLSN(s string) (uint64, bool) {
 	return h<<32 | l, true
 }
 
-// noteWrite records the primary's insert position after a commit on c,
+// noteWrite records the primary's flush position after a commit on c,
 // when this Store reads from replicas: from then on a replica serves this
 // Store's reads only once it has replayed that far. The position is read
-// after the commit, so it is at or past the commit record.
+// after the commit, so it is at or past the commit record: the flush
+// position, since every write that readers must see waits for its flush
+// (see flushCommit).
 func (s *Store) noteWrite(ctx context.Context, c querier) {
 	if s.reads == nil {
 		return
 	}
 	var text string
-	if err := c.QueryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&text); err != nil {
+	if err := c.QueryRow(ctx, `SELECT pg_current_wal_flush_lsn()::text`).Scan(&text); err != nil {
 		// Unknown: read from the primary for as long as a replica in use
 		// may trail it.
 		s.reads.primaryUntil.Store(time.Now().Add(s.reads.maxLag).UnixNano())

@@ -15,7 +15,7 @@ func (s *Store) AddViews(ctx context.Context, b news.ViewBatch) error {
 	if b.Empty() {
 		return nil
 	}
-	return s.inTx(ctx, "add views", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
+	return s.inTx(ctx, "add views", pgx.TxOptions{}, countsOnly, func(ctx context.Context, tx pgx.Tx) error {
 		for _, k := range news.SortedHourKeys(b.Articles) {
 			// An article deleted since it was read is skipped.
 			if _, err := tx.Exec(ctx, `INSERT INTO article_views (hour, article_id, views)
@@ -186,7 +186,7 @@ func (s *Store) VisitorSketch(ctx context.Context, day time.Time) ([]byte, error
 // and deletes earlier days' salts.
 func (s *Store) DaySalt(ctx context.Context, day time.Time, fresh []byte) ([]byte, error) {
 	var salt []byte
-	err := s.inTx(ctx, "visitor salt", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
+	err := s.inTx(ctx, "visitor salt", pgx.TxOptions{}, countsOnly, func(ctx context.Context, tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM visitor_salts WHERE day < $1`, day); err != nil {
 			return err
 		}
@@ -206,7 +206,7 @@ const rollUpLock = 0x5a4a_0001
 // UTC day.
 func (s *Store) RollUpViews(ctx context.Context, before time.Time) error {
 	day := before.UTC().Truncate(24 * time.Hour)
-	return s.inTx(ctx, "roll up views", pgx.TxOptions{}, noNotify, func(ctx context.Context, tx pgx.Tx) error {
+	return s.inTx(ctx, "roll up views", pgx.TxOptions{}, countsOnly, func(ctx context.Context, tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(rollUpLock)); err != nil {
 			return err
 		}

@@ -93,6 +93,7 @@ func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed
 			if missed {
 				missed = false
 				s.noteWrite(ctx, conn)
+				s.reads.catchUp(ctx)
 				onChange(news.Change{All: true})
 			}
 		}
@@ -110,8 +111,10 @@ func (s *Store) watch(ctx context.Context, conn *pgx.Conn, schema string, missed
 		}
 		if change, ok := parsePayload(n.Payload, schema); ok {
 			// Before the pages drop what they cached: a page rendered
-			// after this must not come from a replica without the write.
+			// after this must not come from a replica without the write,
+			// and should come from one that has it.
 			s.noteWrite(ctx, conn)
+			s.reads.catchUp(ctx)
 			onChange(change)
 		}
 	}
