@@ -77,9 +77,7 @@ type Hit struct {
 type Results struct {
 	Query Query
 	Total int
-	// AtLeast: Total is where the store stopped counting; there are more.
-	AtLeast bool
-	Hits    []Hit
+	Hits  []Hit
 	// Partial is set when no article holds every word of the query and
 	// the results are those holding some of them, best first.
 	Partial bool
@@ -125,7 +123,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (Results, error) {
 		}
 		res.Partial = found.Total > 0
 	}
-	res.Total, res.AtLeast = found.Total, found.AtLeast
+	res.Total = found.Total
 	if beyond {
 		return res, nil
 	}

@@ -652,7 +652,7 @@ type saver struct {
 	upsertSection, upsertAuthor, upsertTag *sql.Stmt
 	byExternalID, byID, slugsTaken         *sql.Stmt
 	insertArticle, updateArticle           *sql.Stmt
-	deleteSearch, insertSearch, setKey     *sql.Stmt
+	deleteSearch, insertSearch             *sql.Stmt
 	deleteAuthors, insertAuthor            *sql.Stmt
 	findAuthor                             *sql.Stmt
 	deleteTags, insertTag                  *sql.Stmt
@@ -716,7 +716,7 @@ const (
 		section_id = ?, url_date = ?, slug = ?, title = ?, abstract = ?, body = ?, dateline = ?,
 		published_at = ?, updated_at = ?, status = ?, version = ?, time_set = ?, ever_published = ?,
 		created_by = NULLIF(?, 0), image = ?, body_source = ?, seo = ? WHERE id = ?`
-	existingSQL = `SELECT a.id, a.url_date, ` + keySQL + `, a.version, a.ever_published, a.slug, s.slug
+	existingSQL = `SELECT a.id, a.url_date, a.version, a.ever_published, a.slug, s.slug
 		FROM articles a JOIN sections s ON s.id = a.section_id WHERE `
 )
 
@@ -736,7 +736,6 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 		{&sv.insertArticle, insertArticleSQL},
 		{&sv.updateArticle, updateArticleSQL},
 		{&sv.deleteSearch, `DELETE FROM article_search WHERE rowid = ?`},
-		{&sv.setKey, `UPDATE articles SET search_key = ? WHERE id = ?`},
 		{&sv.insertSearch, `INSERT INTO article_search (rowid, title, body) VALUES (?, ?, ?)`},
 		{&sv.deleteAuthors, `DELETE FROM article_authors WHERE article_id = ?`},
 		{&sv.deleteRelated, `DELETE FROM related WHERE article_id = ?`},
@@ -793,7 +792,6 @@ func named(ctx context.Context, st *sql.Stmt, cache map[string]namedID, slug, na
 // current is what the saver needs of the stored article a record updates.
 type current struct {
 	id, day       int64
-	key           int64 // the article's rowid in the search index
 	version       int
 	everPublished bool
 	slug, section string
@@ -803,7 +801,7 @@ type current struct {
 func (sv *saver) existing(ctx context.Context, r *news.ArticleRecord) (current, error) {
 	var c current
 	scan := func(st *sql.Stmt, arg any) (bool, error) {
-		err := st.QueryRowContext(ctx, arg).Scan(&c.id, &c.day, &c.key, &c.version, &c.everPublished, &c.slug, &c.section)
+		err := st.QueryRowContext(ctx, arg).Scan(&c.id, &c.day, &c.version, &c.everPublished, &c.slug, &c.section)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil
 		}
@@ -923,24 +921,15 @@ func (sv *saver) save(ctx context.Context, r *news.ArticleRecord, now int64) (in
 		if _, err := sv.updateArticle.ExecContext(ctx, append(args, id)...); err != nil {
 			return 0, false, fmt.Errorf("update article %d: %w", id, err)
 		}
-		if _, err := sv.deleteSearch.ExecContext(ctx, cur.key); err != nil {
-			return 0, false, fmt.Errorf("clear the index of article %d: %w", id, err)
-		}
-		for _, q := range []*sql.Stmt{sv.deleteAuthors, sv.deleteTags, sv.deleteRelated} {
+		for _, q := range []*sql.Stmt{sv.deleteSearch, sv.deleteAuthors, sv.deleteTags, sv.deleteRelated} {
 			// The text changed, so the "you may also read" list is
 			// recomputed too.
 			if _, err := q.ExecContext(ctx, id); err != nil {
-				return 0, false, fmt.Errorf("clear authors, tags or related of article %d: %w", id, err)
+				return 0, false, fmt.Errorf("clear index, authors, tags or related of article %d: %w", id, err)
 			}
 		}
 	}
-	key := searchKey(r.PublishedAt, id)
-	if created || key != cur.key {
-		if _, err := sv.setKey.ExecContext(ctx, key, id); err != nil {
-			return 0, false, fmt.Errorf("set the search key of article %d: %w", id, err)
-		}
-	}
-	if _, err := sv.insertSearch.ExecContext(ctx, key, r.SearchTitle, indexedBody(r.SearchBody, r.Status)); err != nil {
+	if _, err := sv.insertSearch.ExecContext(ctx, id, r.SearchTitle, indexedBody(r.SearchBody, r.Status)); err != nil {
 		return 0, false, fmt.Errorf("index article %d: %w", id, err)
 	}
 	if err := sv.credit(ctx, id, r); err != nil {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"sahafa/news"
@@ -88,37 +86,12 @@ func matchExpr(q news.SearchQuery) string {
 }
 
 // rankAllMax is the number of matches up to which every match is scored
-// with bm25. Scoring costs about 3 µs per match on a million articles, so
-// a query for a word found in a third of them would take a second; beyond
-// this size the query is ranked in two tiers instead (see
-// news.SearchQuery.RankAll), the first of them over a window of the newest
-// rankAllMax headline matches. A variable so that tests can exercise the
-// tiers on small data.
+// with bm25. Scoring costs about a microsecond per match (bm25 reads each
+// match's column sizes), so a query for a word found in a third of a
+// 60,000-article archive would take 25 ms; beyond this size the query is
+// ranked in two tiers instead (see news.SearchQuery.RankAll). A variable so
+// that tests can exercise the tiers on small data.
 var rankAllMax = 4000
-
-// countCap is the count past which a search's total is reported as "at
-// least countCap" (news.SearchResults.AtLeast) instead of counted: a
-// count walks every match, 20–80 ms for a common word on a million
-// articles, for a number no reader pages through (search.MaxOffset is
-// 1,000). A variable for the tests.
-var countCap = 10000
-
-// keySQL is an article's rowid in the search index (see searchKey).
-const keySQL = `coalesce(a.search_key, a.id)`
-
-// searchKey is the rowid an article has in the search index: its
-// publication time in seconds, then the low 24 bits of its id, so that
-// the index's rowid order is publication order (ties by id, as the
-// lists order them). FTS5 walks a match's rowids in order and stops when
-// the query has enough, so the newest matches, a capped count and the
-// window ranked by bm25 cost the same at any size of archive — with the
-// article id as rowid a date-ordered page had to collect every match
-// first (0.8 s for a common word on a million articles). Two articles
-// published in the same second collide only 16.7 million ids apart (the
-// unique index articles_search_key refuses the save).
-func searchKey(published time.Time, id int64) int64 {
-	return published.Unix()<<24 | id&(1<<24-1)
-}
 
 // Search runs q against the search index. Scores are bm25 with the sign
 // flipped, so that higher is better; second-tier matches score 0.
@@ -152,10 +125,10 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 		return news.SearchResults{}, wrapErr(op, err)
 	}
 	defer tx.Rollback()
-	sr := searchRun{ctx: ctx, tx: tx, where: where, fargs: fargs}
+	sr := searchRun{ctx: ctx, tx: tx, where: where, fargs: fargs, public: !q.AllStatuses}
 
 	var res news.SearchResults
-	if res.Total, res.AtLeast, err = sr.count(match); err != nil || res.Total <= offset {
+	if res.Total, err = sr.count(match); err != nil || res.Total <= offset {
 		return res, wrapErr(op, err)
 	}
 	var ids []int64
@@ -165,25 +138,17 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	case q.ByDate:
 		ids, err = sr.byDate(match, limit, offset)
 	case q.RankAll || res.Total <= rankAllMax || core == "":
-		ids, scores, err = sr.ranked(match, math.MinInt64, limit, offset)
+		ids, scores, err = sr.ranked(match, limit, offset)
 	default:
-		// Tier one: the matches with the query in the headline, by bm25 —
-		// the newest rankAllMax of them when there are more. Tier two:
-		// the rest, newest first.
+		// Tier one: the matches with the query in the headline, by bm25.
+		// Tier two: the rest, newest first.
 		inTitle := "(" + match + ") AND ({title} : (" + core + "))"
 		var first int
-		if first, _, err = sr.count(inTitle); err != nil {
+		if first, err = sr.count(inTitle); err != nil {
 			break
 		}
-		from := int64(math.MinInt64)
-		if first > rankAllMax {
-			if from, err = sr.nthKey(inTitle, rankAllMax); err != nil {
-				break
-			}
-			first = rankAllMax
-		}
 		if offset < first {
-			ids, scores, err = sr.ranked(inTitle, from, limit, offset)
+			ids, scores, err = sr.ranked(inTitle, limit, offset)
 		}
 		if err == nil && len(ids) < limit {
 			var more []int64
@@ -230,137 +195,84 @@ type searchRun struct {
 	tx    readTx
 	where string // filter conditions on a (articles)
 	fargs []any
+	// public: the match already leaves out unpublished articles (see
+	// matchExpr); a scan along published_at names the status anyway, to
+	// run on the partial index of published articles.
+	public bool
 }
 
-// newest selects the keys of the matches of ? that pass the filters,
-// newest first: FTS5 walks the rowids (publication order) and the filters
-// look each article up by its key, so a LIMIT stops the walk.
-func (r searchRun) newest(what string) (string, []any) {
+// matchedSQL selects the filtered articles whose index entry matches ?.
+const matchedSQL = ` FROM articles a
+	WHERE a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`
+
+func (r searchRun) count(match string) (int, error) {
+	var n int
+	var err error
 	if r.where == "" {
-		return `SELECT ` + what + ` FROM article_search s WHERE s.article_search MATCH ? ORDER BY s.rowid DESC`, nil
+		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM article_search WHERE article_search MATCH ?`, match).Scan(&n)
+	} else {
+		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*)`+matchedSQL+r.where, append([]any{match}, r.fargs...)...).Scan(&n)
 	}
-	return `SELECT ` + what + ` FROM article_search s JOIN articles a ON ` + keySQL + ` = s.rowid
-		WHERE s.article_search MATCH ?` + r.where + ` ORDER BY s.rowid DESC`, r.fargs
+	return n, err
 }
 
-// count counts the matches up to countCap; more is reported as countCap,
-// at least.
-func (r searchRun) count(match string) (n int, atLeast bool, err error) {
-	query, fargs := r.newest("1")
-	args := append(append([]any{match}, fargs...), countCap+1)
-	err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (`+query+` LIMIT ?)`, args...).Scan(&n)
-	if n > countCap {
-		return countCap, true, err
-	}
-	return n, false, err
-}
-
-// nthKey is the key of the n-th newest match.
-func (r searchRun) nthKey(match string, n int) (int64, error) {
-	query, fargs := r.newest("s.rowid")
-	var key int64
-	err := r.tx.QueryRowContext(r.ctx, query+` LIMIT 1 OFFSET ?`, append(append([]any{match}, fargs...), n-1)...).Scan(&key)
-	return key, err
-}
-
-// byDate pages through the matches newest first.
+// byDate pages through the matches newest first: the index of
+// published_at drives the scan, so a broad query stops after one page.
 func (r searchRun) byDate(match string, limit, offset int) ([]int64, error) {
-	what := "a.id"
-	if r.where == "" {
-		what = "s.rowid"
+	args := append(append([]any{match}, r.fargs...), limit, offset)
+	where := r.where
+	if r.public {
+		where = publicSQL + where
 	}
-	query, fargs := r.newest(what)
-	rows, err := r.tx.QueryContext(r.ctx, query+` LIMIT ? OFFSET ?`, append(append([]any{match}, fargs...), limit, offset)...)
+	rows, err := r.tx.QueryContext(r.ctx, `SELECT a.id`+matchedSQL+where+
+		` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err
 	}
-	ids, _, err := scanIDs(rows, false)
-	if err != nil || r.where != "" {
-		return ids, err
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
 	}
-	return r.idsOfKeys(ids)
+	return ids, rows.Err()
 }
 
-// ranked pages through the matches with a key of at least from by bm25.
-// bm25 cannot run in a query with a join's filters pushed into it, so the
-// scores are materialized first and the filters joined after.
-func (r searchRun) ranked(match string, from int64, limit, offset int) ([]int64, []float64, error) {
-	args := append(append([]any{match, from}, r.fargs...), limit, offset)
-	query := `WITH m AS MATERIALIZED (SELECT rowid AS k, ` + rankSQL + ` AS score
-		FROM article_search WHERE article_search MATCH ? AND rowid >= ?)
-		SELECT a.id, m.score FROM m JOIN articles a ON ` + keySQL + ` = m.k
-		WHERE 1` + r.where + ` ORDER BY m.score DESC, m.k DESC LIMIT ? OFFSET ?`
+// ranked pages through the matches by bm25. bm25 cannot run in a query
+// with a join's filters pushed into it, so the scores are materialized
+// first and the filters joined after.
+func (r searchRun) ranked(match string, limit, offset int) ([]int64, []float64, error) {
+	args := append(append([]any{match}, r.fargs...), limit, offset)
+	query := `WITH m AS MATERIALIZED (SELECT rowid AS id, ` + rankSQL + ` AS score
+		FROM article_search WHERE article_search MATCH ?)
+		SELECT m.id, m.score FROM m JOIN articles a ON a.id = m.id
+		WHERE 1` + r.where + ` ORDER BY m.score DESC, a.id DESC LIMIT ? OFFSET ?`
 	if r.where == "" {
 		// Without filters the scores alone decide: no article row is read
-		// until the page is known. Ties go to the newer on both paths.
-		query = `SELECT rowid, ` + rankSQL + ` AS score FROM article_search WHERE article_search MATCH ? AND rowid >= ?
+		// until the page is known. Ties go to the later id on both paths.
+		query = `SELECT rowid, ` + rankSQL + ` AS score FROM article_search WHERE article_search MATCH ?
 			ORDER BY score DESC, rowid DESC LIMIT ? OFFSET ?`
 	}
 	rows, err := r.tx.QueryContext(r.ctx, query, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, scores, err := scanIDs(rows, true)
-	if err != nil || r.where != "" {
-		return ids, scores, err
-	}
-	ids, err = r.idsOfKeys(ids)
-	return ids, scores, err
-}
-
-// scanIDs reads rows of an id (or key) and, withScores, a score.
-func scanIDs(rows *sql.Rows, withScores bool) ([]int64, []float64, error) {
 	defer rows.Close()
 	var ids []int64
 	var scores []float64
 	for rows.Next() {
 		var id int64
 		var score float64
-		dst := []any{&id}
-		if withScores {
-			dst = append(dst, &score)
-		}
-		if err := rows.Scan(dst...); err != nil {
+		if err := rows.Scan(&id, &score); err != nil {
 			return nil, nil, err
 		}
 		ids = append(ids, id)
-		if withScores {
-			scores = append(scores, score)
-		}
+		scores = append(scores, score)
 	}
 	return ids, scores, rows.Err()
-}
-
-// idsOfKeys maps search keys to article ids, in order. A key whose
-// article is gone (deleted in between: the read is one snapshot, so only
-// a broken index) maps to 0, which articlesByID finds nothing for.
-func (r searchRun) idsOfKeys(keys []int64) ([]int64, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT `+keySQL+`, a.id FROM articles a WHERE `+keySQL+
-		` IN (?`+strings.Repeat(",?", len(keys)-1)+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	byKey := make(map[int64]int64, len(keys))
-	for rows.Next() {
-		var k, id int64
-		if err := rows.Scan(&k, &id); err != nil {
-			return nil, err
-		}
-		byKey[k] = id
-	}
-	ids := make([]int64, len(keys))
-	for i, k := range keys {
-		ids[i] = byKey[k]
-	}
-	return ids, rows.Err()
 }
 
 // articlesByID loads whole articles (queryArticles adds their authors), in
@@ -394,7 +306,7 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 	}
 	defer tx.Rollback()
 
-	exists, err := tx.PrepareContext(ctx, `SELECT status, `+keySQL+`, published_at FROM articles a WHERE id = ?`)
+	exists, err := tx.PrepareContext(ctx, `SELECT status FROM articles WHERE id = ?`)
 	if err != nil {
 		return wrapErr(op, err)
 	}
@@ -409,34 +321,20 @@ func (s *Store) UpdateSearchText(ctx context.Context, docs []news.SearchDoc) err
 		return wrapErr(op, err)
 	}
 	defer ins.Close()
-	setKey, err := tx.PrepareContext(ctx, `UPDATE articles SET search_key = ? WHERE id = ?`)
-	if err != nil {
-		return wrapErr(op, err)
-	}
-	defer setKey.Close()
 
 	for _, d := range docs {
 		var status news.Status
-		var key, published int64
-		err := exists.QueryRowContext(ctx, d.ID).Scan(&status, &key, &published)
+		err := exists.QueryRowContext(ctx, d.ID).Scan(&status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return news.Errorf(news.ENOTFOUND, "article %d not found", d.ID)
 		}
 		if err != nil {
 			return wrapErr(op, err)
 		}
-		if _, err := del.ExecContext(ctx, key); err != nil {
+		if _, err := del.ExecContext(ctx, d.ID); err != nil {
 			return wrapErr(op, err)
 		}
-		// Reindexing also moves an article indexed under its id (before
-		// migration 00017) to its key in publication order.
-		if k := searchKey(fromUnix(published), d.ID); k != key {
-			if _, err := setKey.ExecContext(ctx, k, d.ID); err != nil {
-				return wrapErr(op, err)
-			}
-			key = k
-		}
-		if _, err := ins.ExecContext(ctx, key, d.SearchTitle, indexedBody(d.SearchBody, status)); err != nil {
+		if _, err := ins.ExecContext(ctx, d.ID, d.SearchTitle, indexedBody(d.SearchBody, status)); err != nil {
 			return wrapErr(op, err)
 		}
 	}

@@ -291,14 +291,14 @@ func (r *restorer) article(ra *news.RestoredArticle) error {
 	}
 	if err := r.exec(op, `INSERT INTO articles (id, external_id, source_url, source, section_id, url_date, slug,
 		title, abstract, body, dateline, published_at, updated_at, status, version, time_set, ever_published,
-		created_by, image, body_source, seo, deleted_at, search_key)
-		VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`,
+		created_by, image, body_source, seo, deleted_at)
+		VALUES (?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?)`,
 		a.ID, a.ExternalID, a.SourceURL, a.Source, sectionID, a.URLDate().Unix(), a.Slug, a.Title, a.Abstract, a.Body,
 		a.Dateline, a.PublishedAt.Unix(), a.UpdatedAt.Unix(), string(a.Status), max(a.Version, 1), a.TimeSet,
-		a.EverPublished, a.CreatedBy, image, a.BodySource, seo, deleted, searchKey(a.PublishedAt, a.ID)); err != nil {
+		a.EverPublished, a.CreatedBy, image, a.BodySource, seo, deleted); err != nil {
 		return err
 	}
-	if _, err := r.sv.insertSearch.ExecContext(r.ctx, searchKey(a.PublishedAt, a.ID), a.SearchTitle, indexedBody(a.SearchBody, a.Status)); err != nil {
+	if _, err := r.sv.insertSearch.ExecContext(r.ctx, a.ID, a.SearchTitle, indexedBody(a.SearchBody, a.Status)); err != nil {
 		return wrapErr(op, err)
 	}
 	// Authors have no list of their own in an export: each comes with its
