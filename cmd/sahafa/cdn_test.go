@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -40,12 +37,7 @@ func TestNginxPurge(t *testing.T) {
 	t.Setenv("SAHAFA_CDN_PURGE_TOKEN", token)
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")
-	pw := filepath.Join(dir, "password")
-	os.WriteFile(pw, []byte("كلمة-مرور-المحررة-الطويلة\n"), 0o600)
-	if out, err := runCLI(t, "user", "add", "--data", data, "--email", "huda@example.com", "--role", "editor",
-		"--name", "هدى", "--password-file", pw); err != nil {
-		t.Fatalf("user add: %v\n%s", err, out)
-	}
+	addEditor(t, "--data", data)
 	nginxAddr := freeAddr(t)
 	ts := startServerWith(t, "--data", data, "--cdn-purge", "http://"+nginxAddr, "--cdn-purge-kind", "urls",
 		"--cdn-max-age", "1h", "--readership=false")
@@ -145,30 +137,10 @@ http {
 	}
 
 	// The editor adds a correction, on the server itself.
-	jar, _ := cookiejar.New(nil)
-	editor := &http.Client{Timeout: 10 * time.Second, Jar: jar}
-	res, err := editor.PostForm(ts.base+"/newsroom/login", url.Values{"email": {"huda@example.com"}, "password": {"كلمة-مرور-المحررة-الطويلة"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	page := fetch(t, editor, fmt.Sprintf("%s/newsroom/articles/%d", ts.base, a.ID))
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page.body)
-	if csrf == nil {
-		t.Fatalf("no CSRF token on the editor page (%d)", page.code)
-	}
+	editor, csrf := signInEditor(t, ts.base, a.ID)
 	const correction = "صُحّح اسم المتحدث في الفقرة الثانية"
-	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/newsroom/articles/%d/corrections", ts.base, a.ID),
-		strings.NewReader(url.Values{"csrf": {csrf[1]}, "correction": {correction}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	res, err = editor.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("the correction: %d", res.StatusCode)
+	if code := postCorrection(t, editor, ts.base, a.ID, csrf, correction); code != http.StatusOK && code != http.StatusSeeOther {
+		t.Fatalf("the correction: %d", code)
 	}
 
 	deadline := time.Now().Add(5 * time.Second)

@@ -122,18 +122,11 @@ func TestTwoServersInvalidate(t *testing.T) {
 	}
 
 	const headline = "افتتاح جسر جديد يربط ضفتي النهر"
-	rec, _ := json.Marshal(map[string]string{
+	importArticle(t, dsn, map[string]string{
 		"id": "two-servers-1", "url": "https://example.com/bridge", "source": "example", "section": "local",
 		"title": headline, "published": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
 		"byline": "بغداد - سامي عادل", "body": "افتتحت البلدية جسرا جديدا يربط ضفتي النهر ويخفف الزحام.",
 	})
-	path := filepath.Join(t.TempDir(), "new.jsonl")
-	if err := os.WriteFile(path, append(rec, '\n'), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := runCLI(t, "import", "--db", dsn, path); err != nil || !strings.Contains(out, "1 created") {
-		t.Fatalf("import: %v\n%s", err, out)
-	}
 	committed := time.Now()
 
 	seen := make([]time.Duration, len(servers))

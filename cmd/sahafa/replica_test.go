@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -44,15 +40,10 @@ func TestTwoServersReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pw := filepath.Join(t.TempDir(), "password")
-	os.WriteFile(pw, []byte("كلمة-مرور-المحررة-الطويلة\n"), 0o600)
 	if out, err := runCLI(t, "import", "--db", dsn, writeJSONL(t, "seed.jsonl", 1, 40)); err != nil {
 		t.Fatalf("seed import: %v\n%s", err, out)
 	}
-	if out, err := runCLI(t, "user", "add", "--db", dsn, "--email", "huda@example.com", "--role", "editor",
-		"--name", "هدى", "--password-file", pw); err != nil {
-		t.Fatalf("user add: %v\n%s", err, out)
-	}
+	addEditor(t, "--db", dsn)
 	args := []string{"--db", dsn, "--db-read", readDSN, "--db-read-max-lag", "1s", "--no-demo",
 		"--warm-related=false", "--drain-delay=0s", "--readership=false", "--metrics-addr", "127.0.0.1:0"}
 	servers := []*testServer{startServerWith(t, args...), startServerWith(t, args...)}
@@ -77,19 +68,12 @@ func TestTwoServersReplica(t *testing.T) {
 
 	// 1. A publish beside the servers is on both home pages within a second.
 	const headline = "افتتاح محطة لتحلية مياه البحر في المدينة الساحلية"
-	rec, _ := json.Marshal(map[string]string{
+	readsBefore := []float64{metric(servers[0], "sahafa_db_replica1_reads_total"), metric(servers[1], "sahafa_db_replica1_reads_total")}
+	importArticle(t, dsn, map[string]string{
 		"id": "replica-1", "url": "https://example.com/desalination", "source": "example", "section": "local",
 		"title": headline, "published": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
 		"byline": "الإسكندرية - منى فؤاد", "body": "افتتحت المحافظة محطة جديدة لتحلية مياه البحر تكفي حاجة مئة ألف نسمة.",
 	})
-	path := filepath.Join(t.TempDir(), "new.jsonl")
-	if err := os.WriteFile(path, append(rec, '\n'), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	readsBefore := []float64{metric(servers[0], "sahafa_db_replica1_reads_total"), metric(servers[1], "sahafa_db_replica1_reads_total")}
-	if out, err := runCLI(t, "import", "--db", dsn, path); err != nil || !strings.Contains(out, "1 created") {
-		t.Fatalf("import: %v\n%s", err, out)
-	}
 	committed := time.Now()
 	for i, ts := range servers {
 		for {
@@ -126,31 +110,11 @@ func TestTwoServersReplica(t *testing.T) {
 	if _, err := super.Exec(context.Background(), `SELECT pg_wal_replay_pause()`); err != nil {
 		t.Fatal(err)
 	}
-	jar, _ := cookiejar.New(nil)
-	editor := &http.Client{Timeout: 10 * time.Second, Jar: jar}
-	res, err := editor.PostForm(servers[0].base+"/newsroom/login", url.Values{"email": {"huda@example.com"}, "password": {"كلمة-مرور-المحررة-الطويلة"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	page := fetch(t, editor, fmt.Sprintf("%s/newsroom/articles/%d", servers[0].base, a.ID))
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page.body)
-	if csrf == nil {
-		t.Fatalf("no CSRF token on the editor page (%d)", page.code)
-	}
+	editor, csrf := signInEditor(t, servers[0].base, a.ID)
 	for n := range 3 {
 		correction := fmt.Sprintf("صُحّح رقم السكان في الفقرة الأولى (%d)", n+1)
-		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/newsroom/articles/%d/corrections", servers[0].base, a.ID),
-			strings.NewReader(url.Values{"csrf": {csrf[1]}, "correction": {correction}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		res, err := editor.Do(req) // follows the redirect to the editor page
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("correction %d: %d", n+1, res.StatusCode)
+		if code := postCorrection(t, editor, servers[0].base, a.ID, csrf, correction); code != http.StatusOK {
+			t.Fatalf("correction %d: %d", n+1, code)
 		}
 		if r := fetch(t, editor, fmt.Sprintf("%s/newsroom/articles/%d", servers[0].base, a.ID)); !strings.Contains(r.body, correction) {
 			t.Errorf("correction %d: not on the newsroom's editor page right after its save", n+1)
