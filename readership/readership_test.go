@@ -139,7 +139,9 @@ func testCounterCounts(t *testing.T, open teststores.OpenFunc) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := readership.Estimate(sk); n < 39 || n > 41 {
+	// Two of 40 random hashes share one of the 16384 registers in one run
+	// of 20, two pairs in one of 900: the sketch then reads 39 or 38.
+	if n := readership.Estimate(sk); n < 38 || n > 40 {
 		t.Errorf("distinct readers: %d, want 40 (each read two pages, on two servers)", n)
 	}
 	if counted, skipped := one.Stats(); counted != 40 || skipped != 3 {
