@@ -36,9 +36,12 @@ type SearchResult struct {
 
 // SearchResults is the body of GET /api/v1/search.
 type SearchResults struct {
-	Total      int            `json:"total"`
-	Results    []SearchResult `json:"results"`
-	NextCursor string         `json:"next_cursor,omitempty"`
+	Total int `json:"total"`
+	// TotalAtLeast: there are more results than total, which the store
+	// stopped counting at.
+	TotalAtLeast bool           `json:"total_at_least,omitempty"`
+	Results      []SearchResult `json:"results"`
+	NextCursor   string         `json:"next_cursor,omitempty"`
 	// Partial is true when no article holds every word of the query and
 	// the results hold some of them.
 	Partial bool `json:"partial,omitempty"`
@@ -100,7 +103,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	out := SearchResults{Total: res.Total, Results: make([]SearchResult, 0, len(res.Hits)), Partial: res.Partial}
+	out := SearchResults{Total: res.Total, TotalAtLeast: res.AtLeast, Results: make([]SearchResult, 0, len(res.Hits)), Partial: res.Partial}
 	for _, h := range res.Hits {
 		out.Results = append(out.Results, SearchResult{
 			ID:          h.ID,

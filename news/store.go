@@ -156,7 +156,10 @@ type SearchHit struct {
 // SearchResults is one page of results and the total number of matches.
 type SearchResults struct {
 	Total int
-	Hits  []SearchHit
+	// AtLeast: there are more matches than Total, which a store may stop
+	// counting at (SQLite at 10,000).
+	AtLeast bool
+	Hits    []SearchHit
 }
 
 // SearchDoc is the analyzed text of one stored article, for reindexing.

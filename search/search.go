@@ -77,7 +77,9 @@ type Hit struct {
 type Results struct {
 	Query Query
 	Total int
-	Hits  []Hit
+	// AtLeast: Total is where the store stopped counting; there are more.
+	AtLeast bool
+	Hits    []Hit
 	// Partial is set when no article holds every word of the query and
 	// the results are those holding some of them, best first.
 	Partial bool
@@ -123,7 +125,7 @@ func (e *Engine) Search(ctx context.Context, req Request) (Results, error) {
 		}
 		res.Partial = found.Total > 0
 	}
-	res.Total = found.Total
+	res.Total, res.AtLeast = found.Total, found.AtLeast
 	if beyond {
 		return res, nil
 	}

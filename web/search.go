@@ -185,6 +185,9 @@ func (s *Site) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Total, v.Partial = res.Total, res.Partial
 	v.TotalText = s.resultCount(res.Total)
+	if res.AtLeast {
+		v.TotalText = "أكثر من " + s.num(res.Total) + " نتيجة"
+	}
 	pages := min(max(1, (res.Total+searchPerPage-1)/searchPerPage), maxSearchPage)
 	base := v.values()
 	v.FirstURL = searchURL(base, 1)

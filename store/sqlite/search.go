@@ -86,12 +86,20 @@ func matchExpr(q news.SearchQuery) string {
 }
 
 // rankAllMax is the number of matches up to which every match is scored
-// with bm25. Scoring costs about a microsecond per match (bm25 reads each
+// with bm25. Scoring costs a few microseconds per match (bm25 reads each
 // match's column sizes), so a query for a word found in a third of a
 // 60,000-article archive would take 25 ms; beyond this size the query is
-// ranked in two tiers instead (see news.SearchQuery.RankAll). A variable so
-// that tests can exercise the tiers on small data.
+// ranked in two tiers instead (see news.SearchQuery.RankAll), and past
+// this many headline matches only the newest (by id) are ranked: readers
+// page at most search.MaxOffset deep, so the rest would never be shown. A
+// variable so that tests can exercise the tiers on small data.
 var rankAllMax = 4000
+
+// countCap is the count past which a search's total is reported as "at
+// least countCap" (news.SearchResults.AtLeast) instead of counted: a
+// count walks every match, 20–85 ms for a common word on a million
+// articles, where a page of results needs a few milliseconds.
+var countCap = 10000
 
 // Search runs q against the search index. Scores are bm25 with the sign
 // flipped, so that higher is better; second-tier matches score 0.
@@ -128,7 +136,7 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	sr := searchRun{ctx: ctx, tx: tx, where: where, fargs: fargs, public: !q.AllStatuses}
 
 	var res news.SearchResults
-	if res.Total, err = sr.count(match); err != nil || res.Total <= offset {
+	if res.Total, res.AtLeast, err = sr.count(match); err != nil || res.Total <= offset {
 		return res, wrapErr(op, err)
 	}
 	var ids []int64
@@ -137,24 +145,29 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	switch {
 	case q.ByDate:
 		ids, err = sr.byDate(match, limit, offset)
-	case q.RankAll || res.Total <= rankAllMax || core == "":
-		ids, scores, err = sr.ranked(match, limit, offset)
+	case q.RankAll || core == "" || (res.Total <= rankAllMax && !res.AtLeast):
+		ids, scores, err = sr.ranked(match, limit, offset, 0)
 	default:
-		// Tier one: the matches with the query in the headline, by bm25.
-		// Tier two: the rest, newest first.
+		// Tier one: the matches with the query in the headline, by bm25
+		// (the newest rankAllMax of them when there are more). Tier two:
+		// the rest, newest first.
 		inTitle := "(" + match + ") AND ({title} : (" + core + "))"
-		var first int
-		if first, err = sr.count(inTitle); err != nil {
+		first, more, cerr := sr.count(inTitle)
+		if err = cerr; err != nil {
 			break
 		}
-		if offset < first {
-			ids, scores, err = sr.ranked(inTitle, limit, offset)
+		window := 0
+		if more || first > rankAllMax {
+			window = max(rankAllMax, offset+limit)
+			first = window
 		}
-		if err == nil && len(ids) < limit {
-			var more []int64
-			rest := "(" + match + ") NOT ({title} : (" + core + "))"
-			more, err = sr.byDate(rest, limit-len(ids), max(0, offset-first))
-			ids = append(ids, more...)
+		if offset < first {
+			ids, scores, err = sr.ranked(inTitle, limit, offset, window)
+		}
+		if err == nil && len(ids) < limit && window == 0 {
+			var rest []int64
+			rest, err = sr.byDate("("+match+") NOT ({title} : ("+core+"))", limit-len(ids), max(0, offset-first))
+			ids = append(ids, rest...)
 		}
 	}
 	if err != nil {
@@ -196,36 +209,47 @@ type searchRun struct {
 	where string // filter conditions on a (articles)
 	fargs []any
 	// public: the match already leaves out unpublished articles (see
-	// matchExpr); a scan along published_at names the status anyway, to
-	// run on the partial index of published articles.
+	// matchExpr); a newest-first page names the status anyway, for the
+	// filters' sake.
 	public bool
 }
 
-// matchedSQL selects the filtered articles whose index entry matches ?.
-const matchedSQL = ` FROM articles a
-	WHERE a.id IN (SELECT rowid FROM article_search WHERE article_search MATCH ?)`
+// matchedSQL joins the index's matches of ? to their entries in the small
+// index of the columns searches filter and order by. CROSS JOIN keeps the
+// index's walk (in id order, where bm25 can run) outside.
+const matchedSQL = ` FROM article_search CROSS JOIN articles a INDEXED BY articles_search_order
+	ON a.id = article_search.rowid WHERE article_search MATCH ?`
 
-func (r searchRun) count(match string) (int, error) {
-	var n int
-	var err error
-	if r.where == "" {
-		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM article_search WHERE article_search MATCH ?`, match).Scan(&n)
-	} else {
-		err = r.tx.QueryRowContext(r.ctx, `SELECT count(*)`+matchedSQL+r.where, append([]any{match}, r.fargs...)...).Scan(&n)
+// count counts the matches up to countCap; more is reported as countCap,
+// true.
+func (r searchRun) count(match string) (int, bool, error) {
+	inner := `SELECT rowid FROM article_search WHERE article_search MATCH ?`
+	if r.where != "" {
+		inner = `SELECT a.id` + matchedSQL + r.where
 	}
-	return n, err
+	var n int
+	args := append(append([]any{match}, r.fargs...), countCap+1)
+	err := r.tx.QueryRowContext(r.ctx, `SELECT count(*) FROM (`+inner+` LIMIT ?)`, args...).Scan(&n)
+	if n > countCap {
+		return countCap, true, err
+	}
+	return n, false, err
 }
 
-// byDate pages through the matches newest first: the index of
-// published_at drives the scan, so a broad query stops after one page.
+// byDate pages through the matches newest first. Every match is read (the
+// index walks them in id order, not by date), but only from the small
+// entries of articles_search_order.
 func (r searchRun) byDate(match string, limit, offset int) ([]int64, error) {
 	args := append(append([]any{match}, r.fargs...), limit, offset)
 	where := r.where
 	if r.public {
 		where = publicSQL + where
 	}
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT a.id`+matchedSQL+where+
-		` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
+	return r.ids(`SELECT a.id`+matchedSQL+where+` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
+}
+
+func (r searchRun) ids(query string, args ...any) ([]int64, error) {
+	rows, err := r.tx.QueryContext(r.ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -241,22 +265,23 @@ func (r searchRun) byDate(match string, limit, offset int) ([]int64, error) {
 	return ids, rows.Err()
 }
 
-// ranked pages through the matches by bm25. bm25 cannot run in a query
-// with a join's filters pushed into it, so the scores are materialized
-// first and the filters joined after.
-func (r searchRun) ranked(match string, limit, offset int) ([]int64, []float64, error) {
-	args := append(append([]any{match}, r.fargs...), limit, offset)
-	query := `WITH m AS MATERIALIZED (SELECT rowid AS id, ` + rankSQL + ` AS score
-		FROM article_search WHERE article_search MATCH ?)
-		SELECT m.id, m.score FROM m JOIN articles a ON a.id = m.id
-		WHERE 1` + r.where + ` ORDER BY m.score DESC, a.id DESC LIMIT ? OFFSET ?`
+// ranked pages through the matches by bm25; with a window, only the
+// newest window matches (by id) that pass the filters are scored. bm25 is
+// computed only for the matches that pass the filters.
+func (r searchRun) ranked(match string, limit, offset, window int) ([]int64, []float64, error) {
+	args := append([]any{match}, r.fargs...)
+	inner := `SELECT article_search.rowid AS id, ` + rankSQL + ` AS score` + matchedSQL + r.where
 	if r.where == "" {
-		// Without filters the scores alone decide: no article row is read
-		// until the page is known. Ties go to the later id on both paths.
-		query = `SELECT rowid, ` + rankSQL + ` AS score FROM article_search WHERE article_search MATCH ?
-			ORDER BY score DESC, rowid DESC LIMIT ? OFFSET ?`
+		// Without filters no article entry is read until the page is known.
+		inner = `SELECT rowid AS id, ` + rankSQL + ` AS score FROM article_search WHERE article_search MATCH ?`
 	}
-	rows, err := r.tx.QueryContext(r.ctx, query, args...)
+	if window > 0 {
+		inner += ` ORDER BY id DESC LIMIT ?`
+		args = append(args, window)
+	}
+	// Ties go to the later id.
+	query := `WITH m AS MATERIALIZED (` + inner + `) SELECT id, score FROM m ORDER BY score DESC, id DESC LIMIT ? OFFSET ?`
+	rows, err := r.tx.QueryContext(r.ctx, query, append(args, limit, offset)...)
 	if err != nil {
 		return nil, nil, err
 	}

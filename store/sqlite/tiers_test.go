@@ -89,3 +89,67 @@ func TestBroadQueryTiers(t *testing.T) {
 		}
 	}
 }
+
+// TestCappedCountAndWindow: past countCap matches the total is reported as
+// "at least"; past rankAllMax headline matches only the newest of them are
+// ranked, with or without filters, and the filters choose the window.
+func TestCappedCountAndWindow(t *testing.T) {
+	defer func(r, c int) { rankAllMax, countCap = r, c }(rankAllMax, countCap)
+	rankAllMax, countCap = 2, 4
+	ctx := context.Background()
+	s := openTest(t)
+	defer s.Close()
+	start := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
+	var recs []news.ArticleRecord
+	for i := range 6 {
+		key := fmt.Sprintf("k%d", i)
+		title, sec := "قمة المناخ في المدينة", news.Section{Slug: "world", Name: "العالم"}
+		switch i {
+		case 0:
+			title = "قمة المناخ قمة قمة" // the most relevant, and the oldest
+		case 5:
+			sec = news.Section{Slug: "sport", Name: "رياضة"} // the newest, filtered out below
+		}
+		recs = append(recs, news.ArticleRecord{
+			Article:     news.Article{ExternalID: key, Slug: key, Title: title, Body: "<p>نص</p>", Section: sec, PublishedAt: start.AddDate(0, 0, i)},
+			SearchTitle: title, SearchBody: "نص",
+		})
+	}
+	if _, err := s.SaveArticles(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Search(ctx, news.SearchQuery{Terms: []string{"قمة"}, Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 4 || !res.AtLeast {
+		t.Errorf("6 matches with a cap of 4: total %d, at least %v", res.Total, res.AtLeast)
+	}
+	if got := hitIDs(res.Hits); !slices.Equal(got, []string{"k5", "k4"}) && !slices.Equal(got, []string{"k4", "k5"}) {
+		t.Errorf("tier one over the newest two headline matches: %v", got)
+	}
+	res, err = s.Search(ctx, news.SearchQuery{Terms: []string{"قمة"}, SectionSlug: "world", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hitIDs(res.Hits); res.Total != 4 || !res.AtLeast || (!slices.Equal(got, []string{"k4", "k3"}) && !slices.Equal(got, []string{"k3", "k4"})) {
+		t.Errorf("in one section: total %d (at least %v), hits %v; want 4, true and the section's newest two", res.Total, res.AtLeast, got)
+	}
+	res, err = s.Search(ctx, news.SearchQuery{Terms: []string{"قمة"}, RankAll: true, Limit: 10})
+	if err != nil || len(res.Hits) != 6 || res.Hits[0].ExternalID != "k0" {
+		t.Errorf("RankAll scores every match, the oldest best first: %v, %v", hitIDs(res.Hits), err)
+	}
+	countCap = 100
+	res, err = s.Search(ctx, news.SearchQuery{Terms: []string{"قمة"}, SectionSlug: "world", Limit: 10})
+	if err != nil || res.Total != 5 || res.AtLeast {
+		t.Errorf("under the cap, in one section: total %d, at least %v, %v; want 5 exactly", res.Total, res.AtLeast, err)
+	}
+}
+
+func hitIDs(hits []news.SearchHit) []string {
+	var ks []string
+	for _, h := range hits {
+		ks = append(ks, h.ExternalID)
+	}
+	return ks
+}
