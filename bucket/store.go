@@ -2,6 +2,8 @@ package bucket
 
 import (
 	"context"
+	"net/url"
+	"strings"
 
 	"sahafa/news"
 )
@@ -124,4 +126,30 @@ func (s *Store) fill(ctx context.Context, f news.MediaFile) (news.MediaFile, err
 	}
 	f.Data, f.Size = data, len(data)
 	return f, nil
+}
+
+// PublicFiles finds files for the web site (web.Options.MediaFile) when
+// the bucket's objects are readable at base (a CDN or the bucket's own web
+// address, e.g. https://media.example.com/): a file in the bucket comes
+// back with its address there, base + key, and without its bytes; one the
+// database still holds comes back with them.
+func (s *Store) PublicFiles(base string) func(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, string, error) {
+	base = strings.TrimRight(base, "/") + "/"
+	return func(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, string, error) {
+		var f news.MediaFile
+		var err error
+		if ratio == "" {
+			f, err = s.Store.MediaFile(ctx, id, width)
+		} else {
+			f, err = s.Store.MediaCropFile(ctx, id, ratio, width)
+		}
+		if err != nil || f.ObjectKey == "" {
+			return f, "", err
+		}
+		parts := strings.Split(f.ObjectKey, "/")
+		for i, p := range parts {
+			parts[i] = url.PathEscape(p)
+		}
+		return f, base + strings.Join(parts, "/"), nil
+	}
 }

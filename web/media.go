@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -66,17 +67,23 @@ func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, http.StatusNotFound, nil)
 			return
 		}
-		f, err = s.store.MediaCropFile(ctx, id, ratio, width)
-		if err != nil {
-			s.storeError(w, r, err)
-			return
-		}
-	} else if f, err = s.store.MediaFile(ctx, id, width); err != nil {
+	} else {
+		ratio = ""
+	}
+	f, public, err := s.mediaFile(ctx, id, ratio, width)
+	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
 	if f.Ext != ext {
 		s.renderError(w, r, http.StatusNotFound, nil)
+		return
+	}
+	if public != "" {
+		// The object never changes, but the file may move back to the
+		// database (sahafa media move): a day, not a year.
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		http.Redirect(w, r, public, http.StatusFound)
 		return
 	}
 	h := w.Header()
@@ -90,6 +97,22 @@ func (s *Site) serveMedia(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("ETag", `"m`+tag+`"`)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.Data))
+}
+
+// mediaFile finds a variant (ratio "") or a crop, through
+// Options.MediaFile when it is set.
+func (s *Site) mediaFile(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, string, error) {
+	if s.opts.MediaFile != nil {
+		return s.opts.MediaFile(ctx, id, ratio, width)
+	}
+	var f news.MediaFile
+	var err error
+	if ratio == "" {
+		f, err = s.store.MediaFile(ctx, id, width)
+	} else {
+		f, err = s.store.MediaCropFile(ctx, id, ratio, width)
+	}
+	return f, "", err
 }
 
 // readyMedia returns an image whose variants are made, waiting (bounded)

@@ -84,6 +84,11 @@ type Options struct {
 	// image uploaded a moment ago answers when it can. Without it, a
 	// pending image answers 503.
 	AwaitMedia func(ctx context.Context, id int64) (news.Media, error)
+	// MediaFile, when set, finds the variant (ratio "") or crop that
+	// /media/… names in place of the store: a file kept in a bucket with
+	// a public address comes back as that address, where readers are
+	// sent, and its bytes are not fetched.
+	MediaFile func(ctx context.Context, id int64, ratio string, width int) (f news.MediaFile, publicURL string, err error)
 }
 
 // Mount is an application served under Prefix ("/newsroom/"); the path

@@ -61,10 +61,31 @@ func TestServeMediaFromBucket(t *testing.T) {
 		t.Fatalf("GET %s: %d, %d bytes; want 200 and the %d bytes stored", mediaURL, code, len(body), buf.Len())
 	}
 
+	// With the bucket's public address, readers are sent there.
+	direct := startServer(t, "--data", dir, "--media", url, "--media-url", "http://"+w.Endpoint+"/sahafa/")
+	noFollow := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(direct + "/media/" + strconv.FormatInt(m.ID, 10) + "/64.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if want := "http://" + w.Endpoint + "/sahafa/" + raw.ObjectKey; resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
+		t.Errorf("with --media-url: %d to %q, want 302 to %q", resp.StatusCode, resp.Header.Get("Location"), want)
+	}
+	if code, body := get(t, direct+"/media/"+strconv.FormatInt(m.ID, 10)+"/64.jpg"); code != 200 || body != buf.String() {
+		t.Errorf("following the redirect to the bucket: %d, %d bytes; want 200 and the %d bytes stored", code, len(body), buf.Len())
+	}
+	if code, _ := get(t, direct+"/media/"+strconv.FormatInt(m.ID, 10)+"/64.png"); code != 404 {
+		t.Errorf("another extension with --media-url: %d, want 404", code)
+	}
+	if _, err := runCLI(t, "serve", "--data", t.TempDir(), "--media-url", "https://media.example.com/"); err == nil || !strings.Contains(err.Error(), "--media s3://") {
+		t.Errorf("--media-url without --media: %v, want an error naming --media", err)
+	}
+
 	w.Stop()
 	client := &http.Client{Timeout: 10 * time.Second}
 	t0 := time.Now()
-	resp, err := client.Get(mediaURL)
+	resp, err = client.Get(mediaURL)
 	if err != nil {
 		t.Fatal(err)
 	}

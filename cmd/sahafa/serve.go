@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"sahafa/api"
 	"sahafa/arabic"
 	"sahafa/assets"
+	"sahafa/bucket"
 	"sahafa/cdn"
 	"sahafa/demo"
 	"sahafa/editorial"
@@ -77,6 +79,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	shutdownTimeout := fs.Duration("shutdown-timeout", envDuration("SAHAFA_SHUTDOWN_TIMEOUT", 30*time.Second), "on SIGTERM, how long in-flight requests may take to finish [SAHAFA_SHUTDOWN_TIMEOUT]")
 	drainDelay := fs.Duration("drain-delay", envDuration("SAHAFA_DRAIN_DELAY", 0), "on SIGTERM, how long to keep serving with /readyz failing, so a load balancer stops sending requests first [SAHAFA_DRAIN_DELAY]")
 	pageCache := fs.Int64("page-cache", envInt64("SAHAFA_PAGE_CACHE", web.DefaultCacheBytes>>20), "MiB of rendered pages kept in memory; 0 turns the page cache off (every request is rendered: for measuring) [SAHAFA_PAGE_CACHE]")
+	mediaURL := fs.String("media-url", envOr("SAHAFA_MEDIA_URL", ""), "where readers fetch the --media bucket's objects straight from (a CDN or the bucket's web address, e.g. https://media.example.com/ for the bucket's root): /media/… answers 302 there; empty: Sahafa serves the bytes [SAHAFA_MEDIA_URL]")
 	maxRenders := fs.Int("max-renders", envInt("SAHAFA_MAX_RENDERS", web.DefaultMaxRenders), "pages and API answers rendered at once (cache misses); more wait, then get 503 [SAHAFA_MAX_RENDERS]")
 	hashMemory := fs.Int64("hash-memory", envInt64("SAHAFA_HASH_MEMORY", accounts.DefaultHashMemory>>20), "MiB of memory password hashes may use at once (64 MiB each) [SAHAFA_HASH_MEMORY]")
 	imageMemory := fs.Int64("image-memory", envInt64("SAHAFA_IMAGE_MEMORY", media.DefaultGateMemory>>20), "MiB of memory uploaded images may use while processed together [SAHAFA_IMAGE_MEMORY]")
@@ -209,6 +212,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	}
 	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}
 	opts.AwaitMedia = func(ctx context.Context, id int64) (news.Media, error) { return ed.AwaitMedia(ctx, id, mediaAwait) }
+	if *mediaURL != "" {
+		bs, ok := a.store.(*bucket.Store)
+		u, err := url.Parse(*mediaURL)
+		switch {
+		case !ok:
+			return usageError{"--media-url: the address of a bucket's objects needs --media s3://…"}
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "":
+			return usageError{fmt.Sprintf("--media-url: want an http(s) address such as https://media.example.com/, got %q", *mediaURL)}
+		}
+		opts.MediaFile = bs.PublicFiles(*mediaURL)
+	}
 	var views *readership.Counter
 	if *countViews {
 		views = readership.New(readership.Options{Store: a.store, Logger: logger,
