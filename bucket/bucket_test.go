@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,4 +214,87 @@ func TestStoreDown(t *testing.T) {
 	if _, err := st.SaveMedia(ctx, news.Media{Alt: "صورة", Format: "jpeg", Width: 10, Height: 10}, []news.MediaFile{file(10, 10, "أخرى")}); news.ErrorCode(err) != news.EUNAVAILABLE {
 		t.Errorf("SaveMedia with the store down = %v, want EUNAVAILABLE", err)
 	}
+}
+
+// TestSweep: objects no file points at (a file brought back into the
+// database, a stray put) are removed once older than the grace period;
+// objects in use (one of them shared by two images, one of which came
+// back) and keys Sahafa does not write are left; a dry run removes nothing.
+func TestSweep(t *testing.T) {
+	w := buckettest.Start(t)
+	teststores.Each(t, func(t *testing.T, open teststores.OpenFunc) {
+		ctx := context.Background()
+		raw := open(t)
+		b := openBucket(t, w)
+		st := bucket.Wrap(raw, b)
+		save := func(alt string, files ...news.MediaFile) news.Media {
+			t.Helper()
+			m, err := st.SaveMedia(ctx, news.Media{Alt: alt, Format: "jpeg", Width: 800, Height: 600}, files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+		kept := save("سوق الحميدية", file(320, 240, "سوق 320"), file(800, 600, "سوق 800"))
+		back := save("نهر النيل عند أسوان", file(320, 240, "نيل 320"), file(800, 600, "مشترك"))
+		sharer := save("نهر النيل مرة أخرى", file(800, 600, "مشترك"))
+		keyOf := func(id int64, width int) string {
+			t.Helper()
+			f, err := raw.MediaFile(ctx, id, width)
+			if err != nil || f.ObjectKey == "" {
+				t.Fatalf("image %d/%d: key %q, %v", id, width, f.ObjectKey, err)
+			}
+			return f.ObjectKey
+		}
+		inUse := []string{keyOf(kept.ID, 320), keyOf(kept.ID, 800), keyOf(sharer.ID, 800)}
+		gone := keyOf(back.ID, 320)
+		for _, width := range []int{320, 800} {
+			if err := raw.MoveMediaFile(ctx, back.ID, "", width, "", []byte(map[int]string{320: "نيل 320", 800: "مشترك"}[width])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stray := b.Key([]byte("بقايا"), "jpg")
+		if err := b.Put(ctx, stray, []byte("بقايا"), "image/jpeg"); err != nil {
+			t.Fatal(err)
+		}
+		foreign := stray[:strings.Index(stray, "sha256/")] + "notes.txt" // the site's prefix, not Sahafa's key
+		if err := b.Put(ctx, foreign, []byte("ليس من صحافة"), "text/plain"); err != nil {
+			t.Fatal(err)
+		}
+		has := func(key string) bool {
+			t.Helper()
+			ok, err := b.Has(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+
+		ss, err := bucket.Sweep(ctx, raw, b, time.Hour, false, nil)
+		if err != nil || ss.Removed != 0 || ss.Young != 2 || ss.Objects != 5 || ss.Files != 3 {
+			t.Errorf("sweep with an hour's grace: %+v, %v; want 3 files, 5 objects, 2 young, none removed", ss, err)
+		}
+		time.Sleep(2100 * time.Millisecond) // past the stores' whole-second times
+		if ss, err := bucket.Sweep(ctx, raw, b, 0, true, nil); err != nil || ss.Removed != 2 || !has(gone) || !has(stray) {
+			t.Errorf("dry run: %+v, %v; want 2 to remove, both still there", ss, err)
+		}
+		if ss, err := bucket.Sweep(ctx, raw, b, 0, false, nil); err != nil || ss.Removed != 2 {
+			t.Errorf("sweep: %+v, %v; want 2 removed", ss, err)
+		}
+		if has(gone) || has(stray) {
+			t.Errorf("unused objects left: %v %v", has(gone), has(stray))
+		}
+		for _, k := range append(inUse, foreign) {
+			if !has(k) {
+				t.Errorf("%s was removed", k)
+			}
+		}
+		for id, widths := range map[int64][]int{kept.ID: {320, 800}, back.ID: {320, 800}, sharer.ID: {800}} {
+			for _, width := range widths {
+				if f, err := st.MediaFile(ctx, id, width); err != nil || len(f.Data) == 0 {
+					t.Errorf("image %d/%d after the sweep: %d bytes, %v", id, width, len(f.Data), err)
+				}
+			}
+		}
+	})
 }

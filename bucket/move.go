@@ -27,37 +27,53 @@ type MoveStats struct {
 // Uploads still waiting to be processed are not moved.
 func Move(ctx context.Context, st news.Store, b *Bucket, toDatabase bool, progress func(MoveStats)) (MoveStats, error) {
 	var ms MoveStats
+	err := eachImage(ctx, st, func(m news.Media) error {
+		ms.Images++
+		err := eachFile(ctx, st, m, func(ratio string, f news.MediaFile) error {
+			return moveFile(ctx, st, b, m.ID, ratio, f, toDatabase, &ms)
+		})
+		if err != nil {
+			return fmt.Errorf("image %d: %w", m.ID, err)
+		}
+		if progress != nil {
+			progress(ms)
+		}
+		return nil
+	})
+	return ms, err
+}
+
+// eachImage calls fn with every image of st's library, the trash's too.
+func eachImage(ctx context.Context, st news.Store, fn func(news.Media) error) error {
 	for _, trash := range []bool{false, true} {
 		for offset := 0; ; {
 			page, err := st.MediaList(ctx, news.MediaFilter{Limit: news.MaxListLimit, Offset: offset, Trash: trash})
 			if err != nil {
-				return ms, fmt.Errorf("list the library: %w", err)
+				return fmt.Errorf("list the library: %w", err)
 			}
 			if len(page.Media) == 0 {
 				break
 			}
 			offset += len(page.Media)
 			for _, m := range page.Media {
-				ms.Images++
-				if err := moveImage(ctx, st, b, m, toDatabase, &ms); err != nil {
-					return ms, fmt.Errorf("image %d: %w", m.ID, err)
-				}
-				if progress != nil {
-					progress(ms)
+				if err := fn(m); err != nil {
+					return err
 				}
 			}
 		}
 	}
-	return ms, nil
+	return nil
 }
 
-func moveImage(ctx context.Context, st news.Store, b *Bucket, m news.Media, toDatabase bool, ms *MoveStats) error {
+// eachFile calls fn with every variant (ratio "") and crop of m, as st
+// holds it.
+func eachFile(ctx context.Context, st news.Store, m news.Media, fn func(ratio string, f news.MediaFile) error) error {
 	for _, v := range m.Variants {
 		f, err := st.MediaFile(ctx, m.ID, v.Width)
 		if err != nil {
 			return err
 		}
-		if err := moveFile(ctx, st, b, m.ID, "", f, toDatabase, ms); err != nil {
+		if err := fn("", f); err != nil {
 			return err
 		}
 	}
@@ -67,7 +83,7 @@ func moveImage(ctx context.Context, st news.Store, b *Bucket, m news.Media, toDa
 			if err != nil {
 				return err
 			}
-			if err := moveFile(ctx, st, b, m.ID, c.Ratio, f, toDatabase, ms); err != nil {
+			if err := fn(c.Ratio, f); err != nil {
 				return err
 			}
 		}
