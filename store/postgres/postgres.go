@@ -250,7 +250,13 @@ const (
 // other servers' pages reading from them — only at the WAL writer's next
 // round (wal_writer_delay, 200 ms by default), and the flush position
 // noteWrite reads could precede the commit. A stronger setting is kept.
-const flushCommit = `SELECT set_config('synchronous_commit', 'local', true) WHERE current_setting('synchronous_commit') = 'off'`
+// The setting counts at commit, so it rides on the transaction's last
+// statement: the change notification when there is one (notifyFlushed).
+const (
+	flushCommitExpr = `CASE WHEN current_setting('synchronous_commit') = 'off' THEN set_config('synchronous_commit', 'local', true) END`
+	flushCommit     = `SELECT ` + flushCommitExpr
+	notifyFlushed   = `SELECT pg_notify($1, current_schema() || $2), ` + flushCommitExpr
+)
 
 func (s *Store) inTx(ctx context.Context, op string, opts pgx.TxOptions, notify string, fn func(ctx context.Context, tx pgx.Tx) error) error {
 	return s.inTxOn(ctx, s.pool, op, opts, notify, fn)
@@ -269,28 +275,29 @@ func (s *Store) inTxOn(ctx context.Context, pool *pgxpool.Pool, op string, opts 
 		return wrapErr(ctx, op, err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if opts.AccessMode != pgx.ReadOnly && notify != countsOnly {
-		if _, err := tx.Exec(ctx, flushCommit); err != nil {
-			return wrapErr(ctx, op, err)
-		}
-	}
 	if err := fn(ctx, tx); err != nil {
 		return wrapErr(ctx, op, err)
 	}
-	if notify != noNotify && notify != countsOnly {
+	flush := opts.AccessMode != pgx.ReadOnly && notify != countsOnly
+	switch {
+	case flush && notify != noNotify:
 		// Delivered to the listeners at commit, and not at all on rollback.
 		what := ""
 		if notify != notifyAll {
 			what = payloadSep + notify
 		}
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, current_schema() || $2)`, changesChannel, what); err != nil {
+		if _, err := tx.Exec(ctx, notifyFlushed, changesChannel, what); err != nil {
+			return wrapErr(ctx, op, err)
+		}
+	case flush:
+		if _, err := tx.Exec(ctx, flushCommit); err != nil {
 			return wrapErr(ctx, op, err)
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return wrapErr(ctx, op, err)
 	}
-	if opts.AccessMode != pgx.ReadOnly && notify != countsOnly {
+	if flush {
 		s.noteWrite(ctx, c)
 	}
 	return nil
