@@ -20,11 +20,12 @@ import (
 
 // app is what every command works with: the store and the write path.
 type app struct {
-	store   news.Store // with media in the bucket when --media names one
-	raw     news.Store // the database's store itself, for what only it does
-	bucket  *bucket.Bucket
-	publish *publish.Service
-	log     *slog.Logger
+	store    news.Store // with media in the bucket when --media names one
+	raw      news.Store // the database's store itself, for what only it does
+	bucket   *bucket.Bucket
+	mediaURL string // --media, s3://BUCKET/PREFIX, when bucket is set
+	publish  *publish.Service
+	log      *slog.Logger
 }
 
 // openApp opens (creating on first use) the site: on PostgreSQL when db
@@ -52,7 +53,7 @@ func openApp(ctx context.Context, where *storeFlags, logger *slog.Logger, onChan
 			store.Close()
 			return nil, err
 		}
-		a.bucket, a.store = b, bucket.Wrap(store, b)
+		a.bucket, a.store, a.mediaURL = b, bucket.Wrap(store, b), where.media
 	}
 	a.publish = publish.New(a.store, publish.Options{KnownSections: jsonl.Sections, OnChange: onChange})
 	return a, nil

@@ -8,6 +8,7 @@ import (
 	"image/jpeg"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -80,6 +81,19 @@ func TestServeMediaFromBucket(t *testing.T) {
 	}
 	if _, err := runCLI(t, "serve", "--data", t.TempDir(), "--media-url", "https://media.example.com/"); err == nil || !strings.Contains(err.Error(), "--media s3://") {
 		t.Errorf("--media-url without --media: %v, want an error naming --media", err)
+	}
+
+	// A whole-site export restored with --media puts the files in the bucket.
+	dump := filepath.Join(t.TempDir(), "site.jsonl.gz")
+	if out, err := runCLI(t, "export", "--data", dir, "--media", url, "--out", dump); err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	fresh := t.TempDir()
+	if out, err := runCLI(t, "import", "--data", fresh, "--media", url, dump); err != nil || !strings.Contains(out, "media files moved into the bucket") {
+		t.Errorf("restore with --media: %v\n%s", err, out)
+	}
+	if f, err := openTestStore(t, fresh).MediaFile(ctx, m.ID, 64); err != nil || f.ObjectKey != raw.ObjectKey || len(f.Data) != 0 {
+		t.Errorf("after the restore the database holds key %q and %d bytes (%v); want key %q and no bytes", f.ObjectKey, len(f.Data), err, raw.ObjectKey)
 	}
 
 	w.Stop()

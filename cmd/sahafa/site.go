@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"sahafa/bucket"
 	"sahafa/news"
 	"sahafa/sitedump"
 )
@@ -106,6 +107,15 @@ func importSite(ctx context.Context, a *app, r io.Reader, rep importReport) (imp
 	rep.created = counts.Articles
 	rep.note = fmt.Sprintf("restored the whole site: %d articles, %d users, %d images, %d sections, %d tags",
 		counts.Articles, counts.Users, counts.Media, counts.Sections, counts.Tags)
+	if a.bucket != nil && counts.Media > 0 {
+		// The restore writes the files into the database, in its one
+		// transaction; then they move into the bucket, one a step.
+		ms, err := bucket.Move(ctx, a.raw, a.bucket, false, nil)
+		if err != nil {
+			return rep, fmt.Errorf("the site is restored, but moving its media into the bucket stopped after %d files (run sahafa media move --to %s to carry on): %w", ms.Moved, a.mediaURL, err)
+		}
+		rep.note += fmt.Sprintf("; %d media files moved into the bucket", ms.Moved+ms.Already)
+	}
 	return rep, nil
 }
 
