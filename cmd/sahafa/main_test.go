@@ -241,13 +241,13 @@ func checkWhole(t *testing.T, data string) int {
 	if withAuthor != articles {
 		t.Fatalf("%d articles but %d with their author", articles, withAuthor)
 	}
-	st := openTestStore(t, data)
-	res, err := st.Search(context.Background(), news.SearchQuery{Terms: arabic.Terms("خطة"), Limit: 1})
-	if err != nil {
+	// Counted in the index itself: searches stop counting at 10,000.
+	var indexed int
+	if err := db.QueryRow(`SELECT count(*) FROM article_search WHERE article_search MATCH ?`, `"`+arabic.Terms("خطة")[0]+`"`).Scan(&indexed); err != nil {
 		t.Fatal(err)
 	}
-	if res.Total != articles {
-		t.Fatalf("%d articles but %d in the search index", articles, res.Total)
+	if indexed != articles {
+		t.Fatalf("%d articles but %d in the search index", articles, indexed)
 	}
 	return articles
 }
