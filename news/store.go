@@ -37,6 +37,9 @@ type Draft struct {
 	Revision  *RevisionMeta // when set, a revision of the saved state is kept
 	Event     *Event        // when set, recorded with the save
 	Comments  []Comment     // readers' comments of an imported article, kept as data
+	// AllowEmpty stores an article with no body and no abstract: an
+	// imported post that had none where it came from (valid in WordPress).
+	AllowEmpty bool
 }
 
 // ArticleRecord is what a Store writes: a validated article (section and

@@ -270,7 +270,7 @@ func (s *Service) record(ctx context.Context, d news.Draft) (news.ArticleRecord,
 		return news.ArticleRecord{}, err
 	}
 	abstract := collapseSpace(d.Abstract)
-	if strings.TrimSpace(body) == "" && abstract == "" {
+	if strings.TrimSpace(body) == "" && abstract == "" && !d.AllowEmpty {
 		return news.ArticleRecord{}, news.Errorf(news.EINVALID, "article %q has no body", title)
 	}
 	published := d.PublishedAt

@@ -71,6 +71,13 @@ func TestInvalidDraftsAreSkippedWithReasons(t *testing.T) {
 			t.Errorf("skip %d: %+v, want reason %q", i, s, want)
 		}
 	}
+	// An imported post that had no text where it came from is kept empty,
+	// with the note flagging it in its history.
+	res, err = svc.Save(context.Background(), []news.Draft{{ExternalID: "e", Title: "منشور بلا نص", SectionName: "رياضة", AllowEmpty: true,
+		Event: &news.Event{Action: news.ActionCreate, From: news.StatusPublished, To: news.StatusPublished, Note: "كان المنشور بلا نص."}}})
+	if err != nil || res.Created != 1 || len(res.Skipped) != 0 {
+		t.Fatalf("an empty post allowed: %+v, %v", res, err)
+	}
 }
 
 func TestBodyIsSanitized(t *testing.T) {

@@ -24,7 +24,7 @@ func TestImportWordPress(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	out, err := runCLI(t, "import", "--data", data, wxrFixture)
-	if err != nil || !strings.Contains(out, "(wxr): 8 created, 0 updated") {
+	if err != nil || !strings.Contains(out, "(wxr): 9 created, 0 updated") {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	st := openTestStore(t, data)
@@ -32,15 +32,24 @@ func TestImportWordPress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Published 101, 102, 104; draft 103; pending 105 → review; future
+	// Published 101, 102, 104 and the untitled 109; draft 103; pending 105 → review; future
 	// 112 → scheduled; private 106 and the password-protected 111 →
 	// unpublished (neither was public).
-	want := map[news.Status]int{news.StatusPublished: 3, news.StatusDraft: 1, news.StatusReview: 1,
+	want := map[news.Status]int{news.StatusPublished: 4, news.StatusDraft: 1, news.StatusReview: 1,
 		news.StatusScheduled: 1, news.StatusUnpublished: 2}
 	for s, n := range want {
 		if counts[s] != n {
 			t.Errorf("%s: %d articles, want %d (all: %v)", s, counts[s], n, counts)
 		}
+	}
+	// The untitled post is named by its first words and flagged.
+	untitled, err := st.ArticleByExternalID(ctx, "wp:almadina.example.com:109")
+	if err != nil {
+		t.Fatalf("the untitled post 109: %v", err)
+	}
+	events, err := st.Events(ctx, untitled.ID)
+	if err != nil || untitled.Title != "خبر نُشر بلا عنوان." || len(events) == 0 || !strings.Contains(events[0].Note, "راجِع العنوان") {
+		t.Errorf("post 109: title %q, history %+v (%v); want its first words and a note for the editor", untitled.Title, events, err)
 	}
 	port, err := st.ArticleByOldPath(ctx, "/?p=101")
 	if err != nil {
@@ -78,7 +87,7 @@ func TestImportWordPress(t *testing.T) {
 	}
 
 	// Again: the same articles, updated.
-	if out, err := runCLI(t, "import", "--data", data, wxrFixture); err != nil || !strings.Contains(out, "0 created, 8 updated") {
+	if out, err := runCLI(t, "import", "--data", data, wxrFixture); err != nil || !strings.Contains(out, "0 created, 9 updated") {
 		t.Errorf("second import: %v\n%s", err, out)
 	}
 	// A broken export: its line and element, and nothing stored.

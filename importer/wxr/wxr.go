@@ -852,10 +852,21 @@ func (p *parser) build() *Export {
 			}
 			continue
 		}
+		// WordPress publishes posts without a title or a text; readers
+		// may have reached them, so they come too, flagged in their
+		// history for an editor.
+		var flags []string
 		title := cleanTitle(it.title)
 		if !visible(title) {
-			skip("no title")
-			continue
+			title = firstWords(plainText(it.body), untitledWords)
+			if title == "" {
+				title = "منشور بلا عنوان رقم " + id
+			}
+			flags = append(flags, "كان المنشور في ووردبريس بلا عنوان، فصار عنوانه أول كلماته: راجِع العنوان.")
+		}
+		empty := !visible(plainText(it.body)) && !visible(it.abstract) && !strings.Contains(it.body, "<img")
+		if empty {
+			flags = append(flags, "كان المنشور في ووردبريس بلا نص.")
 		}
 		if l, dup := ids[id]; dup {
 			skip(fmt.Sprintf("the same <wp:post_id> %s as the post on line %d", id, l))
@@ -878,6 +889,10 @@ func (p *parser) build() *Export {
 			PublishedAt: published,
 			TimeSet:     timeSet,
 			Status:      status,
+			AllowEmpty:  empty,
+		}
+		if len(flags) > 0 {
+			d.Event = &news.Event{Action: news.ActionCreate, From: status, To: status, Note: strings.Join(flags, " ")}
 		}
 		d.SectionName, d.SectionSlug = p.section(it.cats)
 		cats[termKey(d.SectionSlug, d.SectionName)] = true
@@ -1221,6 +1236,19 @@ func cleanTitle(s string) string {
 		return plainText(s)
 	}
 	return collapse(unescape(s))
+}
+
+// untitledWords is how many of its first words an untitled post's title
+// is made of.
+const untitledWords = 8
+
+// firstWords is the first n words of text, with "…" when there were more.
+func firstWords(text string, n int) string {
+	words := strings.Fields(text)
+	if len(words) <= n {
+		return strings.Join(words, " ")
+	}
+	return strings.Join(words[:n], " ") + "…"
 }
 
 // visible reports whether s holds something to read: not only spaces and

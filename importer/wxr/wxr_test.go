@@ -160,7 +160,7 @@ func TestFixtureChannel(t *testing.T) {
 			t.Errorf("%s: source %q", d.ExternalID, d.Source)
 		}
 	}
-	want := []string{"101", "102", "103", "104", "105", "106", "111", "112"}
+	want := []string{"101", "102", "103", "104", "105", "106", "109", "111", "112"}
 	for i := range want {
 		want[i] = "wp:almadina.example.com:" + want[i]
 	}
@@ -184,7 +184,6 @@ func TestFixtureSkipped(t *testing.T) {
 		{itemLine(t, data, "108"), `post 108 "مسودة تلقائية"`, "an auto-draft WordPress saved by itself"},
 		{itemLine(t, data, "2"), `page 2 "من نحن"`, "a page, not a post (only posts are imported)"},
 		{itemLine(t, data, "130"), `nav_menu_item 130`, "a menu item (nav_menu_item), not a post (only posts are imported)"},
-		{itemLine(t, data, "109"), `post 109`, "no title"},
 		{itemLine(t, data, "110"), `post 110 "انقطاع المياه عن الأحياء الشرقية"`,
 			fmt.Sprintf(`<wp:post_date_gmt> on line %d: not a date: "2019-13-45 10:00"`, lineOf(t, data, "2019-13-45 10:00"))},
 		{itemLine(t, data, "113"), `revision 113 "افتتاح توسعة ميناء المدينة"`, "a revision, not a post (only posts are imported)"},
@@ -533,7 +532,7 @@ func TestItemEdgeCases(t *testing.T) {
 	for _, d := range ex.Posts {
 		ids = append(ids, d.ExternalID)
 	}
-	if want := []string{"wp:example.com/blog:1", "wp:example.com/blog:2", "wp:example.com/blog:3", "wp:example.com/blog:4", "wp:example.com/blog:6"}; !reflect.DeepEqual(ids, want) {
+	if want := []string{"wp:example.com/blog:1", "wp:example.com/blog:2", "wp:example.com/blog:3", "wp:example.com/blog:4", "wp:example.com/blog:5", "wp:example.com/blog:6"}; !reflect.DeepEqual(ids, want) {
 		t.Fatalf("posts %q, want %q", ids, want)
 	}
 	var reasons []string
@@ -544,7 +543,6 @@ func TestItemEdgeCases(t *testing.T) {
 		"the same <wp:post_id> 1 as the post on line 8",
 		`<wp:post_id> is not a number: "x"`,
 		"no <wp:post_id>",
-		"no title",
 	}
 	if !reflect.DeepEqual(reasons, wantReasons) {
 		t.Errorf("reasons %q\nwant %q", reasons, wantReasons)
@@ -562,9 +560,33 @@ func TestItemEdgeCases(t *testing.T) {
 	if p[0].SectionName != Uncategorized || p[0].SectionSlug != "" {
 		t.Errorf("section %q %q", p[0].SectionName, p[0].SectionSlug)
 	}
-	if p[3].Title != "خبر عاجل" || p[4].Title != "عاجل: خبر" {
-		t.Errorf("titles %q, %q", p[3].Title, p[4].Title)
+	if p[3].Title != "خبر عاجل" || p[5].Title != "عاجل: خبر" {
+		t.Errorf("titles %q, %q", p[3].Title, p[5].Title)
 	}
+	// Untitled and empty: named by its number, stored empty, flagged.
+	if u := p[4]; u.Title != "منشور بلا عنوان رقم 5" || !u.AllowEmpty || u.Event == nil ||
+		!strings.Contains(u.Event.Note, "بلا عنوان") || !strings.Contains(u.Event.Note, "بلا نص") {
+		t.Errorf("the untitled empty post: %q, empty allowed %v, event %+v", u.Title, u.AllowEmpty, u.Event)
+	}
+	if e := p[3].Event; e == nil || strings.Contains(e.Note, "بلا عنوان") || !strings.Contains(e.Note, "بلا نص") || !p[3].AllowEmpty {
+		t.Errorf("a titled post without text: event %+v, empty allowed %v; want the empty flag alone", p[3].Event, p[3].AllowEmpty)
+	}
+}
+
+// TestUntitledPost: a post WordPress published without a title is
+// imported under its first words, flagged for an editor in its history.
+func TestUntitledPost(t *testing.T) {
+	ex := parseBytes(t, fixture(t), Options{})
+	for _, d := range ex.Posts {
+		if d.ExternalID != "wp:almadina.example.com:109" {
+			continue
+		}
+		if d.Title != "خبر نُشر بلا عنوان." || d.AllowEmpty || d.Event == nil || !strings.Contains(d.Event.Note, "راجِع العنوان") {
+			t.Errorf("post 109: title %q, empty allowed %v, event %+v", d.Title, d.AllowEmpty, d.Event)
+		}
+		return
+	}
+	t.Error("post 109 (untitled) was not imported")
 }
 
 func TestWindows1256(t *testing.T) {
@@ -670,13 +692,13 @@ func TestSharedSamples(t *testing.T) {
 	// test data's "Edge Case: No Title"; namespace-edge-cases.xml's item
 	// whose wp: prefix names another namespace has no post type).
 	valid := map[string]int{
-		"a11y-unit-test-data.xml": 46, "authors-multiline.xml": 1, "backslashes.xml": 1, "blank-lines.xml": 1,
+		"a11y-unit-test-data.xml": 47, "authors-multiline.xml": 1, "backslashes.xml": 1, "blank-lines.xml": 1,
 		"cdata-edge.xml": 1, "chunked-meta.xml": 1, "crazy-cdata-escaped.xml": 1, "large-authors.xml": 0,
 		"missing-tags.xml": 1, "multiple-cdata.xml": 1, "namespace-edge-cases.xml": 5, "post-content-blank-lines.xml": 1,
 		"slashes.xml": 1, "small-export.xml": 6, "term-formats.xml": 0, "term-meta.xml": 0,
 		"test-serialized-comment-meta.xml": 1, "test-serialized-postmeta-no-cdata.xml": 1,
 		"test-serialized-postmeta-with-cdata.xml": 1, "test-serialized-term-meta.xml": 1,
-		"test-utw-post-meta-import.xml": 1, "theme-unit-test-data.xml": 57, "valid-wxr-1.0.xml": 3,
+		"test-utw-post-meta-import.xml": 1, "theme-unit-test-data.xml": 58, "valid-wxr-1.0.xml": 3,
 		"valid-wxr-1.1.xml": 1, "wxr-flat-attachment-different-site.xml": 1, "wxr-flat-attachment-same-site.xml": 1,
 		"wxr-simple.xml": 1, "wxr-utf-8-challenges.xml": 1, "wxr-with-sub-data.xml": 1,
 	}
