@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"sahafa/news"
@@ -405,6 +406,16 @@ func parseUint(s string, minLen, maxLen int) (int, bool) {
 	return n, true
 }
 
+// opensWith reports whether text begins with the words of lead (spacing
+// aside, and a closing "…" of a lead cut short).
+func opensWith(text, lead string) bool {
+	lead = strings.TrimRight(strings.TrimSpace(lead), "…. ")
+	if lead == "" {
+		return false
+	}
+	return strings.HasPrefix(strings.Join(strings.Fields(text), " "), strings.Join(strings.Fields(lead), " "))
+}
+
 // articlePage is the page of an article, without its related list.
 func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 	stats, err := s.nav(r)
@@ -412,18 +423,20 @@ func (s *Site) articlePage(r *http.Request, a *news.Article) (*page, error) {
 		return nil, err
 	}
 	own := s.canonical(a.Path())
+	text := news.PlainText(a.Body)
 	p := &page{
-		Share:       shareLinks(own, a.Title),
-		Beacon:      s.opts.Beacon && s.opts.Viewed != nil,
-		ReadMinutes: news.ReadingMinutes(news.PlainText(a.Body)),
-		Nav:         stats,
-		Title:       cmp.Or(a.SEO.Title, a.Title),
-		Description: cmp.Or(a.SEO.Description, a.Abstract),
-		Canonical:   cmp.Or(a.SEO.Canonical, own),
-		Breadcrumb:  []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
-		Article:     a,
-		adSection:   a.Section.Slug,
-		Lang:        articleLanguage(a),
+		Share:              shareLinks(own, a.Title),
+		Beacon:             s.opts.Beacon && s.opts.Viewed != nil,
+		ReadMinutes:        news.ReadingMinutes(text),
+		RepeatedStandfirst: opensWith(text, a.Abstract),
+		Nav:                stats,
+		Title:              cmp.Or(a.SEO.Title, a.Title),
+		Description:        cmp.Or(a.SEO.Description, a.Abstract),
+		Canonical:          cmp.Or(a.SEO.Canonical, own),
+		Breadcrumb:         []crumb{{"الأرشيف", "/archive/"}, {a.Section.Name, news.SectionPath(a.Section.Slug)}},
+		Article:            a,
+		adSection:          a.Section.Slug,
+		Lang:               articleLanguage(a),
 	}
 	// "آخر تحديث": the last newsroom edit, when it came well after the
 	// publication (an import's save time is not an update).

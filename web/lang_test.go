@@ -167,3 +167,25 @@ func TestTextDigitsSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestStandfirstNotRepeated: an abstract the body opens with (an importer
+// took the lead paragraph as the abstract) is shown once, in the body; a
+// standfirst of its own is shown.
+func TestStandfirstNotRepeated(t *testing.T) {
+	f := newFixture(t, teststores.SQLite, web.Options{})
+	now := time.Now().Add(-time.Hour)
+	lead := "أعلنت وزارة الصحة اليوم عن افتتاح ثلاثة مستشفيات جديدة في المحافظات الجنوبية."
+	arts := f.saveArticles(
+		news.ArticleRecord{Article: news.Article{ExternalID: "lead-twice", Slug: "hospitals", Title: "افتتاح ثلاثة مستشفيات جديدة",
+			Abstract: "أعلنت وزارة الصحة اليوم عن افتتاح  ثلاثة مستشفيات…", Body: "<p>" + lead + "</p><p>وتضم المستشفيات ستمئة سرير.</p>",
+			Section: secWorld, Authors: []news.Author{auYasser}, PublishedAt: now}},
+		news.ArticleRecord{Article: news.Article{ExternalID: "own-standfirst", Slug: "beds", Title: "ستمئة سرير إضافي",
+			Abstract: "خطة لتوسيع الرعاية في الجنوب.", Body: "<p>" + lead + "</p>",
+			Section: secWorld, Authors: []news.Author{auYasser}, PublishedAt: now}},
+	)
+	if body := f.mustGet(arts["lead-twice"].Path(), http.StatusOK).body; strings.Contains(body, `class="standfirst"`) || !strings.Contains(body, "<p>"+lead+"</p>") {
+		t.Errorf("the lead as abstract: standfirst shown %v, lead in the body %v; want it once, in the body",
+			strings.Contains(body, `class="standfirst"`), strings.Contains(body, "<p>"+lead+"</p>"))
+	}
+	contains(t, "own standfirst", f.mustGet(arts["own-standfirst"].Path(), http.StatusOK).body, `<p class="standfirst">خطة لتوسيع الرعاية في الجنوب.</p>`)
+}

@@ -208,13 +208,16 @@ type page struct {
 	Share       []shareLink
 	Revised     time.Time // the last edit after publication, shown as "آخر تحديث"
 	ReadMinutes int
-	ShareImage  *news.Image // the share card's image, when not the lead image as stored
-	LeadCrop    *news.Image // the lead image's wide crop, when the library has it
-	Related     []news.Article
-	Preview     string             // the status of a previewed article, shown in a banner
-	Beacon      bool               // counted by the readership beacon (Options.Beacon)
-	Live        *news.LiveCoverage // a live page's coverage and newest updates
-	Lang        string             // the article's language when not Arabic ("en", "fr"): its text is left to right
+	// RepeatedStandfirst: the body opens with the abstract's words (an
+	// importer took the lead as the abstract), so the page shows them once.
+	RepeatedStandfirst bool
+	ShareImage         *news.Image // the share card's image, when not the lead image as stored
+	LeadCrop           *news.Image // the lead image's wide crop, when the library has it
+	Related            []news.Article
+	Preview            string             // the status of a previewed article, shown in a banner
+	Beacon             bool               // counted by the readership beacon (Options.Beacon)
+	Live               *news.LiveCoverage // a live page's coverage and newest updates
+	Lang               string             // the article's language when not Arabic ("en", "fr"): its text is left to right
 
 	// Scripts are the page's scripts (asset paths): none but on pages
 	// that need one; the page's Content-Security-Policy allows them.
