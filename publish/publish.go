@@ -34,14 +34,19 @@ type Options struct {
 	OnChange func()
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// SectionMap puts drafts of a source's section (by name, in any
+	// spelling) into another section (by slug, else by name): an import's
+	// "تقارير مصرية" into the site's "مصر". See CheckSectionMap.
+	SectionMap map[string]string
 }
 
 // Service validates and stores articles.
 type Service struct {
-	store    news.Store
-	opts     Options
-	mu       sync.Mutex
-	sections map[string]news.Section // normalized name → section
+	store      news.Store
+	opts       Options
+	mu         sync.Mutex
+	sections   map[string]news.Section // normalized name → section
+	sectionMap map[string]string       // normalized source name → Options.SectionMap's target
 
 	created, updated atomic.Int64 // articles written since start, for metrics
 }
@@ -55,11 +60,43 @@ func New(store news.Store, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{store: store, opts: opts, sections: map[string]news.Section{}}
+	s := &Service{store: store, opts: opts, sections: map[string]news.Section{}, sectionMap: map[string]string{}}
 	for _, sec := range opts.KnownSections {
 		s.sections[arabic.Normalize(sec.Name)] = sec
 	}
+	for from, to := range opts.SectionMap {
+		s.sectionMap[arabic.Normalize(from)] = to
+	}
 	return s
+}
+
+// CheckSectionMap checks that every section m maps onto is stored (by
+// slug or name), before an import relies on it.
+func CheckSectionMap(ctx context.Context, store news.Store, m map[string]string) error {
+	if len(m) == 0 {
+		return nil
+	}
+	stats, err := store.Sections(ctx)
+	if err != nil {
+		return err
+	}
+	for from, to := range m {
+		found := false
+		for _, sec := range stats {
+			if sec.Slug == to || arabic.Normalize(sec.Name) == arabic.Normalize(to) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			var names []string
+			for _, sec := range stats {
+				names = append(names, sec.Name)
+			}
+			return news.Errorf(news.EINVALID, "section %q (for %q) does not exist; the site's sections: %s", to, from, strings.Join(names, "، "))
+		}
+	}
+	return nil
 }
 
 // BodyPolicy is the allow-list applied to every article body: the
@@ -462,6 +499,12 @@ func SearchBody(a news.Article) string {
 // normalized name matches, or a new one.
 func (s *Service) section(ctx context.Context, name, slug string) (news.Section, error) {
 	name = collapseSpace(name)
+	if to, ok := s.sectionMap[arabic.Normalize(name)]; ok && name != "" {
+		if stored, err := s.store.SectionBySlug(ctx, to); err == nil {
+			return stored, nil
+		}
+		name, slug = to, ""
+	}
 	if slug = strings.TrimSpace(slug); slug != "" {
 		// A given slug becomes a URL path segment as it is: keep it to what
 		// arabic.Slug makes ("..", "a/b" or "<b>" must not reach a link).

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,16 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	batchSize := fs.Int("batch", 500, "articles per transaction")
 	section := fs.String("section", "منوعات", "section of a web page whose own section is not found (html)")
 	status := fs.String("status", "published", "status of an imported web page: published or draft (html)")
+	sectionMap := map[string]string{}
+	fs.Func("map-section", `put the source's section FROM into the site's existing section TO (name or slug): "تقارير مصرية=مصر"; repeatable`, func(v string) error {
+		from, to, ok := strings.Cut(v, "=")
+		from, to = strings.TrimSpace(from), strings.TrimSpace(to)
+		if !ok || from == "" || to == "" {
+			return fmt.Errorf("want FROM=TO, got %q", v)
+		}
+		sectionMap[from] = to
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -57,6 +68,12 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 		return err
 	}
 	defer a.Close()
+	if len(sectionMap) > 0 {
+		if err := publish.CheckSectionMap(ctx, a.store, sectionMap); err != nil {
+			return usageError{"--map-section: " + news.ErrorMessage(err)}
+		}
+		a.publish = publish.New(a.store, publish.Options{KnownSections: jsonl.Sections, SectionMap: sectionMap})
+	}
 
 	var total importReport
 	failed := 0

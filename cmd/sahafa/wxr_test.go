@@ -167,3 +167,34 @@ func TestImportWebPage(t *testing.T) {
 		}
 	}
 }
+
+// TestImportMapSection: --map-section puts a source's category into an
+// existing section, matched in any spelling; a section that does not
+// exist is refused before anything is stored.
+func TestImportMapSection(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	out, err := runCLI(t, "import", "--data", data, "--map-section", "اخبار محلية=اقتصاد", wxrFixture)
+	if err == nil || !strings.Contains(err.Error(), `"اقتصاد"`) || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("a map onto a missing section: %v\n%s", err, out)
+	}
+	if list, _ := openTestStore(t, data).EditorialArticles(ctx, news.EditorialFilter{Limit: 1}); list.Total != 0 {
+		t.Fatalf("a refused map stored %d articles", list.Total)
+	}
+	if out, err := runCLI(t, "import", "--data", data, wxrFixture); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	// Again, with the local news (أخبار محلية, here without its hamza and
+	// with haa for taa marbuta) put into the economy section.
+	if out, err := runCLI(t, "import", "--data", data, "--map-section", "اخبار محليه=اقتصاد", wxrFixture); err != nil {
+		t.Fatalf("import with --map-section: %v\n%s", err, out)
+	}
+	st := openTestStore(t, data)
+	port, err := st.ArticleByExternalID(ctx, "wp:almadina.example.com:101")
+	if err != nil || port.Section.Name != "اقتصاد" {
+		t.Errorf("post 101 (أخبار محلية in the export): section %q, %v; want اقتصاد", port.Section.Name, err)
+	}
+	if _, err := runCLI(t, "import", "--data", data, "--map-section", "بلا-علامة", wxrFixture); err == nil {
+		t.Error("--map-section without = was accepted")
+	}
+}
