@@ -607,7 +607,7 @@ func collapseSpace(s string) string {
 
 // Reindex recomputes the analyzed search text of every stored article, in
 // batches, and returns how many it rewrote.
-func Reindex(ctx context.Context, store news.Store, batch int) (int, error) {
+func Reindex(ctx context.Context, store news.Store, batch int, progress func(done int)) (int, error) {
 	var after int64
 	n := 0
 	for {
@@ -627,6 +627,9 @@ func Reindex(ctx context.Context, store news.Store, batch int) (int, error) {
 		}
 		n += len(arts)
 		after = arts[len(arts)-1].ID
+		if progress != nil {
+			progress(len(arts))
+		}
 	}
 }
 

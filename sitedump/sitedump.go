@@ -168,7 +168,8 @@ func IsExport(head []byte) bool {
 const exportBatch = 200
 
 // Export writes the whole site to w.
-func Export(ctx context.Context, store news.Store, w io.Writer) (Counts, error) {
+// progress, when set, is told of each batch of articles written.
+func Export(ctx context.Context, store news.Store, w io.Writer, progress func(articles int)) (Counts, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -223,7 +224,7 @@ func Export(ctx context.Context, store news.Store, w io.Writer) (Counts, error) 
 	if c.Media, err = exportMedia(ctx, store, put); err != nil {
 		return c, err
 	}
-	if c.Articles, err = exportArticles(ctx, store, put); err != nil {
+	if c.Articles, err = exportArticles(ctx, store, put, progress); err != nil {
 		return c, err
 	}
 	if err := put(record{Type: "end", Counts: &c}); err != nil {
@@ -277,7 +278,7 @@ func exportMediaList(ctx context.Context, store news.Store, put func(any) error,
 	}
 }
 
-func exportArticles(ctx context.Context, store news.Store, put func(any) error) (int, error) {
+func exportArticles(ctx context.Context, store news.Store, put func(any) error, progress func(int)) (int, error) {
 	n := 0
 	var after int64
 	for {
@@ -303,6 +304,9 @@ func exportArticles(ctx context.Context, store news.Store, put func(any) error) 
 			n++
 		}
 		after = arts[len(arts)-1].ID
+		if progress != nil {
+			progress(len(arts))
+		}
 	}
 }
 
@@ -358,12 +362,13 @@ const importBatch = 200
 
 // Import restores an export into an empty store, in one transaction:
 // everything, or nothing when the file is broken or truncated.
-func Import(ctx context.Context, site news.SiteStore, r io.Reader) (Counts, error) {
+// progress, when set, is told of each batch of articles restored.
+func Import(ctx context.Context, site news.SiteStore, r io.Reader, progress func(articles int)) (Counts, error) {
 	rs, err := site.BeginRestore(ctx)
 	if err != nil {
 		return Counts{}, err
 	}
-	c, err := restore(ctx, rs, r)
+	c, err := restore(ctx, rs, r, progress)
 	if err != nil {
 		rs.Rollback()
 		return Counts{}, err
@@ -374,7 +379,7 @@ func Import(ctx context.Context, site news.SiteStore, r io.Reader) (Counts, erro
 	return c, nil
 }
 
-func restore(ctx context.Context, rs news.Restorer, r io.Reader) (Counts, error) {
+func restore(ctx context.Context, rs news.Restorer, r io.Reader, progress func(int)) (Counts, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<20), maxLine)
 	line := 0
@@ -401,6 +406,9 @@ func restore(ctx context.Context, rs news.Restorer, r io.Reader) (Counts, error)
 			return nil
 		}
 		err := rs.Articles(batch)
+		if err == nil && progress != nil {
+			progress(len(batch))
+		}
 		batch = batch[:0]
 		return err
 	}

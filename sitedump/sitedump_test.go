@@ -131,7 +131,7 @@ var exportedAt = regexp.MustCompile(`"exported_at":"[^"]+"`)
 func export(t *testing.T, st news.Store) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if _, err := sitedump.Export(context.Background(), st, &buf); err != nil {
+	if _, err := sitedump.Export(context.Background(), st, &buf, nil); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String()
@@ -157,7 +157,7 @@ func testRoundTrip(t *testing.T, open teststores.OpenFunc) {
 		}
 	}
 	dst := open(t)
-	c, err := sitedump.Import(ctx, dst, strings.NewReader(first))
+	c, err := sitedump.Import(ctx, dst, strings.NewReader(first), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func testRoundTrip(t *testing.T, open teststores.OpenFunc) {
 		t.Errorf("a new user after restore: %v", err)
 	}
 	// A second restore into a site that is no longer empty is refused.
-	if _, err := sitedump.Import(ctx, dst, strings.NewReader(first)); news.ErrorCode(err) != news.ECONFLICT {
+	if _, err := sitedump.Import(ctx, dst, strings.NewReader(first), nil); news.ErrorCode(err) != news.ECONFLICT {
 		t.Errorf("restore into a full site: %v", err)
 	}
 }
@@ -226,7 +226,7 @@ func testBroken(t *testing.T, open teststores.OpenFunc) {
 	}
 	for name, input := range cases {
 		dst := open(t)
-		_, err := sitedump.Import(ctx, dst, strings.NewReader(input))
+		_, err := sitedump.Import(ctx, dst, strings.NewReader(input), nil)
 		if err == nil {
 			t.Errorf("%s: restored", name)
 			continue

@@ -22,6 +22,7 @@ import (
 	"sahafa/importer/page"
 	"sahafa/importer/wxr"
 	"sahafa/news"
+	"sahafa/progress"
 	"sahafa/publish"
 	"sahafa/search"
 )
@@ -79,13 +80,14 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	failed := 0
 	for _, path := range fs.Args() {
 		start := time.Now()
-		rep, err := importFile(ctx, a, path, importer.Format(*format), *batchSize, webPage)
+		rep, err := importFile(ctx, a, path, importer.Format(*format), *batchSize, webPage, stderr)
 		rep.print(stdout, path, time.Since(start))
 		total.add(rep)
 		if err != nil {
 			failed++
 			fmt.Fprintf(stdout, "  error: %v\n", err)
 			if ctx.Err() != nil {
+				fmt.Fprintf(stdout, "  stopped: what was stored is stored whole; run the same import again to carry on (stored articles are updated, never duplicated)\n")
 				break
 			}
 		}
@@ -140,7 +142,7 @@ func (r importReport) print(w io.Writer, path string, took time.Duration) {
 
 // importFile imports one file; whatever was saved before an error stays
 // saved in whole batches.
-func importFile(ctx context.Context, a *app, path string, format importer.Format, batchSize int, webPage htmlOptions) (importReport, error) {
+func importFile(ctx context.Context, a *app, path string, format importer.Format, batchSize int, webPage htmlOptions, stderr io.Writer) (importReport, error) {
 	rep := importReport{format: format}
 	if isURL(path) {
 		rep.format = importer.FormatHTML
@@ -181,11 +183,11 @@ func importFile(ctx context.Context, a *app, path string, format importer.Format
 				if err != nil {
 					return rep, fmt.Errorf("read: %w", err)
 				}
-				return importSite(ctx, a, zr, rep)
+				return importSite(ctx, a, zr, rep, progress.New(stderr, "restore", "articles", 0, progress.Options{}))
 			}
-			return importSite(ctx, a, br, rep)
+			return importSite(ctx, a, br, rep, progress.New(stderr, "restore", "articles", 0, progress.Options{}))
 		}
-		return importJSONL(ctx, a, br, batchSize, rep)
+		return importJSONL(ctx, a, br, batchSize, rep, progress.New(stderr, "import "+filepath.Base(path), "articles", 0, progress.Options{}))
 	case importer.FormatWXR:
 		return importWXR(ctx, a, br, rep)
 	case importer.FormatHTML:
@@ -263,7 +265,8 @@ func importPage(ctx context.Context, a *app, path string, r io.Reader, rep impor
 // importJSONL reads, prepares and writes in a pipeline: while one batch
 // is written in its transaction, the next ones are parsed and analyzed on
 // the other cores. Batches stay whole: each is one transaction.
-func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep importReport) (importReport, error) {
+func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep importReport, meter *progress.Meter) (importReport, error) {
+	defer meter.Done()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type batch struct {
@@ -338,6 +341,7 @@ func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep im
 		}
 		rep.created += res.Created
 		rep.updated += res.Updated
+		meter.Add(res.Created + res.Updated)
 		for _, s := range res.Skipped {
 			rep.skipped = append(rep.skipped, fmt.Sprintf("line %d (%s): %s", b.lines[s.Index], s.Ref, s.Reason))
 		}
@@ -355,6 +359,18 @@ func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep im
 	return rep, nil
 }
 
+// articleTotal is how many articles the store holds in all, for a
+// progress meter; 0 when it cannot tell.
+func articleTotal(ctx context.Context, st news.Store) int {
+	total := 0
+	if counts, err := st.StatusCounts(ctx, 0); err == nil {
+		for _, c := range counts {
+			total += c
+		}
+	}
+	return total
+}
+
 // reindex rebuilds the analyzed search text of every stored article.
 func reindex(ctx context.Context, args []string, stdout, stderr io.Writer, logger *slog.Logger) error {
 	fs, where := newFlags("reindex", stderr)
@@ -368,9 +384,11 @@ func reindex(ctx context.Context, args []string, stdout, stderr io.Writer, logge
 	}
 	defer a.Close()
 	start := time.Now()
-	n, err := publish.Reindex(ctx, a.store, 500)
+	meter := progress.New(stderr, "reindex", "articles", articleTotal(ctx, a.store), progress.Options{})
+	n, err := publish.Reindex(ctx, a.store, 500, meter.Add)
+	meter.Done()
 	if err != nil {
-		return fmt.Errorf("reindex after %d articles: %w", n, err)
+		return fmt.Errorf("reindex after %d articles (run it again: it starts over): %w", n, err)
 	}
 	fmt.Fprintf(stdout, "reindexed %d articles in %s\n", n, time.Since(start).Round(time.Millisecond))
 	if !*related {

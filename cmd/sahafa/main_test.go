@@ -264,7 +264,8 @@ func TestReindex(t *testing.T) {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	out, err := runCLI(t, "reindex", "--data", dir, "--related")
-	if err != nil || !strings.Contains(out, "reindexed 2 articles") || !strings.Contains(out, "computed 2 related lists") {
+	if err != nil || !strings.Contains(out, "reindexed 2 articles") || !strings.Contains(out, "computed 2 related lists") ||
+		!strings.Contains(out, "reindex: 2 of 2 articles (100%)") {
 		t.Fatalf("reindex: %v\n%s", err, out)
 	}
 	st := openTestStore(t, dir)

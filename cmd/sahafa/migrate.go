@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/progress"
 	"sahafa/sitedump"
 )
 
@@ -41,7 +42,9 @@ func migrateStore(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	defer dst.Close()
 
 	start := time.Now()
-	counts, err := copySite(ctx, src, dst)
+	meter := progress.New(stderr, "migrate-store", "articles", articleTotal(ctx, src), progress.Options{})
+	counts, err := copySite(ctx, src, dst, meter.Add)
+	meter.Done()
 	if err != nil {
 		if news.ErrorCode(err) == news.ECONFLICT {
 			return fmt.Errorf("%s (migrate-store copies into an empty database; nothing was copied)", news.ErrorMessage(err))
@@ -57,15 +60,15 @@ func migrateStore(ctx context.Context, args []string, stdout, stderr io.Writer, 
 // without a file between them: everything (users, media, articles with
 // their history and comments, settings) with its ids, in one transaction
 // on dst.
-func copySite(ctx context.Context, src, dst news.Store) (sitedump.Counts, error) {
+func copySite(ctx context.Context, src, dst news.Store, progress func(articles int)) (sitedump.Counts, error) {
 	pr, pw := io.Pipe()
 	exported := make(chan error, 1)
 	go func() {
-		_, err := sitedump.Export(ctx, src, pw)
+		_, err := sitedump.Export(ctx, src, pw, nil)
 		pw.CloseWithError(err)
 		exported <- err
 	}()
-	counts, err := sitedump.Import(ctx, dst, pr)
+	counts, err := sitedump.Import(ctx, dst, pr, progress)
 	pr.CloseWithError(errors.New("the restore stopped"))
 	if exportErr := <-exported; err == nil && exportErr != nil {
 		err = exportErr

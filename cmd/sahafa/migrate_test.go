@@ -27,8 +27,8 @@ func TestMigrateStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Close()
-	if out, err := runCLI(t, "import", "--data", data, writeJSONL(t, "m.jsonl", 1, 120)); err != nil {
-		t.Fatalf("import: %v\n%s", err, out)
+	if out, err := runCLI(t, "import", "--data", data, writeJSONL(t, "m.jsonl", 1, 120)); err != nil || !strings.Contains(out, "import m.jsonl: 120 articles") {
+		t.Fatalf("import (and its progress line): %v\n%s", err, out)
 	}
 	if out, err := runCLI(t, "reindex", "--data", data, "--related"); err != nil {
 		t.Fatalf("reindex: %v\n%s", err, out)

@@ -16,6 +16,7 @@ import (
 
 	"sahafa/bucket"
 	"sahafa/news"
+	"sahafa/progress"
 	"sahafa/sitedump"
 )
 
@@ -42,17 +43,19 @@ func exportSite(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	defer a.Close()
 	start := time.Now()
 	var counts sitedump.Counts
+	meter := progress.New(stderr, "export", "articles", articleTotal(ctx, a.store), progress.Options{})
 	err = writeAtomically(*out, func(w io.Writer) error {
 		if strings.HasSuffix(*out, ".gz") {
 			zw := gzip.NewWriter(w)
-			if counts, err = sitedump.Export(ctx, a.store, zw); err != nil {
+			if counts, err = sitedump.Export(ctx, a.store, zw, meter.Add); err != nil {
 				return err
 			}
 			return zw.Close()
 		}
-		counts, err = sitedump.Export(ctx, a.store, w)
+		counts, err = sitedump.Export(ctx, a.store, w, meter.Add)
 		return err
 	})
+	meter.Done()
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -91,8 +94,9 @@ func writeAtomically(path string, write func(io.Writer) error) error {
 }
 
 // importSite restores a whole-site export into an empty site.
-func importSite(ctx context.Context, a *app, r io.Reader, rep importReport) (importReport, error) {
-	counts, err := sitedump.Import(ctx, a.store, r)
+func importSite(ctx context.Context, a *app, r io.Reader, rep importReport, meter *progress.Meter) (importReport, error) {
+	counts, err := sitedump.Import(ctx, a.store, r, meter.Add)
+	meter.Done()
 	if err != nil {
 		if news.ErrorCode(err) == news.ECONFLICT {
 			return rep, fmt.Errorf("%s: a whole-site export restores into an empty site; give --data a new folder (or --db an empty database)", news.ErrorMessage(err))
