@@ -31,6 +31,10 @@ var reservedSlugs = map[string]bool{"archive": true, "search": true, "author": t
 	"newsroom": true, "media": true, "static": true, "sitemaps": true, "feed": true, "robots.txt": true, "sitemap.xml": true, "ads.txt": true,
 	"readyz": true, "healthz": true}
 
+// ReservedPageSlug reports whether a page may not take slug: it is the
+// first part of one of the site's own paths.
+func ReservedPageSlug(slug string) bool { return reservedSlugs[slug] }
+
 // Pages lists the static pages (for editors: they write them).
 func (s *Service) Pages(ctx context.Context, u news.User) ([]news.Page, error) {
 	if !Can(u, ActManagePages, nil) {

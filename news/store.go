@@ -233,6 +233,7 @@ type Store interface {
 	LiveStore
 	ViewStore
 	TokenStore
+	RedirectStore
 	Close() error
 }
 

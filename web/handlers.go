@@ -573,14 +573,43 @@ func (s *Site) handleNotFound(w http.ResponseWriter, r *http.Request) {
 	s.notFound(w, r)
 }
 
+// wordPressQueries are the query parameters of WordPress's plain
+// permalinks, which an import may have recorded as old paths.
+var wordPressQueries = []string{"p", "page_id", "attachment_id", "cat", "tag", "author", "feed"}
+
+// wordPressLink reports whether r carries one of wordPressQueries.
+func wordPressLink(r *http.Request) bool {
+	q := r.URL.Query()
+	for _, name := range wordPressQueries {
+		if q.Get(name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // notFound answers a path no page has: a 301 to the article it used to
 // name (a renamed article, another system's permalink) or the 404 page.
 func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
 	key := r.URL.EscapedPath()
-	if p := r.URL.Query().Get("p"); p != "" && (r.URL.Path == "/" || r.URL.Path == "") {
-		key = "/?p=" + p // WordPress's default permalinks
+	if r.URL.Path == "/" || r.URL.Path == "" {
+		// WordPress's plain permalinks: /?p=101, /?page_id=2, …
+		q := r.URL.Query()
+		for _, name := range wordPressQueries {
+			if v := q.Get(name); v != "" {
+				key = "/?" + name + "=" + url.QueryEscape(v)
+				break
+			}
+		}
 	}
 	a, err := s.store.ArticleByOldPath(r.Context(), key)
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		var to string
+		if to, err = s.store.RedirectTarget(r.Context(), key); err == nil {
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return
+		}
+	}
 	switch news.ErrorCode(err) {
 	case "":
 		http.Redirect(w, r, a.Path(), http.StatusMovedPermanently)

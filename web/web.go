@@ -220,6 +220,31 @@ func (s *Site) routes(mux *http.ServeMux) {
 // conflicts between "/static/" and "/{section}/".
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
+	if strings.Contains(p, "//") {
+		// An old link such as https://host//greek/page/ (WordPress writes
+		// them): one 301 to the path with single slashes, its escapes kept
+		// (net/http's own cleaning answers 307 and escapes them again).
+		single := func(path string) string {
+			clean := "/" + strings.Join(strings.FieldsFunc(path, func(c rune) bool { return c == '/' }), "/")
+			if strings.HasSuffix(path, "/") && clean != "/" {
+				clean += "/"
+			}
+			return clean
+		}
+		u := *r.URL
+		u.Path, u.RawPath = single(r.URL.Path), single(r.URL.EscapedPath())
+		cleaned := r.WithContext(r.Context())
+		cleaned.URL = &u
+		target, ok := canonicalQuery(cleaned) // the query's junk goes in the same hop
+		if ok {
+			target = u.EscapedPath()
+			if u.RawQuery != "" {
+				target += "?" + u.RawQuery
+			}
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	}
 	for _, m := range s.opts.Mounts {
 		if strings.HasPrefix(p, m.Prefix) || p == strings.TrimSuffix(m.Prefix, "/") {
 			m.Handler.ServeHTTP(w, r)
@@ -241,8 +266,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.adClick.ServeHTTP(w, r)
 	case strings.HasPrefix(p, beaconPrefix) && s.opts.Beacon && s.opts.Viewed != nil:
 		s.beacon.ServeHTTP(w, r)
-	case p == "/" && r.URL.Query().Get("p") != "":
-		// A WordPress link (/?p=123) of an imported article.
+	case p == "/" && wordPressLink(r):
+		// A WordPress link (/?p=123, /?page_id=2) of an imported article
+		// or page.
 		s.notFound(w, r)
 	default:
 		if target, ok := canonicalQuery(r); !ok {

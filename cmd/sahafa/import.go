@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -17,6 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"sahafa/arabic"
+	"sahafa/editorial"
 	"sahafa/importer"
 	"sahafa/importer/jsonl"
 	"sahafa/importer/page"
@@ -224,9 +227,61 @@ func importWXR(ctx context.Context, a *app, r io.Reader, rep importReport) (impo
 	for _, p := range exp.Posts {
 		comments += len(p.Comments)
 	}
-	rep.note = fmt.Sprintf("WordPress site %q: %d posts, %d comments kept; featured images and images in bodies stay on their remote URLs",
-		exp.Title, len(exp.Posts), comments)
+	pages, untitled, err := importWXRPages(ctx, a, exp.Pages, &rep)
+	rep.note = fmt.Sprintf("WordPress site %q: %d posts, %d comments kept, %d pages", exp.Title, len(exp.Posts), comments, pages)
+	if untitled > 0 {
+		rep.note += fmt.Sprintf(" (%d without a title, now titled by their first words: check them in the newsroom)", untitled)
+	}
+	rep.note += "; featured images and images in bodies stay on their remote URLs"
+	if err != nil {
+		return rep, fmt.Errorf("the posts are stored, but the pages stopped (run the import again to carry on): %w", err)
+	}
 	return rep, nil
+}
+
+// importWXRPages stores an export's pages as static pages (a page of the
+// same address is replaced: importing again updates) and makes their old
+// addresses answer 301. The posts are stored before, in their own
+// transaction; a page that cannot be stored is reported and skipped.
+func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importReport) (stored, untitled int, err error) {
+	policy := publish.BodyPolicy()
+	var redirects []news.PathRedirect
+	for _, wp := range pages {
+		pg := wp.Page
+		pg.Body = policy.Sanitize(pg.Body)
+		if pg.Slug = arabic.Slug(cmp.Or(pg.Slug, pg.Title)); pg.Slug == "" {
+			pg.Slug = "page"
+		}
+		if _, err := a.store.SectionBySlug(ctx, pg.Slug); err == nil || editorial.ReservedPageSlug(pg.Slug) {
+			pg.Slug += "-page" // the old address still leads here
+		}
+		switch old, err := a.store.PageBySlug(ctx, pg.Slug); news.ErrorCode(err) {
+		case "":
+			pg.ID, pg.Footer, pg.Position = old.ID, old.Footer, old.Position
+		case news.ENOTFOUND:
+		default:
+			return stored, untitled, err
+		}
+		saved, err := a.store.SavePage(ctx, pg)
+		if news.ErrorCode(err) == news.EINVALID {
+			rep.skipped = append(rep.skipped, fmt.Sprintf("line %d: %s: %s", wp.Line, wp.Ref, news.ErrorMessage(err)))
+			continue
+		}
+		if err != nil {
+			return stored, untitled, err
+		}
+		stored++
+		if wp.Untitled {
+			untitled++
+		}
+		to := news.PagePath(saved.Slug)
+		for _, old := range wp.OldPaths {
+			if news.RedirectKey(old) != news.RedirectKey(to) {
+				redirects = append(redirects, news.PathRedirect{From: old, To: to})
+			}
+		}
+	}
+	return stored, untitled, a.store.SaveRedirects(ctx, redirects)
 }
 
 func importPage(ctx context.Context, a *app, path string, r io.Reader, rep importReport) (importReport, error) {

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/xml"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,5 +198,83 @@ func TestImportMapSection(t *testing.T) {
 	}
 	if _, err := runCLI(t, "import", "--data", data, "--map-section", "بلا-علامة", wxrFixture); err == nil {
 		t.Error("--map-section without = was accepted")
+	}
+}
+
+// TestWordPressLinksAnswer walks WordPress's own theme unit test export:
+// every published post and page is stored (55 posts, 21 pages), and the
+// <link> of each, its /?p= address and a page's /?page_id= answer 301 to a
+// page that answers 200 (or 200 at once: a page that keeps its address).
+func TestWordPressLinksAnswer(t *testing.T) {
+	export := "../../../shared/samples/wxr/theme-unit-test-data.xml"
+	raw, err := os.ReadFile(export)
+	if err != nil {
+		t.Skipf("shared samples absent (%v)", err)
+	}
+	data := t.TempDir()
+	if out, err := runCLI(t, "import", "--data", data, export); err != nil || !strings.Contains(out, "21 pages") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	var doc struct {
+		Items []struct {
+			Link     string `xml:"link"`
+			ID       string `xml:"post_id"`
+			Type     string `xml:"post_type"`
+			Status   string `xml:"status"`
+			Password string `xml:"post_password"`
+		} `xml:"channel>item"`
+	}
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	site, err := web.New(openTestStore(t, data), web.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(target string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		site.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
+		return w
+	}
+	walked := map[string]int{}
+	for _, it := range doc.Items {
+		if (it.Type != "post" && it.Type != "page") || it.Status != "publish" || it.Password != "" {
+			continue
+		}
+		walked[it.Type]++
+		u, err := url.Parse(strings.TrimSpace(it.Link))
+		if err != nil {
+			t.Errorf("%s %s: link %q: %v", it.Type, it.ID, it.Link, err)
+			continue
+		}
+		olds := []string{u.RequestURI(), "/?p=" + it.ID}
+		if it.Type == "page" {
+			olds = append(olds, "/?page_id="+it.ID)
+		}
+		for i, old := range olds {
+			w := get(old)
+			if i == 0 && w.Code == http.StatusOK && it.Type == "page" {
+				continue // the page kept its address
+			}
+			if w.Code != http.StatusMovedPermanently {
+				t.Errorf("%s %s: %s answers %d, want 301", it.Type, it.ID, old, w.Code)
+				continue
+			}
+			// At most one more hop: a link written with "//" is first
+			// sent to its single-slash form.
+			to := w.Header().Get("Location")
+			for hop := 0; hop < 2; hop++ {
+				if w = get(to); w.Code != http.StatusMovedPermanently {
+					break
+				}
+				to = w.Header().Get("Location")
+			}
+			if w.Code != http.StatusOK {
+				t.Errorf("%s %s: %s goes to %s, which answers %d", it.Type, it.ID, old, to, w.Code)
+			}
+		}
+	}
+	if walked["post"] != 55 || walked["page"] != 21 {
+		t.Errorf("walked %d published posts and %d pages, want 55 and 21", walked["post"], walked["page"])
 	}
 }

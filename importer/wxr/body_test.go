@@ -200,10 +200,10 @@ func TestGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	ex := parseBytes(t, buf.Bytes(), Options{})
-	if len(ex.Posts) != st.Posts || ex.Attachments != st.Attachments || ex.Comments != st.Comments ||
-		len(ex.Skipped) != st.Attachments+st.Pages+st.MenuItems || ex.Authors != 8 || ex.Categories != 10 {
-		t.Errorf("generated %+v; parsed %d posts, %d skipped, %d attachments, %d comments, %d authors, %d categories",
-			st, len(ex.Posts), len(ex.Skipped), ex.Attachments, ex.Comments, ex.Authors, ex.Categories)
+	if len(ex.Posts) != st.Posts || len(ex.Pages) != st.Pages || ex.Attachments != st.Attachments || ex.Comments != st.Comments ||
+		len(ex.Skipped) != st.Attachments+st.MenuItems || ex.Authors != 8 || ex.Categories != 10 {
+		t.Errorf("generated %+v; parsed %d posts, %d pages, %d skipped, %d attachments, %d comments, %d authors, %d categories",
+			st, len(ex.Posts), len(ex.Pages), len(ex.Skipped), ex.Attachments, ex.Comments, ex.Authors, ex.Categories)
 	}
 	published, images := 0, 0
 	for _, d := range ex.Posts {

@@ -94,6 +94,7 @@ type Export struct {
 	Title, Link, Language string // the channel's
 	Version               string // wp:wxr_version
 	Posts                 []news.Draft
+	Pages                 []Page
 	Skipped               []Skip
 	// Counts for the import summary: the authors, categories and tags the
 	// channel declares together with those the imported posts use (each
@@ -758,7 +759,7 @@ func (p *parser) item(n *node) {
 	for _, c := range it.comments {
 		p.sample(c.date, c.dateGMT)
 	}
-	if it.typ == "post" {
+	if it.typ == "post" || it.typ == "page" {
 		p.convert(it)
 	}
 	if it.typ == "attachment" {
@@ -834,8 +835,15 @@ func (p *parser) build() *Export {
 		case it.typ == "attachment":
 			skip("an attachment: its URL is kept for the posts it illustrates, not imported as an article")
 			continue
+		case it.typ == "page":
+			if pg, reason := p.page(it, basePath); reason != "" {
+				skip(reason)
+			} else {
+				ex.Pages = append(ex.Pages, pg)
+			}
+			continue
 		case it.typ != "post":
-			skip(fmt.Sprintf("a %s, not a post (only posts are imported)", typeName(it.typ)))
+			skip(fmt.Sprintf("a %s, not a post or a page (only those are imported)", typeName(it.typ)))
 			continue
 		}
 		status, skipReason := mapStatus(it.status, it.password)
@@ -925,6 +933,54 @@ func (p *parser) build() *Export {
 	}
 	ex.Authors, ex.Categories, ex.Tags = len(authors), len(cats), len(tags)
 	return ex
+}
+
+// Page is a WordPress page, for one of the site's static pages.
+type Page struct {
+	Line int
+	Ref  string // as Skip's
+	// Page has Slug, Title and Body (HTML as WordPress would show it, not
+	// yet sanitized).
+	Page news.Page
+	// OldPaths are the page's addresses on the old site: its link,
+	// /?page_id= and /?p=.
+	OldPaths []string
+	Untitled bool // it had no title: its first words are its title
+}
+
+// page makes a published page into a Page, or tells why it is skipped:
+// Sahafa's static pages are public, so drafts, private and
+// password-protected pages stay behind.
+func (p *parser) page(it *item, basePath string) (Page, string) {
+	switch {
+	case it.status == "trash" || it.status == "auto-draft" || it.status == "inherit":
+		_, reason := mapStatus(it.status, "")
+		return Page{}, reason
+	case it.status != "publish":
+		return Page{}, fmt.Sprintf("a page that is not public (status %q): Sahafa's pages are; add it in the newsroom when it is ready", clip(it.status))
+	case it.password != "":
+		return Page{}, "a password-protected page: Sahafa's pages are public"
+	}
+	if _, err := strconv.ParseUint(it.id, 10, 64); err != nil {
+		return Page{}, fmt.Sprintf("<wp:post_id> is not a number: %q", clip(it.id))
+	}
+	pg := Page{Line: it.line, Ref: it.ref()}
+	title := cleanTitle(it.title)
+	if !visible(title) {
+		title = firstWords(plainText(it.body), untitledWords)
+		if title == "" {
+			title = "صفحة بلا عنوان رقم " + it.id
+		}
+		pg.Untitled = true
+	}
+	pg.Page = news.Page{Title: title, Slug: decodeSlug(it.name), Body: it.body}
+	pg.OldPaths = oldPaths(it, basePath)
+	for _, q := range []string{"/?page_id=", "/?p="} {
+		if old := basePath + q + it.id; !slices.Contains(pg.OldPaths, old) {
+			pg.OldPaths = append(pg.OldPaths, old)
+		}
+	}
+	return pg, ""
 }
 
 func (it *item) ref() string {
@@ -1135,6 +1191,8 @@ func siteKey(site string) (key, basePath string) {
 }
 
 // oldPaths are the paths WordPress answered for a post.
+var doubleSlashes = regexp.MustCompile(`//+`)
+
 func oldPaths(it *item, basePath string) []string {
 	var out []string
 	add := func(p string) {
@@ -1144,7 +1202,8 @@ func oldPaths(it *item, basePath string) []string {
 	}
 	var linkPath string
 	if u, err := url.Parse(it.link); err == nil && it.link != "" {
-		linkPath = u.EscapedPath()
+		// "//greek/x/" is asked for as /greek/x/ (net/http cleans it).
+		linkPath = doubleSlashes.ReplaceAllString(u.EscapedPath(), "/")
 		if linkPath == "" && u.RawQuery != "" {
 			linkPath = "/"
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,11 +183,10 @@ func TestFixtureSkipped(t *testing.T) {
 	want := []Skip{
 		{itemLine(t, data, "107"), `post 107 "خبر قديم حذفه المحرر"`, "in the trash"},
 		{itemLine(t, data, "108"), `post 108 "مسودة تلقائية"`, "an auto-draft WordPress saved by itself"},
-		{itemLine(t, data, "2"), `page 2 "من نحن"`, "a page, not a post (only posts are imported)"},
-		{itemLine(t, data, "130"), `nav_menu_item 130`, "a menu item (nav_menu_item), not a post (only posts are imported)"},
+		{itemLine(t, data, "130"), `nav_menu_item 130`, "a menu item (nav_menu_item), not a post or a page (only those are imported)"},
 		{itemLine(t, data, "110"), `post 110 "انقطاع المياه عن الأحياء الشرقية"`,
 			fmt.Sprintf(`<wp:post_date_gmt> on line %d: not a date: "2019-13-45 10:00"`, lineOf(t, data, "2019-13-45 10:00"))},
-		{itemLine(t, data, "113"), `revision 113 "افتتاح توسعة ميناء المدينة"`, "a revision, not a post (only posts are imported)"},
+		{itemLine(t, data, "113"), `revision 113 "افتتاح توسعة ميناء المدينة"`, "a revision, not a post or a page (only those are imported)"},
 		{itemLine(t, data, "120"), `attachment 120 "ميناء المدينة عند الغروب"`, "an attachment: its URL is kept for the posts it illustrates, not imported as an article"},
 	}
 	if !reflect.DeepEqual(ex.Skipped, want) {
@@ -570,6 +570,20 @@ func TestItemEdgeCases(t *testing.T) {
 	}
 	if e := p[3].Event; e == nil || strings.Contains(e.Note, "بلا عنوان") || !strings.Contains(e.Note, "بلا نص") || !p[3].AllowEmpty {
 		t.Errorf("a titled post without text: event %+v, empty allowed %v; want the empty flag alone", p[3].Event, p[3].AllowEmpty)
+	}
+}
+
+// TestFixturePage: the published page "من نحن" becomes a static page with
+// its slug, its text and its old addresses.
+func TestFixturePage(t *testing.T) {
+	ex := parseBytes(t, fixture(t), Options{})
+	if len(ex.Pages) != 1 {
+		t.Fatalf("%d pages, want 1", len(ex.Pages))
+	}
+	pg := ex.Pages[0]
+	if pg.Page.Title != "من نحن" || pg.Page.Slug == "" || !strings.Contains(pg.Page.Body, "<p>") ||
+		!slices.Contains(pg.OldPaths, "/?page_id=2") || !slices.Contains(pg.OldPaths, "/?p=2") || pg.Untitled {
+		t.Errorf("page: %+v", pg)
 	}
 }
 

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ var libraryTests = []struct {
 	{"Trash", testTrash},
 	{"MediaPipeline", testMediaPipeline},
 	{"Pages", testPages},
+	{"PathRedirects", testPathRedirects},
 	{"LiveCoverage", testLiveCoverage},
 }
 
@@ -490,6 +492,43 @@ func testPages(t *testing.T, s news.Store) {
 	_, err = s.PageBySlug(ctx, "about")
 	wantCode(t, "PageBySlug(deleted)", err, news.ENOTFOUND)
 	wantCode(t, "DeletePage(twice)", s.DeletePage(ctx, about.ID), news.ENOTFOUND)
+}
+
+// testPathRedirects: old addresses of imported pages and archives are
+// found in the form a request gives them (escaped, with or without the
+// closing slash), replaced when saved again; a target off the site, or a
+// redirect to itself, fails the whole batch and stores none of it.
+func testPathRedirects(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	err := s.SaveRedirects(ctx, []news.PathRedirect{
+		{From: "/about-us/", To: "/about/"},
+		{From: "/?page_id=2", To: "/about/"},
+		{From: "/%d9%85%d9%86-%d9%86%d8%ad%d9%86/", To: "/about/"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from, want := range map[string]string{"/about-us": "/about/", "/about-us/": "/about/", "/?page_id=2": "/about/",
+		"/%D9%85%D9%86-%D9%86%D8%AD%D9%86/": "/about/", "/من-نحن": "/about/"} {
+		if got, err := s.RedirectTarget(ctx, from); err != nil || got != want {
+			t.Errorf("RedirectTarget(%q) = %q, %v; want %q", from, got, err, want)
+		}
+	}
+	_, err = s.RedirectTarget(ctx, "/nowhere/")
+	wantCode(t, "RedirectTarget(unknown)", err, news.ENOTFOUND)
+	if err := s.SaveRedirects(ctx, []news.PathRedirect{{From: "/about-us", To: "/who-we-are/"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.RedirectTarget(ctx, "/about-us/"); got != "/who-we-are/" {
+		t.Errorf("a redirect saved again goes to %q", got)
+	}
+	for _, bad := range []news.PathRedirect{{From: "/x/", To: "https://evil.example/"}, {From: "/x/", To: "//evil.example/"},
+		{From: "/x/", To: "/x"}, {From: "", To: "/about/"}, {From: "/y/", To: "/a\nb"}} {
+		err := s.SaveRedirects(ctx, []news.PathRedirect{{From: "/first/", To: "/about/"}, bad})
+		wantCode(t, fmt.Sprintf("SaveRedirects(%+v)", bad), err, news.EINVALID)
+	}
+	_, err = s.RedirectTarget(ctx, "/first/")
+	wantCode(t, "RedirectTarget(of a refused batch)", err, news.ENOTFOUND)
 }
 
 // testLiveCoverage: an article becomes live coverage; its updates come
