@@ -153,3 +153,60 @@ func hitIDs(hits []news.SearchHit) []string {
 	}
 	return ks
 }
+
+// TestNewestFirstBothWays: a newest-first page sorted from the matches and
+// one walked along the date index (past manyMatches) are the same, with
+// publication dates out of id order, filters, paging and tier two.
+func TestNewestFirstBothWays(t *testing.T) {
+	defer func(m, r int) { manyMatches, rankAllMax = m, r }(manyMatches, rankAllMax)
+	ctx := context.Background()
+	s := openTest(t)
+	defer s.Close()
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var recs []news.ArticleRecord
+	for i := range 40 {
+		key := fmt.Sprintf("n%d", i)
+		sec := news.Section{Slug: "world", Name: "العالم"}
+		if i%3 == 0 {
+			sec = news.Section{Slug: "local", Name: "محليات"}
+		}
+		title, body := "تقرير عن الطقس", "أمطار غزيرة في المدينة"
+		if i%4 == 0 {
+			title = "أمطار غزيرة"
+		}
+		if i%5 == 0 {
+			body = "رياح"
+			title = "رياح قوية"
+		}
+		recs = append(recs, news.ArticleRecord{
+			Article: news.Article{ExternalID: key, Slug: key, Title: title, Body: "<p>" + body + "</p>", Section: sec,
+				PublishedAt: start.Add(time.Duration((i*17)%40) * time.Hour)}, // dates out of id order
+			SearchTitle: title, SearchBody: body,
+		})
+	}
+	if _, err := s.SaveArticles(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	queries := []news.SearchQuery{
+		{Terms: []string{"أمطار"}, ByDate: true, Limit: 7},
+		{Terms: []string{"أمطار"}, ByDate: true, Limit: 5, Offset: 9},
+		{Terms: []string{"أمطار"}, ByDate: true, SectionSlug: "local", Limit: 10},
+		{Terms: []string{"أمطار"}, Limit: 12, Offset: 3}, // tier two past the headline matches
+	}
+	for _, q := range queries {
+		rankAllMax = 3
+		manyMatches = 1000
+		sorted, err := s.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		manyMatches = 0
+		walked, err := s.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := hitIDs(sorted.Hits), hitIDs(walked.Hits); len(a) == 0 || !slices.Equal(a, b) {
+			t.Errorf("%+v: sorted %v, walked %v", q, a, b)
+		}
+	}
+}
