@@ -136,13 +136,7 @@ func (s *Store) fill(ctx context.Context, f news.MediaFile) (news.MediaFile, err
 func (s *Store) PublicFiles(base string) func(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, string, error) {
 	base = strings.TrimRight(base, "/") + "/"
 	return func(ctx context.Context, id int64, ratio string, width int) (news.MediaFile, string, error) {
-		var f news.MediaFile
-		var err error
-		if ratio == "" {
-			f, err = s.Store.MediaFile(ctx, id, width)
-		} else {
-			f, err = s.Store.MediaCropFile(ctx, id, ratio, width)
-		}
+		f, err := news.FileOf(ctx, s.Store, id, ratio, width)
 		if err != nil || f.ObjectKey == "" {
 			return f, "", err
 		}

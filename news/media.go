@@ -1,6 +1,7 @@
 package news
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -279,4 +280,13 @@ func MediaLists(files []MediaFile, crops []MediaCropFile) (variants, cropList st
 		return "", "", fmt.Errorf("encode crops: %w", err)
 	}
 	return string(v), string(c), nil
+}
+
+// FileOf returns a variant (ratio "") or a crop of image id, as st holds
+// it.
+func FileOf(ctx context.Context, st MediaStore, id int64, ratio string, width int) (MediaFile, error) {
+	if ratio == "" {
+		return st.MediaFile(ctx, id, width)
+	}
+	return st.MediaCropFile(ctx, id, ratio, width)
 }

@@ -105,13 +105,7 @@ func (s *Site) mediaFile(ctx context.Context, id int64, ratio string, width int)
 	if s.opts.MediaFile != nil {
 		return s.opts.MediaFile(ctx, id, ratio, width)
 	}
-	var f news.MediaFile
-	var err error
-	if ratio == "" {
-		f, err = s.store.MediaFile(ctx, id, width)
-	} else {
-		f, err = s.store.MediaCropFile(ctx, id, ratio, width)
-	}
+	f, err := news.FileOf(ctx, s.store, id, ratio, width)
 	return f, "", err
 }
 

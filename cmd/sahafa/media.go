@@ -58,12 +58,7 @@ func mediaMove(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	if target == "" || (!toDatabase && *from != "") {
 		return usageError{mediaUsage}
 	}
-	b, err := openBucket(ctx, target)
-	if err != nil {
-		return err
-	}
-	where.media = "" // the database's rows themselves
-	a, err := openApp(ctx, where, logger, nil)
+	a, b, err := openMediaWork(ctx, where, target, logger)
 	if err != nil {
 		return err
 	}
@@ -93,12 +88,7 @@ func mediaSweep(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 	if where.media == "" || *grace < 0 {
 		return usageError{"media sweep: --media s3://BUCKET/PREFIX names the bucket to sweep; --grace is 0 or more\n\n" + mediaUsage}
 	}
-	b, err := openBucket(ctx, where.media)
-	if err != nil {
-		return err
-	}
-	where.media = "" // the database's rows themselves
-	a, err := openApp(ctx, where, logger, nil)
+	a, b, err := openMediaWork(ctx, where, where.media, logger)
 	if err != nil {
 		return err
 	}
@@ -116,4 +106,16 @@ func mediaSweep(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 		return fmt.Errorf("media sweep stopped (nothing in use was removed; run it again): %w", err)
 	}
 	return nil
+}
+
+// openMediaWork opens the bucket of bucketURL and the site's own store
+// (not wrapped by the bucket: the work is on the database's rows).
+func openMediaWork(ctx context.Context, where *storeFlags, bucketURL string, logger *slog.Logger) (*app, *bucket.Bucket, error) {
+	b, err := openBucket(ctx, bucketURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	where.media = ""
+	a, err := openApp(ctx, where, logger, nil)
+	return a, b, err
 }
