@@ -20,6 +20,8 @@ type RedirectStore interface {
 	SaveRedirects(ctx context.Context, rs []PathRedirect) error
 	// RedirectTarget is where an old path goes; ENOTFOUND when nowhere.
 	RedirectTarget(ctx context.Context, from string) (string, error)
+	// PathRedirects lists them all, by old path (for exports).
+	PathRedirects(ctx context.Context) ([]PathRedirect, error)
 }
 
 // maxRedirectPath bounds both ends of a redirect.

@@ -536,6 +536,8 @@ type Restorer interface {
 	Media(m Media, files []MediaFile) error
 	Articles(arts []RestoredArticle) error
 	Settings(values map[string]string) error
+	Pages(pages []Page) error
+	Redirects(rs []PathRedirect) error
 	Commit() error
 	Rollback() error
 }

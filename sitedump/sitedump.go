@@ -40,14 +40,26 @@ const formatName = "sahafa-export"
 
 // record is every line after the header.
 type record struct {
-	Type     string            `json:"type"`
-	Settings map[string]string `json:"settings,omitempty"`
-	User     *user             `json:"user,omitempty"`
-	Section  *named            `json:"section,omitempty"`
-	Tag      *named            `json:"tag,omitempty"`
-	Media    *media            `json:"media,omitempty"`
-	Article  *article          `json:"article,omitempty"`
-	Counts   *Counts           `json:"counts,omitempty"`
+	Type     string             `json:"type"`
+	Settings map[string]string  `json:"settings,omitempty"`
+	User     *user              `json:"user,omitempty"`
+	Section  *named             `json:"section,omitempty"`
+	Tag      *named             `json:"tag,omitempty"`
+	Media    *media             `json:"media,omitempty"`
+	Article  *article           `json:"article,omitempty"`
+	Page     *page              `json:"page,omitempty"`
+	Redirect *news.PathRedirect `json:"redirect,omitempty"`
+	Counts   *Counts            `json:"counts,omitempty"`
+}
+
+type page struct {
+	Slug       string    `json:"slug"`
+	Title      string    `json:"title"`
+	Body       string    `json:"body"`
+	BodySource string    `json:"body_source,omitempty"`
+	Footer     bool      `json:"footer,omitempty"`
+	Position   int       `json:"position,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // Counts is what an export holds.
@@ -57,6 +69,10 @@ type Counts struct {
 	Tags     int `json:"tags"`
 	Media    int `json:"media"`
 	Articles int `json:"articles"`
+	// Static pages and the old addresses that lead to them (and to
+	// archives): in exports since the importer made them.
+	Pages     int `json:"pages,omitempty"`
+	Redirects int `json:"redirects,omitempty"`
 }
 
 type user struct {
@@ -220,6 +236,26 @@ func Export(ctx context.Context, store news.Store, w io.Writer, progress func(ar
 			return c, err
 		}
 		c.Tags++
+	}
+	pages, err := store.Pages(ctx)
+	if err != nil {
+		return c, err
+	}
+	for _, p := range pages {
+		if err := put(record{Type: "page", Page: &page{p.Slug, p.Title, p.Body, p.BodySource, p.Footer, p.Position, p.UpdatedAt}}); err != nil {
+			return c, err
+		}
+		c.Pages++
+	}
+	redirects, err := store.PathRedirects(ctx)
+	if err != nil {
+		return c, err
+	}
+	for _, r := range redirects {
+		if err := put(record{Type: "redirect", Redirect: &r}); err != nil {
+			return c, err
+		}
+		c.Redirects++
 	}
 	if c.Media, err = exportMedia(ctx, store, put); err != nil {
 		return c, err
@@ -456,6 +492,21 @@ func restore(ctx context.Context, rs news.Restorer, r io.Reader, progress func(i
 			} else {
 				err = rs.Media(mediaOf(m))
 				got.Media++
+			}
+		case "page":
+			if p := rec.Page; p == nil {
+				err = bad("page record without a page")
+			} else {
+				err = rs.Pages([]news.Page{{Slug: p.Slug, Title: p.Title, Body: p.Body, BodySource: p.BodySource,
+					Footer: p.Footer, Position: p.Position, UpdatedAt: p.UpdatedAt}})
+				got.Pages++
+			}
+		case "redirect":
+			if r := rec.Redirect; r == nil {
+				err = bad("redirect record without a redirect")
+			} else {
+				err = rs.Redirects([]news.PathRedirect{*r})
+				got.Redirects++
 			}
 		case "article":
 			var ra news.RestoredArticle

@@ -28,6 +28,12 @@ func site(t *testing.T, st news.Store) {
 	acc := accounts.New(st, accounts.Options{Params: accounts.TestParams})
 	pub := publish.New(st, publish.Options{})
 	ed := editorial.New(st, pub, nil, editorial.Options{})
+	if _, err := st.SavePage(ctx, news.Page{Slug: "من-نحن", Title: "من نحن", Body: "<p>صحيفة يومية مستقلة.</p>", Footer: true, Position: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveRedirects(ctx, []news.PathRedirect{{From: "/?page_id=2", To: "/%D9%85%D9%86-%D9%86%D8%AD%D9%86/"}}); err != nil {
+		t.Fatal(err)
+	}
 	writer, err := acc.CreateUser(ctx, accounts.UserInput{Email: "amal@example.com", Name: "أمل يوسف", Role: "writer", Password: "قلم-رصاص-أزرق-2026"})
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +157,7 @@ func testRoundTrip(t *testing.T, open teststores.OpenFunc) {
 	first := export(t, src)
 	for _, want := range []string{`"type":"user"`, `"password_hash":"$argon2id$`, `"type":"media"`, `"revisions":[`,
 		`"events":[`, `"corrections":[`, `"old_paths":[`, `"related":[`, `"has_related":true`, `"comments":[`,
-		`"status":"draft"`, `"status":"scheduled"`, `"digits":"arabic"`, `"type":"end"`} {
+		`"status":"draft"`, `"status":"scheduled"`, `"digits":"arabic"`, `"type":"page"`, `"type":"redirect"`, `"type":"end"`} {
 		if !strings.Contains(first, want) {
 			t.Errorf("the export lacks %s", want)
 		}
@@ -161,7 +167,7 @@ func testRoundTrip(t *testing.T, open teststores.OpenFunc) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Articles != 4 || c.Users != 2 || c.Media != 1 {
+	if c.Articles != 4 || c.Users != 2 || c.Media != 1 || c.Pages != 1 || c.Redirects != 1 {
 		t.Errorf("restored %+v", c)
 	}
 	second := export(t, dst)
@@ -186,6 +192,12 @@ func testRoundTrip(t *testing.T, open teststores.OpenFunc) {
 	}
 	if _, err := dst.ArticleByOldPath(ctx, "/?p=77"); err != nil {
 		t.Errorf("old path after restore: %v", err)
+	}
+	if pg, err := dst.PageBySlug(ctx, "من-نحن"); err != nil || !pg.Footer || pg.Body != "<p>صحيفة يومية مستقلة.</p>" {
+		t.Errorf("page after restore: %+v, %v", pg, err)
+	}
+	if to, err := dst.RedirectTarget(ctx, "/?page_id=2"); err != nil || to != "/%D9%85%D9%86-%D9%86%D8%AD%D9%86/" {
+		t.Errorf("a page's old address after restore: %q, %v", to, err)
 	}
 	acc := accounts.New(dst, accounts.Options{Params: accounts.TestParams})
 	if _, _, _, err := acc.SignIn(ctx, "amal@example.com", "قلم-رصاص-أزرق-2026", "a", ""); err != nil {
@@ -219,7 +231,7 @@ func testBroken(t *testing.T, open teststores.OpenFunc) {
 		"truncated":          strings.Join(lines[:len(lines)-2], "\n"),
 		"no end record":      strings.Join(lines[:len(lines)-1], "\n"),
 		"garbled line":       strings.Join(append(append(append([]string{}, lines[:3]...), `{"type":"user","user":{"id":`), lines[3:]...), "\n"),
-		"wrong counts":       strings.Replace(full, `"articles":4}`, `"articles":5}`, 1),
+		"wrong counts":       strings.Replace(full, `"articles":4,`, `"articles":5,`, 1),
 		"not an export":      "{\"id\":\"x\",\"title\":\"y\"}\n",
 		"unknown record":     strings.Replace(full, `"type":"tag"`, `"type":"poll"`, 1),
 		"duplicate articles": strings.Join(append(append([]string{}, lines[:len(lines)-1]...), lines[len(lines)-2], lines[len(lines)-1]), "\n"),

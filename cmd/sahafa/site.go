@@ -109,8 +109,8 @@ func importSite(ctx context.Context, a *app, r io.Reader, rep importReport, mete
 		}
 	}
 	rep.created = counts.Articles
-	rep.note = fmt.Sprintf("restored the whole site: %d articles, %d users, %d images, %d sections, %d tags",
-		counts.Articles, counts.Users, counts.Media, counts.Sections, counts.Tags)
+	rep.note = fmt.Sprintf("restored the whole site: %d articles, %d users, %d images, %d sections, %d tags, %d pages, %d redirects",
+		counts.Articles, counts.Users, counts.Media, counts.Sections, counts.Tags, counts.Pages, counts.Redirects)
 	if a.bucket != nil && counts.Media > 0 {
 		// The restore writes the files into the database, in its one
 		// transaction; then they move into the bucket, one a step.

@@ -39,3 +39,51 @@ func (s *Store) RedirectTarget(ctx context.Context, from string) (string, error)
 	}
 	return to, err
 }
+
+// PathRedirects lists every redirect by old path.
+func (s *Store) PathRedirects(ctx context.Context) ([]news.PathRedirect, error) {
+	var out []news.PathRedirect
+	err := s.read(ctx, "list redirects", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT path, target FROM path_redirects ORDER BY path`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r news.PathRedirect
+			if err := rows.Scan(&r.From, &r.To); err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// Pages restores static pages (their ids are the new site's).
+func (r *restorer) Pages(pages []news.Page) error {
+	b := &pgx.Batch{}
+	for _, p := range pages {
+		if err := news.CheckPage(p); err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO pages (slug, title, body, body_source, footer, position, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.Slug, p.Title, p.Body, p.BodySource, p.Footer, p.Position, second(p.UpdatedAt))
+	}
+	return r.run("restore pages", b)
+}
+
+// Redirects restores redirects of old paths.
+func (r *restorer) Redirects(rs []news.PathRedirect) error {
+	b := &pgx.Batch{}
+	for _, pr := range rs {
+		pr, err := news.CheckRedirect(pr)
+		if err != nil {
+			return err
+		}
+		b.Queue(`INSERT INTO path_redirects (path, target) VALUES ($1, $2)
+			ON CONFLICT (path) DO UPDATE SET target = excluded.target`, pr.From, pr.To)
+	}
+	return r.run("restore redirects", b)
+}

@@ -41,3 +41,50 @@ func (s *Store) RedirectTarget(ctx context.Context, from string) (string, error)
 	}
 	return to, wrapErr("look up a redirect", err)
 }
+
+// PathRedirects lists every redirect by old path.
+func (s *Store) PathRedirects(ctx context.Context) ([]news.PathRedirect, error) {
+	rows, err := s.read().QueryContext(ctx, `SELECT path, target FROM path_redirects ORDER BY path`)
+	if err != nil {
+		return nil, wrapErr("list redirects", err)
+	}
+	defer rows.Close()
+	var out []news.PathRedirect
+	for rows.Next() {
+		var r news.PathRedirect
+		if err := rows.Scan(&r.From, &r.To); err != nil {
+			return nil, wrapErr("list redirects", err)
+		}
+		out = append(out, r)
+	}
+	return out, wrapErr("list redirects", rows.Err())
+}
+
+// Pages restores static pages (their ids are the new site's).
+func (r *restorer) Pages(pages []news.Page) error {
+	for _, p := range pages {
+		if err := news.CheckPage(p); err != nil {
+			return err
+		}
+		if err := r.exec("restore pages", `INSERT INTO pages (slug, title, body, body_source, footer, position, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.Slug, p.Title, p.Body, p.BodySource, p.Footer, p.Position, p.UpdatedAt.Unix()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Redirects restores redirects of old paths.
+func (r *restorer) Redirects(rs []news.PathRedirect) error {
+	for _, pr := range rs {
+		pr, err := news.CheckRedirect(pr)
+		if err != nil {
+			return err
+		}
+		if err := r.exec("restore redirects", `INSERT INTO path_redirects (path, target) VALUES (?, ?)
+			ON CONFLICT (path) DO UPDATE SET target = excluded.target`, pr.From, pr.To); err != nil {
+			return err
+		}
+	}
+	return nil
+}
