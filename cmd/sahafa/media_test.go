@@ -82,6 +82,9 @@ func TestServeMediaFromBucket(t *testing.T) {
 	if _, err := runCLI(t, "serve", "--data", t.TempDir(), "--media-url", "https://media.example.com/"); err == nil || !strings.Contains(err.Error(), "--media s3://") {
 		t.Errorf("--media-url without --media: %v, want an error naming --media", err)
 	}
+	if _, err := runCLI(t, "serve", "--data", t.TempDir(), "--media", url, "--media-url", "ftp://media.example.com/"); err == nil || !strings.Contains(err.Error(), "http(s) address") {
+		t.Errorf("--media-url ftp://…: %v, want an error asking for an http(s) address", err)
+	}
 
 	// A whole-site export restored with --media puts the files in the bucket.
 	dump := filepath.Join(t.TempDir(), "site.jsonl.gz")

@@ -118,6 +118,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		debug.SetMemoryLimit(*memoryLimit << 20)
 	}
 
+	if *mediaURL != "" {
+		u, err := url.Parse(*mediaURL)
+		switch {
+		case where.media == "":
+			return usageError{"--media-url: the address of a bucket's objects needs --media s3://…"}
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "":
+			return usageError{fmt.Sprintf("--media-url: want an http(s) address such as https://media.example.com/, got %q", *mediaURL)}
+		}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
@@ -212,15 +221,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	}
 	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}
 	opts.AwaitMedia = func(ctx context.Context, id int64) (news.Media, error) { return ed.AwaitMedia(ctx, id, mediaAwait) }
-	if *mediaURL != "" {
-		bs, ok := a.store.(*bucket.Store)
-		u, err := url.Parse(*mediaURL)
-		switch {
-		case !ok:
-			return usageError{"--media-url: the address of a bucket's objects needs --media s3://…"}
-		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "":
-			return usageError{fmt.Sprintf("--media-url: want an http(s) address such as https://media.example.com/, got %q", *mediaURL)}
-		}
+	if bs, ok := a.store.(*bucket.Store); ok && *mediaURL != "" {
 		opts.MediaFile = bs.PublicFiles(*mediaURL)
 	}
 	var views *readership.Counter
