@@ -282,6 +282,10 @@ func (s *Site) handleSectionNoSlash(w http.ResponseWriter, r *http.Request) {
 func (s *Site) handleAuthor(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	au, err := s.store.AuthorBySlug(ctx, r.PathValue("slug"))
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		s.notFound(w, r) // perhaps an imported site's author page
+		return
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -324,6 +328,10 @@ type authorView struct {
 
 func (s *Site) handleTag(w http.ResponseWriter, r *http.Request) {
 	t, err := s.store.TagBySlug(r.Context(), r.PathValue("slug"))
+	if news.ErrorCode(err) == news.ENOTFOUND {
+		s.notFound(w, r) // perhaps an imported site's tag page
+		return
+	}
 	if err != nil {
 		s.storeError(w, r, err)
 		return

@@ -227,25 +227,30 @@ func importWXR(ctx context.Context, a *app, r io.Reader, rep importReport) (impo
 	for _, p := range exp.Posts {
 		comments += len(p.Comments)
 	}
-	pages, untitled, err := importWXRPages(ctx, a, exp.Pages, &rep)
+	pages, untitled, redirects, err := importWXRPages(ctx, a, exp.Pages, &rep)
+	if err == nil {
+		var more []news.PathRedirect
+		if more, err = archiveRedirects(ctx, a, exp.Archives); err == nil {
+			err = a.store.SaveRedirects(ctx, append(redirects, more...))
+		}
+	}
 	rep.note = fmt.Sprintf("WordPress site %q: %d posts, %d comments kept, %d pages", exp.Title, len(exp.Posts), comments, pages)
 	if untitled > 0 {
 		rep.note += fmt.Sprintf(" (%d without a title, now titled by their first words: check them in the newsroom)", untitled)
 	}
 	rep.note += "; featured images and images in bodies stay on their remote URLs"
 	if err != nil {
-		return rep, fmt.Errorf("the posts are stored, but the pages stopped (run the import again to carry on): %w", err)
+		return rep, fmt.Errorf("the posts are stored, but the pages or the old addresses stopped (run the import again to carry on): %w", err)
 	}
 	return rep, nil
 }
 
 // importWXRPages stores an export's pages as static pages (a page of the
-// same address is replaced: importing again updates) and makes their old
-// addresses answer 301. The posts are stored before, in their own
-// transaction; a page that cannot be stored is reported and skipped.
-func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importReport) (stored, untitled int, err error) {
+// same address is replaced: importing again updates) and returns the
+// redirects of their old addresses. The posts are stored before, in their
+// own transaction; a page that cannot be stored is reported and skipped.
+func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importReport) (stored, untitled int, redirects []news.PathRedirect, err error) {
 	policy := publish.BodyPolicy()
-	var redirects []news.PathRedirect
 	for _, wp := range pages {
 		pg := wp.Page
 		pg.Body = policy.Sanitize(pg.Body)
@@ -260,7 +265,7 @@ func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importRe
 			pg.ID, pg.Footer, pg.Position = old.ID, old.Footer, old.Position
 		case news.ENOTFOUND:
 		default:
-			return stored, untitled, err
+			return stored, untitled, nil, err
 		}
 		saved, err := a.store.SavePage(ctx, pg)
 		if news.ErrorCode(err) == news.EINVALID {
@@ -268,7 +273,7 @@ func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importRe
 			continue
 		}
 		if err != nil {
-			return stored, untitled, err
+			return stored, untitled, nil, err
 		}
 		stored++
 		if wp.Untitled {
@@ -281,7 +286,58 @@ func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importRe
 			}
 		}
 	}
-	return stored, untitled, a.store.SaveRedirects(ctx, redirects)
+	return stored, untitled, redirects, nil
+}
+
+// archiveRedirects sends the old site's category, tag and author pages to
+// the section, tag and author pages of the posts they listed, as stored.
+func archiveRedirects(ctx context.Context, a *app, archives []wxr.Archive) ([]news.PathRedirect, error) {
+	stored := map[string]news.Article{}
+	var out []news.PathRedirect
+	for _, ar := range archives {
+		art, ok := stored[ar.Post]
+		if !ok {
+			var err error
+			switch art, err = a.store.ArticleByExternalID(ctx, ar.Post); news.ErrorCode(err) {
+			case "":
+				stored[ar.Post] = art
+			case news.ENOTFOUND:
+				continue // the post was skipped
+			default:
+				return nil, err
+			}
+		}
+		to := ""
+		switch ar.Kind {
+		case "section":
+			to = news.SectionPath(art.Section.Slug)
+		case "tag":
+			// By the name's slug, as the post's tags were made: a post
+			// keeps at most news.MaxTags of them.
+			switch t, err := a.store.TagBySlug(ctx, arabic.Slug(ar.Name)); news.ErrorCode(err) {
+			case "":
+				to = news.TagPath(t.Slug)
+			case news.ENOTFOUND:
+				// A tag past the post's news.MaxTags has no page here:
+				// its page leads to the post it listed.
+				if art.Status == news.StatusPublished {
+					to = art.Path()
+				}
+			default:
+				return nil, err
+			}
+		case "author":
+			for _, au := range art.Authors {
+				if arabic.Normalize(au.Name) == arabic.Normalize(ar.Name) || len(art.Authors) == 1 {
+					to = news.AuthorPath(au.Slug)
+				}
+			}
+		}
+		if to != "" && news.RedirectKey(ar.Path) != news.RedirectKey(to) {
+			out = append(out, news.PathRedirect{From: ar.Path, To: to})
+		}
+	}
+	return out, nil
 }
 
 func importPage(ctx context.Context, a *app, path string, r io.Reader, rep importReport) (importReport, error) {

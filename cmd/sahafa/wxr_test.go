@@ -204,7 +204,8 @@ func TestImportMapSection(t *testing.T) {
 // TestWordPressLinksAnswer walks WordPress's own theme unit test export:
 // every published post and page is stored (55 posts, 21 pages), and the
 // <link> of each, its /?p= address and a page's /?page_id= answer 301 to a
-// page that answers 200 (or 200 at once: a page that keeps its address).
+// page that answers 200 (or 200 at once: a page that keeps its address);
+// so do the category, tag and author pages of those posts.
 func TestWordPressLinksAnswer(t *testing.T) {
 	export := "../../../shared/samples/wxr/theme-unit-test-data.xml"
 	raw, err := os.ReadFile(export)
@@ -222,6 +223,11 @@ func TestWordPressLinksAnswer(t *testing.T) {
 			Type     string `xml:"post_type"`
 			Status   string `xml:"status"`
 			Password string `xml:"post_password"`
+			Creator  string `xml:"creator"`
+			Cats     []struct {
+				Domain   string `xml:"domain,attr"`
+				Nicename string `xml:"nicename,attr"`
+			} `xml:"category"`
 		} `xml:"channel>item"`
 	}
 	if err := xml.Unmarshal(raw, &doc); err != nil {
@@ -237,11 +243,24 @@ func TestWordPressLinksAnswer(t *testing.T) {
 		return w
 	}
 	walked := map[string]int{}
+	archives := map[string]bool{} // the old site's list pages of the published posts
 	for _, it := range doc.Items {
 		if (it.Type != "post" && it.Type != "page") || it.Status != "publish" || it.Password != "" {
 			continue
 		}
 		walked[it.Type]++
+		if it.Type == "post" {
+			archives["/author/"+it.Creator+"/"] = true
+			first := true
+			for _, c := range it.Cats {
+				switch {
+				case c.Domain == "category" && first:
+					archives["/category/"+c.Nicename+"/"], first = true, false
+				case c.Domain == "post_tag":
+					archives["/tag/"+c.Nicename+"/"] = true
+				}
+			}
+		}
 		u, err := url.Parse(strings.TrimSpace(it.Link))
 		if err != nil {
 			t.Errorf("%s %s: link %q: %v", it.Type, it.ID, it.Link, err)
@@ -274,6 +293,22 @@ func TestWordPressLinksAnswer(t *testing.T) {
 			}
 		}
 	}
+	// Their category (section), tag and author pages lead to ours.
+	for old := range archives {
+		w := get(old)
+		if w.Code == http.StatusOK {
+			continue // the same address here
+		}
+		if w.Code != http.StatusMovedPermanently {
+			t.Errorf("archive %s answers %d, want 301", old, w.Code)
+			continue
+		}
+		if to := w.Header().Get("Location"); get(to).Code != http.StatusOK {
+			t.Errorf("archive %s goes to %s, which answers %d", old, to, get(to).Code)
+		}
+	}
+	walked["archive"] = len(archives)
+	t.Logf("walked %v", walked)
 	if walked["post"] != 55 || walked["page"] != 21 {
 		t.Errorf("walked %d published posts and %d pages, want 55 and 21", walked["post"], walked["page"])
 	}

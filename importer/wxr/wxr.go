@@ -95,7 +95,11 @@ type Export struct {
 	Version               string // wp:wxr_version
 	Posts                 []news.Draft
 	Pages                 []Page
-	Skipped               []Skip
+	// Archives are the old site's category, tag and author pages the
+	// posts name, each with one post (ExternalID) that leads to its new
+	// home: that post's section, tag or author once stored.
+	Archives []Archive
+	Skipped  []Skip
 	// Counts for the import summary: the authors, categories and tags the
 	// channel declares together with those the imported posts use (each
 	// counted once), the attachment items, and the comments kept.
@@ -825,6 +829,7 @@ func (p *parser) build() *Export {
 		tags[k] = true
 	}
 	ids := map[string]int{} // post_id → line of the post that has it
+	archives := archiveSet{seen: map[string]bool{}}
 	for _, it := range p.items {
 		ref := it.ref()
 		skip := func(reason string) { ex.Skipped = append(ex.Skipped, Skip{it.line, ref, reason}) }
@@ -925,6 +930,7 @@ func (p *parser) build() *Export {
 			}
 			d.Authors = []string{name}
 		}
+		archives.add(it, d, basePath)
 		d.Image = p.image(it, title, site)
 		d.OldPaths = oldPaths(it, basePath)
 		d.Comments = p.comments(it.comments)
@@ -932,7 +938,49 @@ func (p *parser) build() *Export {
 		ex.Posts = append(ex.Posts, d)
 	}
 	ex.Authors, ex.Categories, ex.Tags = len(authors), len(cats), len(tags)
+	ex.Archives = archives.list
 	return ex
+}
+
+// archiveSet collects the old site's archive pages, once each.
+type archiveSet struct {
+	seen map[string]bool
+	list []Archive
+}
+
+// add records the archives of a post's section category, its tags and its
+// author (WordPress's default addresses: /category/…/, /tag/…/,
+// /author/…/).
+func (as *archiveSet) add(it *item, d news.Draft, basePath string) {
+	put := func(kind, part, slug, name string) {
+		if strings.ContainsAny(slug, "/?#") || decodeSlug(slug) == "" {
+			return
+		}
+		path := basePath + "/" + part + "/" + slug + "/"
+		if key := strings.ToLower(path); !as.seen[key] {
+			as.seen[key] = true
+			as.list = append(as.list, Archive{Path: path, Kind: kind, Name: name, Post: d.ExternalID})
+		}
+	}
+	for _, c := range it.cats {
+		switch {
+		case c.domain == "category" && decodeSlug(c.nicename) == d.SectionSlug && d.SectionSlug != "":
+			put("section", "category", c.nicename, "")
+		case (c.domain == "post_tag" || c.domain == "tag") && c.nicename != "":
+			put("tag", "tag", c.nicename, collapse(unescape(c.name)))
+		}
+	}
+	if it.creator != "" && len(d.Authors) > 0 {
+		put("author", "author", it.creator, d.Authors[0])
+	}
+}
+
+// Archive is a list page of the old site.
+type Archive struct {
+	Path string // "/category/local-news/", "/tag/…/", "/author/login/"
+	Kind string // "section", "tag" or "author"
+	Name string // the tag's or author's name (a section is the post's own)
+	Post string // ExternalID of a post it lists
 }
 
 // Page is a WordPress page, for one of the site's static pages.

@@ -587,6 +587,34 @@ func TestFixturePage(t *testing.T) {
 	}
 }
 
+// TestFixtureArchives: the category, tag and author pages of the posts are
+// recorded once each, with a post that leads to their new home.
+func TestFixtureArchives(t *testing.T) {
+	ex := parseBytes(t, fixture(t), Options{})
+	got := map[string]Archive{}
+	for _, a := range ex.Archives {
+		if _, dup := got[a.Path]; dup {
+			t.Errorf("%s recorded twice", a.Path)
+		}
+		got[a.Path] = a
+	}
+	if a := got["/category/local-news/"]; a.Kind != "section" || a.Post != "wp:almadina.example.com:101" {
+		t.Errorf("local news: %+v", a)
+	}
+	var tags, authors int
+	for _, a := range ex.Archives {
+		switch {
+		case a.Kind == "tag" && strings.HasPrefix(a.Path, "/tag/") && a.Name != "":
+			tags++
+		case a.Kind == "author" && strings.HasPrefix(a.Path, "/author/") && a.Name != "":
+			authors++
+		}
+	}
+	if tags == 0 || authors != 2 {
+		t.Errorf("%d tag and %d author pages: %+v", tags, authors, ex.Archives)
+	}
+}
+
 // TestUntitledPost: a post WordPress published without a title is
 // imported under its first words, flagged for an editor in its history.
 func TestUntitledPost(t *testing.T) {
