@@ -217,10 +217,7 @@ func (c *cleaner) flush() {
 func (c *cleaner) paragraph(tag string, from *html.Node, inlines []*html.Node) {
 	var b strings.Builder
 	c.inline(&b, inlines, false, 0)
-	text := b.String()
-	for strings.Contains(text, "  ") { // where an image was taken out
-		text = strings.ReplaceAll(text, "  ", " ")
-	}
+	text := singleSpaced(b.String())
 	if strings.TrimSpace(strings.ReplaceAll(text, "<br>", "")) != "" {
 		c.block++
 		c.out.WriteString("<" + tag + ` dir="` + direction(from, text) + `">`)
@@ -400,6 +397,16 @@ func (c *cleaner) link(b *strings.Builder, n *html.Node, depth int) {
 	b.WriteString(`<a href="` + stdhtml.EscapeString(href) + `">`)
 	c.inline(b, children(n), true, depth+1)
 	b.WriteString("</a>")
+}
+
+// singleSpaced leaves one space where inline pieces written one after the
+// other left two (a text node ending in a space, a tag taken out, another
+// starting with one), as a second cleaning would.
+func singleSpaced(s string) string {
+	for strings.Contains(s, "  ") {
+		s = strings.ReplaceAll(s, "  ", " ")
+	}
+	return s
 }
 
 // collapseSpaces turns runs of white space (newlines of the source
@@ -660,7 +667,7 @@ func (c *cleaner) image(imgs []*html.Node, caption *html.Node) {
 			c.inline(&text, []*html.Node{ch}, false, 0)
 		}
 		c.pending = nil
-		t, cr := strings.TrimSpace(text.String()), strings.TrimSpace(credit.String())
+		t, cr := strings.TrimSpace(singleSpaced(text.String())), strings.TrimSpace(singleSpaced(credit.String()))
 		if t != "" || cr != "" {
 			c.out.WriteString(`<figcaption dir="` + TextDirection(stdhtml.UnescapeString(stripTags(t+" "+cr))) + `">` + t)
 			if cr != "" {
