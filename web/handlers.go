@@ -585,31 +585,25 @@ func (s *Site) handleNotFound(w http.ResponseWriter, r *http.Request) {
 // permalinks, which an import may have recorded as old paths.
 var wordPressQueries = []string{"p", "page_id", "attachment_id", "cat", "tag", "author", "feed"}
 
-// wordPressLink reports whether r carries one of wordPressQueries.
-func wordPressLink(r *http.Request) bool {
+// wordPressKey is the old path a plain permalink of the site's root
+// (/?p=101, /?page_id=2, …) was recorded as; "" when r is none.
+func wordPressKey(r *http.Request) string {
+	if r.URL.Path != "/" && r.URL.Path != "" {
+		return ""
+	}
 	q := r.URL.Query()
 	for _, name := range wordPressQueries {
-		if q.Get(name) != "" {
-			return true
+		if v := q.Get(name); v != "" {
+			return "/?" + name + "=" + url.QueryEscape(v)
 		}
 	}
-	return false
+	return ""
 }
 
 // notFound answers a path no page has: a 301 to the article it used to
 // name (a renamed article, another system's permalink) or the 404 page.
 func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
-	key := r.URL.EscapedPath()
-	if r.URL.Path == "/" || r.URL.Path == "" {
-		// WordPress's plain permalinks: /?p=101, /?page_id=2, …
-		q := r.URL.Query()
-		for _, name := range wordPressQueries {
-			if v := q.Get(name); v != "" {
-				key = "/?" + name + "=" + url.QueryEscape(v)
-				break
-			}
-		}
-	}
+	key := cmp.Or(wordPressKey(r), r.URL.EscapedPath())
 	a, err := s.store.ArticleByOldPath(r.Context(), key)
 	if news.ErrorCode(err) == news.ENOTFOUND {
 		var to string

@@ -266,7 +266,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.adClick.ServeHTTP(w, r)
 	case strings.HasPrefix(p, beaconPrefix) && s.opts.Beacon && s.opts.Viewed != nil:
 		s.beacon.ServeHTTP(w, r)
-	case p == "/" && wordPressLink(r):
+	case wordPressKey(r) != "":
 		// A WordPress link (/?p=123, /?page_id=2) of an imported article
 		// or page.
 		s.notFound(w, r)

@@ -151,8 +151,7 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 	core := coreExpr(q)
 	switch {
 	case q.ByDate:
-		sr.many = res.AtLeast || res.Total > manyMatches
-		ids, err = sr.byDate(match, limit, offset, nil)
+		ids, err = sr.byDate(match, limit, offset, res.AtLeast || res.Total > manyMatches, nil)
 	case q.RankAll || core == "" || (res.Total <= rankAllMax && !res.AtLeast):
 		ids, scores, err = sr.ranked(match, limit, offset)
 	default:
@@ -189,10 +188,9 @@ func (s *Store) Search(ctx context.Context, q news.SearchQuery) (news.SearchResu
 			for _, t := range tier {
 				skip[t.id] = true
 			}
-			sr.many = true
-			rest, err = sr.byDate(match, n, restOffset, skip)
+			rest, err = sr.byDate(match, n, restOffset, true, skip)
 		} else {
-			rest, err = sr.byDate("("+match+") NOT ({title} : ("+core+"))", n, restOffset, nil)
+			rest, err = sr.byDate("("+match+") NOT ({title} : ("+core+"))", n, restOffset, false, nil)
 		}
 		ids = append(ids, rest...)
 	}
@@ -238,8 +236,6 @@ type searchRun struct {
 	// matchExpr); a newest-first page names the status anyway, for the
 	// filters' sake.
 	public bool
-	// many: the next byDate has more than manyMatches matches.
-	many bool
 }
 
 // manyMatches is the number of matches past which a newest-first page
@@ -273,55 +269,39 @@ func (r searchRun) count(match string) (int, bool, error) {
 
 // byDate pages through the matches newest first. The index gives matches
 // in id order, not by date: a few are sorted by date from the small
-// entries of articles_search_order; many (r.many) are marked in a bitmap,
-// and the articles are walked newest first along the date index until the
-// page is full, leaving out those in skip.
-func (r searchRun) byDate(match string, limit, offset int, skip map[int64]bool) ([]int64, error) {
+// entries of articles_search_order; many (more than manyMatches) are
+// marked in a bitmap, and the articles are walked newest first along the
+// date index until the page is full, leaving out those in skip.
+func (r searchRun) byDate(match string, limit, offset int, many bool, skip map[int64]bool) ([]int64, error) {
 	where := r.where
 	if r.public {
 		where = publicSQL + where
 	}
-	if !r.many {
+	if !many {
+		var ids []int64
 		args := append(append([]any{match}, r.fargs...), limit, offset)
-		return r.ids(`SELECT a.id`+matchedSQL+where+` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
+		err := r.eachID(func(id int64) bool { ids = append(ids, id); return true },
+			`SELECT a.id`+matchedSQL+where+` ORDER BY a.published_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
+		return ids, err
 	}
 	var marked bitmap
-	rows, err := r.tx.QueryContext(r.ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ?`, match)
+	err := r.eachID(func(id int64) bool { marked.set(id); return true },
+		`SELECT rowid FROM article_search WHERE article_search MATCH ?`, match)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		marked.set(id)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	rows, err = r.tx.QueryContext(r.ctx, `SELECT a.id FROM articles a WHERE 1`+where+` ORDER BY a.published_at DESC, a.id DESC`, r.fargs...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var ids []int64
-	for len(ids) < limit && rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		if !marked.has(id) || skip[id] {
-			continue
-		}
-		if offset > 0 {
+	err = r.eachID(func(id int64) bool {
+		switch {
+		case !marked.has(id) || skip[id]:
+		case offset > 0:
 			offset--
-			continue
+		default:
+			ids = append(ids, id)
 		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+		return len(ids) < limit
+	}, `SELECT a.id FROM articles a WHERE 1`+where+` ORDER BY a.published_at DESC, a.id DESC`, r.fargs...)
+	return ids, err
 }
 
 // bitmap is a set of ids, a bit each.
@@ -343,21 +323,24 @@ func (b bitmap) has(id int64) bool {
 	return id >= 0 && w < len(b) && b[w]&(1<<(id&63)) != 0
 }
 
-func (r searchRun) ids(query string, args ...any) ([]int64, error) {
+// eachID runs query and calls fn with the id of each row until fn says
+// stop.
+func (r searchRun) eachID(fn func(id int64) (more bool), query string, args ...any) error {
 	rows, err := r.tx.QueryContext(r.ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return err
 		}
-		ids = append(ids, id)
+		if !fn(id) {
+			break
+		}
 	}
-	return ids, rows.Err()
+	return rows.Err()
 }
 
 // scored is a match and its bm25 score.
