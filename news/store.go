@@ -234,6 +234,7 @@ type Store interface {
 	ViewStore
 	TokenStore
 	RedirectStore
+	CommentStore
 	Close() error
 }
 

@@ -266,21 +266,6 @@ func RedirectKey(raw string) string {
 	return p
 }
 
-// Comment is a reader's comment on an article. Sahafa keeps the comments
-// of imported archives (WordPress) as data; the site does not show them.
-type Comment struct {
-	ID          int64     `json:"-"`
-	ArticleID   int64     `json:"-"`
-	ExternalID  string    `json:"external_id,omitempty"` // id in the system it came from
-	ParentID    string    `json:"parent_id,omitempty"`   // external id of the comment it answers
-	Author      string    `json:"author"`
-	AuthorEmail string    `json:"author_email,omitempty"`
-	AuthorURL   string    `json:"author_url,omitempty"`
-	At          time.Time `json:"at"`
-	Text        string    `json:"text"` // as written (HTML for WordPress comments); never rendered unsanitized
-	Approved    bool      `json:"approved"`
-}
-
 // Autosave is the editor's form as a writer left it, saved as they typed:
 // Data is the form's fields as JSON (the editorial service reads it).
 type Autosave struct {

@@ -101,7 +101,7 @@ func site(t *testing.T, st news.Store) {
 		Authors: []string{"سامر حداد"}, PublishedAt: time.Date(2019, 5, 22, 8, 0, 0, 0, time.UTC),
 		OldPaths: []string{"/?p=77", "/2019/05/22/interview/"},
 		Comments: []news.Comment{
-			{ExternalID: "5", Author: "قارئ", At: time.Date(2019, 5, 22, 9, 0, 0, 0, time.UTC), Text: "حوار مفيد", Approved: true},
+			{ExternalID: "5", Author: "قارئ", At: time.Date(2019, 5, 22, 9, 0, 0, 0, time.UTC), Text: "حوار مفيد", Status: news.CommentApproved},
 			{ExternalID: "6", ParentID: "5", Author: "قارئة", AuthorEmail: "r@example.com", At: time.Date(2019, 5, 22, 10, 0, 0, 0, time.UTC), Text: "أوافق <b>تماما</b>"},
 		}}})
 	if err != nil || len(res.IDs) != 1 {

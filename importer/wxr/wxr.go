@@ -1312,7 +1312,10 @@ func (p *parser) comments(cs []comment) []news.Comment {
 			AuthorURL:   c.url,
 			At:          at,
 			Text:        strings.TrimSpace(c.content),
-			Approved:    c.approved == "1",
+			Status:      news.CommentPending,
+		}
+		if c.approved == "1" {
+			nc.Status = news.CommentApproved
 		}
 		if c.parent != "0" {
 			nc.ParentID = c.parent

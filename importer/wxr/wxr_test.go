@@ -311,17 +311,17 @@ func TestFixtureComments(t *testing.T) {
 	ex := parseBytes(t, fixture(t), Options{})
 	want := []news.Comment{
 		{ExternalID: "201", Author: "أبو خالد", AuthorEmail: "abu.khaled@example.net",
-			At: utc("2019-05-22 12:00"), Text: "مبروك للمدينة! متى يبدأ استقبال السفن السياحية؟", Approved: true},
+			At: utc("2019-05-22 12:00"), Text: "مبروك للمدينة! متى يبدأ استقبال السفن السياحية؟", Status: news.CommentApproved},
 		{ExternalID: "202", ParentID: "201", Author: "سمير الحداد", AuthorEmail: "samir@almadina.example.com",
-			AuthorURL: site, At: utc("2019-05-22 12:30"), Text: "<p>في الخطة الثانية عام 2021 إن شاء الله.</p>", Approved: true},
+			AuthorURL: site, At: utc("2019-05-22 12:30"), Text: "<p>في الخطة الثانية عام 2021 إن شاء الله.</p>", Status: news.CommentApproved},
 		{ExternalID: "203", Author: "Karim", AuthorEmail: "karim@example.org", AuthorURL: "https://karim.example.org/blog",
-			At: utc("2019-05-22 14:00"), Text: "Great news &amp; well done, مبروك", Approved: false},
+			At: utc("2019-05-22 14:00"), Text: "Great news &amp; well done, مبروك", Status: news.CommentPending},
 	}
 	if got := post(t, ex, "101").Comments; !reflect.DeepEqual(got, want) {
 		t.Errorf("comments of 101:\n got %+v\nwant %+v", got, want)
 	}
 	// no comment_date_gmt: the local date at the site's offset
-	want = []news.Comment{{ExternalID: "207", Author: "زائر", At: utc("2019-06-10 18:00"), Text: "هدف تاريخي!", Approved: true}}
+	want = []news.Comment{{ExternalID: "207", Author: "زائر", At: utc("2019-06-10 18:00"), Text: "هدف تاريخي!", Status: news.CommentApproved}}
 	if got := post(t, ex, "111").Comments; !reflect.DeepEqual(got, want) {
 		t.Errorf("comments of 111:\n got %+v\nwant %+v", got, want)
 	}

@@ -518,7 +518,8 @@ func queueEvent(b *pgx.Batch, id int64, ev news.Event) {
 // two statements whatever the number of comments.
 func queueComments(b *pgx.Batch, id int64, list []news.Comment, replace bool) {
 	if replace {
-		b.Queue(`DELETE FROM comments WHERE article_id = $1`, id)
+		// Those written on this site stay.
+		b.Queue(`DELETE FROM comments WHERE article_id = $1 AND external_id NOT LIKE '`+news.LocalCommentPrefix+`%'`, id)
 	}
 	if len(list) == 0 {
 		return
@@ -527,18 +528,18 @@ func queueComments(b *pgx.Batch, id int64, list []news.Comment, replace bool) {
 	ext, parent, author, email, url, text := make([]string, n), make([]string, n), make([]string, n),
 		make([]string, n), make([]string, n), make([]string, n)
 	at := make([]time.Time, n)
-	approved := make([]bool, n)
+	status := make([]string, n)
 	for i, c := range list {
 		ext[i], parent[i], author[i], email[i], url[i], text[i] = c.ExternalID, c.ParentID, c.Author,
 			c.AuthorEmail, c.AuthorURL, c.Text
-		at[i], approved[i] = second(c.At), c.Approved
+		at[i], status[i] = second(c.At), string(c.Status.OrPending())
 	}
 	// Ordered by position, so that ids follow the list's order.
-	b.Queue(`INSERT INTO comments (article_id, external_id, parent_id, author, author_email, author_url, at, text, approved)
-		SELECT $1, c.ext, c.parent, c.author, c.email, c.url, c.at, c.body, c.approved
-		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::bool[])
-			WITH ORDINALITY AS c(ext, parent, author, email, url, at, body, approved, n)
-		ORDER BY c.n`, id, ext, parent, author, email, url, at, text, approved)
+	b.Queue(`INSERT INTO comments (article_id, external_id, parent_id, author, author_email, author_url, at, text, status)
+		SELECT $1, c.ext, c.parent, c.author, c.email, c.url, c.at, c.body, c.status
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+			WITH ORDINALITY AS c(ext, parent, author, email, url, at, body, status, n)
+		ORDER BY c.n`, id, ext, parent, author, email, url, at, text, status)
 }
 
 // Both write every column; $1 is the id and $14 the search vector of the

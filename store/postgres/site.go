@@ -122,12 +122,12 @@ var (
 			return nil
 		}}
 	commentsStep = extrasQuery{`SELECT article_id, id, external_id, parent_id, author, author_email, author_url,
-			at, text, approved
+			at, text, status, COALESCE(user_id, 0)
 		FROM comments WHERE article_id = ANY($1) ORDER BY article_id, at, id`,
 		func(rows pgx.Rows, id *int64, e *news.ArticleExtras) error {
 			var c news.Comment
 			if err := rows.Scan(id, &c.ID, &c.ExternalID, &c.ParentID, &c.Author, &c.AuthorEmail, &c.AuthorURL,
-				&c.At, &c.Text, &c.Approved); err != nil {
+				&c.At, &c.Text, &c.Status, &c.UserID); err != nil {
 				return err
 			}
 			c.ArticleID, c.At = *id, c.At.UTC()

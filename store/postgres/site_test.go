@@ -12,8 +12,12 @@ import (
 )
 
 func comment(ext, text string, at time.Time) news.Comment {
-	return news.Comment{ExternalID: ext, Author: "قارئ " + ext, AuthorEmail: ext + "@example.com",
-		AuthorURL: "https://example.com/" + ext, At: at, Text: text, Approved: ext != "3"}
+	c := news.Comment{ExternalID: ext, Author: "قارئ " + ext, AuthorEmail: ext + "@example.com",
+		AuthorURL: "https://example.com/" + ext, At: at, Text: text, Status: news.CommentApproved}
+	if ext == "3" {
+		c.Status = news.CommentPending
+	}
+	return c
 }
 
 func commentTexts(list []news.Comment) []string {
@@ -49,10 +53,10 @@ func TestSaveComments(t *testing.T) {
 	}
 	c := got[1]
 	if c.ArticleID != res.IDs[0] || c.ID == 0 || c.ParentID != "1" || c.Author != "قارئ 2" || c.AuthorEmail != "2@example.com" ||
-		c.AuthorURL != "https://example.com/2" || !c.At.Equal(day.Add(2*time.Hour)) || c.At.Location() != time.UTC || !c.Approved {
+		c.AuthorURL != "https://example.com/2" || !c.At.Equal(day.Add(2*time.Hour)) || c.At.Location() != time.UTC || c.Status != news.CommentApproved {
 		t.Errorf("comment read back: %+v", c)
 	}
-	if got, _ := s.Comments(ctx, res.IDs[1]); len(got) != 1 || got[0].Approved || !got[0].At.Equal(day) {
+	if got, _ := s.Comments(ctx, res.IDs[1]); len(got) != 1 || got[0].Status == news.CommentApproved || !got[0].At.Equal(day) {
 		t.Errorf("comments of the second article: %+v (want one, not approved, at a whole second)", got)
 	}
 	if got, _ := s.Comments(ctx, res.IDs[2]); len(got) != 0 {

@@ -748,7 +748,7 @@ func newSaver(ctx context.Context, tx *sql.Tx) (*saver, error) {
 		{&sv.insertRevision, `INSERT INTO revisions (article_id, number, at, user_id, user_name, note, data)
 			VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?)`},
 		{&sv.insertEvent, insertEventSQL},
-		{&sv.deleteComments, `DELETE FROM comments WHERE article_id = ?`},
+		{&sv.deleteComments, `DELETE FROM comments WHERE article_id = ? AND external_id NOT LIKE '` + news.LocalCommentPrefix + `%'`},
 		{&sv.insertComment, insertCommentSQL},
 	} {
 		st, err := tx.PrepareContext(ctx, p.query)
@@ -766,7 +766,7 @@ const (
 	insertEventSQL = `INSERT INTO events (article_id, at, user_id, user_name, action, from_status, to_status, note)
 	VALUES (?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`
 	insertCommentSQL = `INSERT INTO comments (article_id, external_id, parent_id, author, author_email, author_url,
-	at, text, approved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	at, text, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
 func (sv *saver) close() {
@@ -1030,14 +1030,15 @@ func (sv *saver) link(ctx context.Context, id int64, what string, items []slugNa
 	return nil
 }
 
-// comments replaces the comments of article id.
+// comments replaces the imported comments of article id; those written
+// on this site stay.
 func (sv *saver) comments(ctx context.Context, id int64, list []news.Comment) error {
 	if _, err := sv.deleteComments.ExecContext(ctx, id); err != nil {
 		return fmt.Errorf("clear comments of article %d: %w", id, err)
 	}
 	for _, c := range list {
 		if _, err := sv.insertComment.ExecContext(ctx, id, c.ExternalID, c.ParentID, c.Author, c.AuthorEmail,
-			c.AuthorURL, c.At.Unix(), c.Text, c.Approved); err != nil {
+			c.AuthorURL, c.At.Unix(), c.Text, c.Status.OrPending()); err != nil {
 			return fmt.Errorf("store a comment of article %d: %w", id, err)
 		}
 	}

@@ -134,12 +134,12 @@ func extras(ctx context.Context, q querier, ids []int64) (map[int64]news.Article
 				e.Related = []int64{r}
 				return nil
 			}},
-		{`SELECT article_id, id, external_id, parent_id, author, author_email, author_url, at, text, approved
+		{`SELECT article_id, id, external_id, parent_id, author, author_email, author_url, at, text, status, COALESCE(user_id, 0)
 			FROM comments WHERE article_id` + in + ` ORDER BY article_id, at, id`, func(rows *sql.Rows, id *int64, e *news.ArticleExtras) error {
 			var c news.Comment
 			var at int64
 			if err := rows.Scan(id, &c.ID, &c.ExternalID, &c.ParentID, &c.Author, &c.AuthorEmail, &c.AuthorURL,
-				&at, &c.Text, &c.Approved); err != nil {
+				&at, &c.Text, &c.Status, &c.UserID); err != nil {
 				return err
 			}
 			c.ArticleID, c.At = *id, fromUnix(at)

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 	tests = append(tests, sectionCountTests...)
 	tests = append(tests, libraryTests...)
 	tests = append(tests, viewTests...)
+	tests = append(tests, commentTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
