@@ -281,4 +281,3 @@ func (s *Store) KnownCommenter(ctx context.Context, email string) (bool, error) 
 		WHERE lower(author_email) = lower(?) AND status = 'approved' AND author_email <> '' LIMIT 1)`, email).Scan(&n)
 	return n > 0, wrapErr("look up a commenter", err)
 }
-
