@@ -34,12 +34,13 @@ const (
 	ActManagePages    Action = "manage_pages"    // write the static pages (من نحن، اتصل بنا …)
 	ActCurate         Action = "curate"          // arrange the home and section fronts (pins)
 	ActStats          Action = "stats"           // see the site's readership
+	ActModerate       Action = "moderate"        // approve, refuse and answer readers' comments
 )
 
 // Actions lists every action, for the authorization tests and the UI.
 var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActReject, ActPublish, ActUnpublish,
 	ActCorrect, ActManageSections, ActManageTags, ActManageUsers, ActSettings, ActUploadMedia, ActEditMedia,
-	ActTrash, ActPurge, ActManageAuthors, ActBreaking, ActManagePages, ActCurate, ActStats}
+	ActTrash, ActPurge, ActManageAuthors, ActBreaking, ActManagePages, ActCurate, ActStats, ActModerate}
 
 // Can reports whether u may do act. a is the article acted on (nil for
 // actions on no article); mediaOwner is the uploader of the image for
@@ -51,8 +52,8 @@ var Actions = []Action{ActCreate, ActView, ActEdit, ActSubmit, ActApprove, ActRe
 //     and edits them in any status.
 //   - editor: all of that on anyone's articles; approves and rejects;
 //     manages sections, tags and the author directory; posts breaking
-//     news; arranges the fronts; sees the readership; deletes for good
-//     what is in the trash.
+//     news; arranges the fronts; sees the readership; moderates readers'
+//     comments; deletes for good what is in the trash.
 //   - admin: also users and site settings.
 //
 // Disabled users may do nothing. Whether an action fits the article's
@@ -94,7 +95,7 @@ func Can(u news.User, act Action, a *news.Article) bool {
 		return a != nil && (editor || (own && u.Role.AtLeast(news.RoleWriter)))
 	case ActApprove, ActReject:
 		return a != nil && editor
-	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking, ActManagePages, ActCurate, ActStats:
+	case ActManageSections, ActManageTags, ActManageAuthors, ActBreaking, ActManagePages, ActCurate, ActStats, ActModerate:
 		return editor
 	case ActManageUsers, ActSettings:
 		return u.Role.AtLeast(news.RoleAdmin)
