@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -433,6 +434,31 @@ func (s *Service) SaveSettings(ctx context.Context, u news.User, values map[stri
 			case "egyptian", "levantine", "both":
 			default:
 				errs.Add(k, "اختر أسماء الأشهر")
+			}
+		case news.SettingComments:
+			switch v {
+			case "":
+				v = "open" // a form from before the setting
+			case "open", "closed", "off":
+			default:
+				errs.Add(k, "اختر: مفتوحة أو مغلقة أو مخفية")
+			}
+		case news.SettingCommentsCloseDays:
+			if v == "" {
+				v = "0"
+			}
+			if n, err := strconv.Atoi(arabic.FormatDigits(v, arabic.LatinDigits)); err != nil || n < 0 || n > 3650 {
+				errs.Add(k, "اكتب عدد الأيام من 0 (لا يُغلق) إلى 3650")
+			} else {
+				v = strconv.Itoa(n)
+			}
+		case news.SettingCommentsModeration:
+			switch v {
+			case "":
+				v = "all"
+			case "all", "known":
+			default:
+				errs.Add(k, "اختر طريقة المراجعة")
 			}
 		default:
 			errs.Add(k, "إعداد غير معروف")

@@ -224,7 +224,8 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *request) {
 
 // settingKeys are the settings the form edits.
 var settingKeys = []string{editorial.SettingSiteName, editorial.SettingDigits, editorial.SettingHijri, editorial.SettingFeedContent,
-	editorial.SettingMonths, editorial.SettingMenu, editorial.SettingTextDigits, editorial.SettingAdsTxt}
+	editorial.SettingMonths, editorial.SettingMenu, editorial.SettingTextDigits, editorial.SettingAdsTxt,
+	news.SettingComments, news.SettingCommentsCloseDays, news.SettingCommentsModeration}
 
 func (h *Handler) settings(w http.ResponseWriter, r *request) {
 	if !h.require(w, r, editorial.ActSettings) {

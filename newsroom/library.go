@@ -33,6 +33,7 @@ func (h *Handler) libraryRoutes() {
 	h.readershipRoutes()
 	h.adRoutes()
 	h.tokenRoutes()
+	h.commentRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

@@ -29,6 +29,7 @@ import (
 
 	"sahafa/accounts"
 	"sahafa/assets"
+	"sahafa/comments"
 	"sahafa/editorial"
 	"sahafa/news"
 )
@@ -41,8 +42,10 @@ type Options struct {
 	Store     news.Store
 	Editorial *editorial.Service
 	Accounts  *accounts.Service
-	Assets    *assets.Set
-	SiteName  string
+	// Comments, when set, adds the moderation of readers' comments.
+	Comments *comments.Service
+	Assets   *assets.Set
+	SiteName string
 	// CurrentSiteName, when set, gives the site's name as administrators
 	// last set it (web.Site.SiteName); SiteName is the fallback.
 	CurrentSiteName func(context.Context) string

@@ -22,7 +22,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"comments", "comment", "tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -183,6 +183,7 @@ type page struct {
 	Views        int
 	Pages        []news.Page
 	PageInput    *editorial.PageInput
+	Comments     *commentsView
 }
 
 type pager struct {

@@ -379,6 +379,10 @@ func (s *Site) handleArticle(w http.ResponseWriter, r *http.Request) {
 	} else {
 		p.Related = related
 	}
+	if p.Comments, err = s.articleComments(ctx, &a); err != nil {
+		s.log.WarnContext(ctx, "web: comments", "id", a.ID, "err", err)
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	s.render(w, r, http.StatusOK, "article", p)
 }
 

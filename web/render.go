@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"sahafa/arabic"
+	"sahafa/comments"
 	"sahafa/markup"
 	"sahafa/news"
 	"sahafa/pagecache"
@@ -26,7 +27,7 @@ import (
 var templateFS embed.FS
 
 // pageTemplates are the page files; each is parsed on top of layout.html.
-var pageTemplates = []string{"home", "list", "article", "archive", "error", "search", "page"}
+var pageTemplates = []string{"home", "list", "article", "archive", "error", "search", "page", "comment"}
 
 type templates struct {
 	pages map[string]*template.Template
@@ -81,6 +82,9 @@ func (s *Site) funcs() template.FuncMap {
 			return nil
 		},
 		// readMinutes: "قراءة في دقيقة" … with the plural Arabic asks for.
+		"commentItem": func(v *commentsView, it comments.Item) commentItemView {
+			return commentItemView{Item: it, Open: v.Open && v.Form.Parent == nil, Action: v.Action}
+		},
 		"readMinutes": func(n int) string { return "قراءة في " + arabic.Count(n, arabic.Minutes, s.current().Digits) },
 		"liveView": func(a *news.Article, c *news.LiveCoverage, lang string) liveView {
 			v := liveView{Coverage: c, Lang: lang, Every: int(s.opts.LivePoll / time.Millisecond), Count: "لا تحديثات بعد"}
@@ -95,7 +99,7 @@ func (s *Site) funcs() template.FuncMap {
 }
 
 func (s *Site) parseTemplates() (*templates, error) {
-	base, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("layout.html").Funcs(s.funcs()).ParseFS(templateFS, "templates/layout.html", "templates/comments.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parsing layout: %w", err)
 	}
@@ -218,6 +222,7 @@ type page struct {
 	Beacon             bool               // counted by the readership beacon (Options.Beacon)
 	Live               *news.LiveCoverage // a live page's coverage and newest updates
 	Lang               string             // the article's language when not Arabic ("en", "fr"): its text is left to right
+	Comments           *commentsView      // readers' comments, and the form
 
 	// Scripts are the page's scripts (asset paths): none but on pages
 	// that need one; the page's Content-Security-Policy allows them.

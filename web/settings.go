@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"sahafa/arabic"
+	"sahafa/comments"
 	"sahafa/news"
 )
 
@@ -38,6 +40,8 @@ type config struct {
 	Ads      []news.Ad
 	AdLayout news.AdLayout
 	AdHosts  []string
+	// Comments is the site's comment policy.
+	Comments comments.Policy
 }
 
 // The keys of the stored settings (editorial.Setting…).
@@ -65,7 +69,8 @@ func (s *Site) cfg(ctx context.Context) *config {
 	if c := s.settings.cur.Load(); c != nil {
 		return c
 	}
-	c := &config{SiteName: s.opts.SiteName, Digits: s.opts.Digits, ShowHijri: s.opts.ShowHijri, FeedFull: true}
+	c := &config{SiteName: s.opts.SiteName, Digits: s.opts.Digits, ShowHijri: s.opts.ShowHijri, FeedFull: true,
+		Comments: comments.ParsePolicy(nil)}
 	stored, err := s.store.Settings(ctx)
 	if err != nil {
 		return c
@@ -107,6 +112,7 @@ func (s *Site) cfg(ctx context.Context) *config {
 	c.AdsTxt = stored[settingAdsTxt]
 	c.Ads, c.AdHosts = news.DecodeAds(stored[news.SettingAds]), strings.Fields(stored[news.SettingAdHosts])
 	c.AdLayout = news.DecodeAdLayout(stored[news.SettingAdLayout])
+	c.Comments = comments.ParsePolicy(stored)
 	for key, value := range stored {
 		if front, ok := news.FrontOfSetting(key); ok {
 			if pins := news.DecodePins(value, time.Now()); len(pins) > 0 {
@@ -150,8 +156,14 @@ func (s *Site) Settings(ctx context.Context) map[string]string {
 		textDigits = "true"
 	}
 	months := map[arabic.Months]string{arabic.MonthsEgyptian: "egyptian", arabic.MonthsLevantine: "levantine", arabic.MonthsBoth: "both"}[c.Months]
+	moderation := "all"
+	if c.Comments.TrustKnown {
+		moderation = "known"
+	}
 	return map[string]string{settingSiteName: c.SiteName, settingDigits: digits, settingHijri: hijri, settingFeedContent: feed,
-		settingMonths: months, settingMenu: strings.Join(c.Menu, " "), settingTextDigits: textDigits, settingAdsTxt: c.AdsTxt}
+		settingMonths: months, settingMenu: strings.Join(c.Menu, " "), settingTextDigits: textDigits, settingAdsTxt: c.AdsTxt,
+		news.SettingComments: string(c.Comments.Mode), news.SettingCommentsCloseDays: strconv.Itoa(c.Comments.CloseDays),
+		news.SettingCommentsModeration: moderation}
 }
 
 // SiteName is the site's name as administrators last set it, else the

@@ -19,6 +19,7 @@ import (
 	"sahafa/api"
 	"sahafa/arabic"
 	"sahafa/assets"
+	"sahafa/comments"
 	"sahafa/news"
 	"sahafa/pagecache"
 	"sahafa/search"
@@ -89,6 +90,12 @@ type Options struct {
 	// a public address comes back as that address, where readers are
 	// sent, and its bytes are not fetched.
 	MediaFile func(ctx context.Context, id int64, ratio string, width int) (f news.MediaFile, publicURL string, err error)
+	// Comments, when set, shows readers' comments under articles and
+	// takes new ones (/comments/…); without it articles have none.
+	Comments *comments.Service
+	// ClientAddress is a request's client address for the comment
+	// limits (behind a proxy, the address it forwarded); default the peer.
+	ClientAddress func(r *http.Request) string
 }
 
 // Mount is an application served under Prefix ("/newsroom/"); the path
@@ -119,6 +126,7 @@ type Site struct {
 	adFrame, adClick http.Handler
 	stats            http.Handler // the stats API, or nil
 	beacon           http.Handler // the readership beacon
+	commentPosts     http.Handler // /comments/…
 	beaconIDs        beaconArticles
 	counts           allTimeCounts // the archive's, see allCounts
 	sharedMaxAge     string        // ", s-maxage=N" (Options.SharedMaxAge), or empty
@@ -185,6 +193,7 @@ func New(store news.Store, opts Options) (*Site, error) {
 		s.sharedMaxAge = ", s-maxage=" + strconv.Itoa(int(opts.SharedMaxAge.Seconds()))
 	}
 	s.adClick = s.renders.wrap(http.HandlerFunc(s.serveAdClick), s.busy)
+	s.commentPosts = s.commentsHandler()
 	return s, nil
 }
 
@@ -264,6 +273,8 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.adFrame.ServeHTTP(w, r)
 	case strings.HasPrefix(p, adClickPrefix):
 		s.adClick.ServeHTTP(w, r)
+	case strings.HasPrefix(p, commentsPrefix):
+		s.commentPosts.ServeHTTP(w, r)
 	case strings.HasPrefix(p, beaconPrefix) && s.opts.Beacon && s.opts.Viewed != nil:
 		s.beacon.ServeHTTP(w, r)
 	case wordPressKey(r) != "":

@@ -22,6 +22,7 @@ import (
 	"sahafa/assets"
 	"sahafa/bucket"
 	"sahafa/cdn"
+	"sahafa/comments"
 	"sahafa/demo"
 	"sahafa/editorial"
 	"sahafa/media"
@@ -187,17 +188,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		}
 		purger = cdn.New(cdn.Options{Endpoint: *cdnPurge, Kind: kind, Token: os.Getenv("SAHAFA_CDN_PURGE_TOKEN"), Logger: logger})
 	}
+	// An article's own page changed (a live update, a comment): drop it
+	// here and at the CDN.
+	pageChanged := func(id int64) {
+		if site != nil {
+			site.InvalidateArticle(id)
+		}
+		if purger != nil {
+			if art, err := a.store.Article(ctx, id); err == nil {
+				purger.Add(cdn.Purge{Keys: []string{news.CacheTag(id)}, Paths: []string{art.Path()}})
+			}
+		}
+	}
+	clientAddress := func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) }
+	talk := comments.New(comments.Options{Store: a.store, PageChanged: pageChanged, Logger: logger})
+	opts.Comments, opts.ClientAddress = talk, clientAddress
 	ed := editorial.New(a.store, a.publish, engine, editorial.Options{Location: loc, Logger: logger, Images: images,
-		PageChanged: func(id int64) {
-			if site != nil {
-				site.InvalidateArticle(id)
-			}
-			if purger != nil {
-				if art, err := a.store.Article(ctx, id); err == nil {
-					purger.Add(cdn.Purge{Keys: []string{news.CacheTag(id)}, Paths: []string{art.Path()}})
-				}
-			}
-		},
+		PageChanged: pageChanged,
 		ArticleChanged: func(before, after news.Article) {
 			if purger != nil {
 				purger.Add(cdn.ForArticle(before, after))
@@ -210,7 +217,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		}})
 	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
 	nr, err := newsroom.New(newsroom.Options{
-		Store: a.store, Editorial: ed, Accounts: acc, Assets: static,
+		Store: a.store, Editorial: ed, Accounts: acc, Comments: talk, Assets: static,
 		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
 		Preview:         func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
 		CurrentSiteName: func(ctx context.Context) string { return site.SiteName(ctx) },
@@ -227,8 +234,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	var views *readership.Counter
 	if *countViews {
 		views = readership.New(readership.Options{Store: a.store, Logger: logger,
-			Client: func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) },
-			Staff:  newsroom.HasSession})
+			Client: clientAddress, Staff: newsroom.HasSession})
 		opts.Viewed = views.View
 		opts.AdCounted = views.Ad
 		opts.Beacon = *beacon
@@ -262,7 +268,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	}
 	front := ops.New(site, ops.Options{
 		AccessLog: accessLogger, Metrics: metrics, Route: web.Route,
-		Client: func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) },
+		Client: clientAddress,
 		Ready: func(ctx context.Context) error {
 			if p, ok := a.raw.(news.Pinger); ok {
 				return p.Ping(ctx)
