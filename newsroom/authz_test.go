@@ -42,7 +42,38 @@ func editForm(e *env, a news.Article) url.Values {
 	return f
 }
 
+// commentOn stores a reader's pending comment on a published article.
+func (e *env) commentOn(actor string) news.Comment {
+	e.t.Helper()
+	a := e.articleIn(otherWriter, news.StatusPublished, "مقال للتعليق "+actor)
+	c, err := e.store.AddComment(context.Background(), news.Comment{ArticleID: a.ID, Author: "قارئة", Text: "تعليق ينتظر المراجعة من " + actor,
+		Status: news.CommentPending})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
 var authzCases = []authzCase{
+	{"read the comments queue", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		e.commentOn(actor)
+		return "GET", "/newsroom/comments/", nil
+	}},
+	{"open a comment", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		return "GET", fmt.Sprintf("/newsroom/comments/%d", e.commentOn(actor).ID), nil
+	}},
+	{"approve a comment", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		c := e.commentOn(actor)
+		return "POST", "/newsroom/comments/", url.Values{"ids": {fmt.Sprint(c.ID)}, "to": {"approved"}}
+	}},
+	{"reply to a comment", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		c := e.commentOn(actor)
+		return "POST", fmt.Sprintf("/newsroom/comments/%d/reply", c.ID), url.Values{"text": {"شكرًا لملاحظتك، صححنا الخطأ."}}
+	}},
+	{"close an article's comments", editorsUp, func(e *env, actor string) (string, string, url.Values) {
+		c := e.commentOn(actor)
+		return "POST", "/newsroom/comments/mode", url.Values{"article": {fmt.Sprint(c.ArticleID)}, "mode": {"closed"}}
+	}},
 	{"create an article", everyone, func(e *env, actor string) (string, string, url.Values) {
 		return "POST", "/newsroom/articles/new", articleForm("مقال جديد من "+actor, sampleBody)
 	}},
@@ -478,6 +509,17 @@ func (e *env) snapshot() string {
 			fmt.Fprintf(&b, "live %d from %s to %s, %d updates:", a.ID, c.Started, c.Ended, c.Total)
 			for _, u := range c.Updates {
 				fmt.Fprintf(&b, " %d %q", u.ID, u.Body)
+			}
+			b.WriteString("\n")
+		}
+	}
+	for _, a := range list {
+		all, _ := e.store.Comments(ctx, a.ID)
+		_, mode, _ := e.store.ArticleComments(ctx, a.ID)
+		if len(all) > 0 || mode != "" {
+			fmt.Fprintf(&b, "comments of %d (mode %q):", a.ID, mode)
+			for _, c := range all {
+				fmt.Fprintf(&b, " %d %s %q", c.ID, c.Status, c.Text)
 			}
 			b.WriteString("\n")
 		}

@@ -21,6 +21,7 @@ import (
 	"sahafa/accounts"
 	"sahafa/api"
 	"sahafa/assets"
+	"sahafa/comments"
 	"sahafa/editorial"
 	"sahafa/news"
 	"sahafa/newsroom"
@@ -37,6 +38,7 @@ type env struct {
 	store news.Store
 	ed    *editorial.Service
 	acc   *accounts.Service
+	talk  *comments.Service
 	site  *web.Site
 	srv   *httptest.Server
 	users map[string]news.User // by role name, plus "writer2"
@@ -74,13 +76,18 @@ func newEnvMedia(t testing.TB, open teststores.OpenFunc, mediaWorker bool) *env 
 	if err != nil {
 		t.Fatal(err)
 	}
-	nr, err := newsroom.New(newsroom.Options{Store: st, Editorial: e.ed, Accounts: e.acc, Assets: static,
+	e.talk = comments.New(comments.Options{Store: st, Logger: logger, PerClient: 1000, PerMinute: 1000, PageChanged: func(id int64) {
+		if e.site != nil {
+			e.site.InvalidateArticle(id)
+		}
+	}})
+	nr, err := newsroom.New(newsroom.Options{Store: st, Editorial: e.ed, Accounts: e.acc, Assets: static, Comments: e.talk,
 		Logger: logger, Preview: func(w http.ResponseWriter, r *http.Request, a news.Article) { e.site.Preview(w, r, a) },
 		CurrentSettings: func(ctx context.Context) map[string]string { return e.site.Settings(ctx) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.site, err = web.New(st, web.Options{Logger: logger, Assets: static, Search: engine,
+	e.site, err = web.New(st, web.Options{Logger: logger, Assets: static, Search: engine, Comments: e.talk,
 		Mounts: []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}},
 		AwaitMedia: func(ctx context.Context, id int64) (news.Media, error) {
 			return e.ed.AwaitMedia(ctx, id, 20*time.Second)
