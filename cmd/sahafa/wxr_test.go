@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/xml"
+	"html"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"sahafa/comments"
 	"sahafa/news"
 	"sahafa/web"
 )
@@ -71,8 +74,8 @@ func TestImportWordPress(t *testing.T) {
 		c, _ := st.Comments(ctx, a.ID)
 		total += len(c)
 	}
-	if total != 4 || len(comments) == 0 {
-		t.Errorf("comments: %d in all, %d on post 101", total, len(comments))
+	if total != 7 || len(comments) != 6 || comments[3].Status != news.CommentSpam {
+		t.Errorf("comments: %d in all, %d on post 101 (want every one: 7, 6 of them on 101, spam kept as spam)", total, len(comments))
 	}
 
 	// Old links of the site answer 301 to the new URLs.
@@ -228,12 +231,18 @@ func TestWordPressLinksAnswer(t *testing.T) {
 				Domain   string `xml:"domain,attr"`
 				Nicename string `xml:"nicename,attr"`
 			} `xml:"category"`
+			Comments []struct {
+				Author   string `xml:"comment_author"`
+				Approved string `xml:"comment_approved"`
+				Content  string `xml:"comment_content"`
+			} `xml:"comment"`
 		} `xml:"channel>item"`
 	}
 	if err := xml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
 	}
-	site, err := web.New(openTestStore(t, data), web.Options{Logger: slog.New(slog.DiscardHandler)})
+	st := openTestStore(t, data)
+	site, err := web.New(st, web.Options{Logger: slog.New(slog.DiscardHandler), Comments: comments.New(comments.Options{Store: st})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,6 +252,14 @@ func TestWordPressLinksAnswer(t *testing.T) {
 		return w
 	}
 	walked := map[string]int{}
+	postComments := 0 // in the export, on posts
+	for _, it := range doc.Items {
+		for _, c := range it.Comments {
+			if it.Type == "post" && strings.TrimSpace(c.Content) != "" {
+				postComments++
+			}
+		}
+	}
 	archives := map[string]bool{} // the old site's list pages of the published posts
 	for _, it := range doc.Items {
 		if (it.Type != "post" && it.Type != "page") || it.Status != "publish" || it.Password != "" {
@@ -267,6 +284,7 @@ func TestWordPressLinksAnswer(t *testing.T) {
 			continue
 		}
 		olds := []string{u.RequestURI(), "/?p=" + it.ID}
+		var landed, landedAt string // the page the links lead to
 		if it.Type == "page" {
 			olds = append(olds, "/?page_id="+it.ID)
 		}
@@ -290,8 +308,36 @@ func TestWordPressLinksAnswer(t *testing.T) {
 			}
 			if w.Code != http.StatusOK {
 				t.Errorf("%s %s: %s goes to %s, which answers %d", it.Type, it.ID, old, to, w.Code)
+				continue
+			}
+			landed, landedAt = w.Body.String(), to
+		}
+		// Its approved comments are under it, and every comment is kept.
+		for _, c := range it.Comments {
+			if strings.TrimSpace(c.Content) == "" {
+				continue
+			}
+			if it.Type == "page" {
+				continue // static pages take no comments: the import says so
+			}
+			walked["comment"]++
+			author := strings.Join(strings.Fields(html.UnescapeString(c.Author)), " ")
+			if c.Approved == "1" && !strings.Contains(landed, template.HTMLEscapeString(author)) {
+				t.Errorf("%s %s: approved comment of %q not on %s", it.Type, it.ID, c.Author, landedAt)
 			}
 		}
+	}
+	stored, err := st.CommentStatusCounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, n := range stored {
+		total += n
+	}
+	// Every comment of every post (the export's others are on two pages).
+	if total != postComments || walked["comment"] == 0 || stored[news.CommentPending] != 1 {
+		t.Errorf("%d comments stored (%v), %d seen on the walk; the posts of the export have %d", total, stored, walked["comment"], postComments)
 	}
 	// Their category (section), tag and author pages lead to ours.
 	for old := range archives {

@@ -41,8 +41,9 @@
 //     (with the attachment's alt text, else its title, else the post's
 //     title, and its excerpt as the caption). Nothing is downloaded; images
 //     inside bodies keep their URLs too.
-//   - Approved and pending comments are kept as data (Draft.Comments);
-//     spam, trashed comments, pingbacks and trackbacks are not.
+//   - Every comment is kept (Draft.Comments) with its moderation status:
+//     approved ones are shown under their articles, the others wait in the
+//     newsroom's moderation (spam and trash in their own lists).
 //   - ExternalID is "wp:" + the site's host (and path, for a site in a
 //     folder) + ":" + wp:post_id, so importing the same export again
 //     updates the articles instead of duplicating them, and exports of two
@@ -845,6 +846,9 @@ func (p *parser) build() *Export {
 				skip(reason)
 			} else {
 				ex.Pages = append(ex.Pages, pg)
+				if n := len(p.comments(it.comments)); n > 0 {
+					skip(fmt.Sprintf("its %d comments: static pages take no comments here (the page itself is imported)", n))
+				}
 			}
 			continue
 		case it.typ != "post":
@@ -1286,16 +1290,12 @@ func encodeSlug(s string) string {
 	return strings.ToLower(strings.ReplaceAll(url.PathEscape(d), "%2F", "/"))
 }
 
-// comments keeps a post's approved and pending comments.
+// comments keeps every comment of a post — spam and trashed ones, pingbacks
+// and trackbacks too — with its moderation status, so that nothing the old
+// site held is lost and moderators see what they saw there.
 func (p *parser) comments(cs []comment) []news.Comment {
 	var out []news.Comment
 	for _, c := range cs {
-		if c.approved != "1" && c.approved != "0" {
-			continue // spam, trash, post-trashed
-		}
-		if c.typ == "pingback" || c.typ == "trackback" {
-			continue
-		}
 		if strings.TrimSpace(c.content) == "" {
 			continue
 		}
@@ -1312,10 +1312,7 @@ func (p *parser) comments(cs []comment) []news.Comment {
 			AuthorURL:   c.url,
 			At:          at,
 			Text:        strings.TrimSpace(c.content),
-			Status:      news.CommentPending,
-		}
-		if c.approved == "1" {
-			nc.Status = news.CommentApproved
+			Status:      commentStatus(c.approved),
 		}
 		if c.parent != "0" {
 			nc.ParentID = c.parent
@@ -1323,6 +1320,21 @@ func (p *parser) comments(cs []comment) []news.Comment {
 		out = append(out, nc)
 	}
 	return out
+}
+
+// commentStatus maps WordPress's comment_approved onto a status: "1"
+// approved, "spam", "trash" and "post-trashed" (the post went to the
+// trash), anything else waiting for moderation.
+func commentStatus(approved string) news.CommentStatus {
+	switch approved {
+	case "1", "approve":
+		return news.CommentApproved
+	case "spam":
+		return news.CommentSpam
+	case "trash", "post-trashed":
+		return news.CommentTrash
+	}
+	return news.CommentPending
 }
 
 // decodeSlug percent-decodes a WordPress slug; one that does not decode to

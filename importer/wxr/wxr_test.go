@@ -170,8 +170,8 @@ func TestFixtureChannel(t *testing.T) {
 	}
 	// 2 authors; 4 categories (غير مصنف used by the post without one);
 	// tags الميناء, النفط, كرة القدم, Port & Trade; 1 attachment; comments
-	// 201, 202, 203 and 207 (spam, trash and the pingback are not kept).
-	if ex.Authors != 2 || ex.Categories != 4 || ex.Tags != 4 || ex.Attachments != 1 || ex.Comments != 4 {
+	// 201 to 207, spam, trash and the pingback with their statuses.
+	if ex.Authors != 2 || ex.Categories != 4 || ex.Tags != 4 || ex.Attachments != 1 || ex.Comments != 7 {
 		t.Errorf("counts: %d authors, %d categories, %d tags, %d attachments, %d comments",
 			ex.Authors, ex.Categories, ex.Tags, ex.Attachments, ex.Comments)
 	}
@@ -316,6 +316,11 @@ func TestFixtureComments(t *testing.T) {
 			AuthorURL: site, At: utc("2019-05-22 12:30"), Text: "<p>في الخطة الثانية عام 2021 إن شاء الله.</p>", Status: news.CommentApproved},
 		{ExternalID: "203", Author: "Karim", AuthorEmail: "karim@example.org", AuthorURL: "https://karim.example.org/blog",
 			At: utc("2019-05-22 14:00"), Text: "Great news &amp; well done, مبروك", Status: news.CommentPending},
+		{ExternalID: "204", Author: "best casino", AuthorEmail: "win@casino.example", AuthorURL: "https://casino.example",
+			At: utc("2019-05-23 00:00"), Text: `Win big today!!! <a href="https://casino.example">click</a>`, Status: news.CommentSpam},
+		{ExternalID: "205", Author: "مجهول", At: utc("2019-05-23 01:00"), Text: "تعليق حذفه المحرر", Status: news.CommentTrash},
+		{ExternalID: "206", Author: "مدونة الموانئ", AuthorURL: "https://ports.example.net/2019/05/madina/",
+			At: utc("2019-05-23 06:00"), Text: "[&#8230;] افتتاح توسعة ميناء المدينة [&#8230;]", Status: news.CommentApproved},
 	}
 	if got := post(t, ex, "101").Comments; !reflect.DeepEqual(got, want) {
 		t.Errorf("comments of 101:\n got %+v\nwant %+v", got, want)

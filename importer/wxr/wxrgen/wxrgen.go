@@ -322,9 +322,7 @@ func (g *gen) post(id int, at time.Time, thumb int) {
 			case 1:
 				approved = "spam"
 			}
-			if approved != "spam" {
-				g.st.Comments++
-			}
+			g.st.Comments++ // every one is imported, spam with its status
 			cat := at.Add(time.Duration(k+1) * 37 * time.Minute)
 			g.f("\t\t<wp:comment>\n\t\t\t<wp:comment_id>%d</wp:comment_id>\n\t\t\t<wp:comment_author>%s</wp:comment_author>\n\t\t\t<wp:comment_author_email>reader%d@example.net</wp:comment_author_email>\n\t\t\t<wp:comment_author_url></wp:comment_author_url>\n",
 				cid, cdata(commenters[g.r.IntN(len(commenters))]), g.r.IntN(1000))
