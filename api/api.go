@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"sahafa/comments"
 	"sahafa/news"
 	"sahafa/pagecache"
 	"sahafa/search"
@@ -89,6 +90,7 @@ func (s *server) routes() {
 	s.mux.HandleFunc("GET /api/v1/search", s.handleSearch)
 	s.mux.HandleFunc("GET /api/v1/breaking", s.handleBreaking)
 	s.mux.HandleFunc("GET /api/v1/articles/{id}/live", s.handleLive)
+	s.mux.HandleFunc("GET /api/v1/articles/{id}/comments", s.handleComments)
 	s.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, http.StatusNotFound, "no such API endpoint: "+r.URL.Path, "")
 	})
@@ -111,8 +113,10 @@ type Article struct {
 	UpdatedAt   string   `json:"updated_at,omitempty"`
 	Tags        []Author `json:"tags"` // name and slug, like authors
 	Image       *Image   `json:"image,omitempty"`
-	// Corrections are present on single articles (GET /api/v1/articles/{id}).
-	Corrections []Correction `json:"corrections,omitempty"`
+	// Corrections and the number of readers' comments shown under it are
+	// present on single articles (GET /api/v1/articles/{id}).
+	Corrections  []Correction `json:"corrections,omitempty"`
+	CommentCount *int         `json:"comment_count,omitempty"`
 }
 
 // Image is an article's lead image; URLs are absolute.
@@ -265,7 +269,81 @@ func (s *server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, s.article(a))
+	out := s.article(a)
+	th, _, err := s.threadState(r, a)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	count := len(th)
+	out.CommentCount = &count
+	// Dropped from the cache with the article's page when a comment is
+	// approved.
+	w.Header().Set(pagecache.TagHeader, news.CacheTag(id))
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// Comments is the body of GET /api/v1/articles/{id}/comments: the
+// approved comments shown under the article, in reading order (an answer
+// after the comment it answers).
+type Comments struct {
+	ArticleID int64     `json:"article_id"`
+	Open      bool      `json:"open"` // readers may add comments
+	Count     int       `json:"count"`
+	Comments  []Comment `json:"comments"`
+}
+
+// Comment is one reader's comment; HTML is its sanitized text.
+type Comment struct {
+	ID      int64     `json:"id"`
+	ReplyTo int64     `json:"reply_to,omitempty"`
+	Author  string    `json:"author"`
+	Staff   bool      `json:"staff,omitempty"` // written by the newsroom
+	At      time.Time `json:"at"`
+	HTML    string    `json:"html"`
+}
+
+// threadState is article a's comments as its page shows them (none when
+// the site or the article has them off), and whether it takes more.
+func (s *server) threadState(r *http.Request, a news.Article) ([]comments.Item, comments.State, error) {
+	list, own, err := s.store.ArticleComments(r.Context(), a.ID)
+	if err != nil {
+		return nil, comments.State{}, err
+	}
+	settings, err := s.store.Settings(r.Context())
+	if err != nil {
+		return nil, comments.State{}, err
+	}
+	st := comments.ParsePolicy(settings).For(a, own, time.Now())
+	if !st.Shown {
+		return nil, st, nil
+	}
+	return comments.Order(list), st, nil
+}
+
+func (s *server) handleComments(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		s.writeError(w, r, http.StatusBadRequest, "article id must be a positive whole number", "id")
+		return
+	}
+	a, err := s.store.Article(r.Context(), id) // published articles only
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	items, st, err := s.threadState(r, a)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	out := Comments{ArticleID: id, Open: st.Open, Count: len(items), Comments: make([]Comment, 0, len(items))}
+	for _, it := range items {
+		out.Comments = append(out.Comments, Comment{ID: it.ID, ReplyTo: it.ParentID, Author: it.Author, Staff: it.Staff,
+			At: it.At.UTC(), HTML: string(it.Text)})
+	}
+	w.Header().Set(pagecache.TagHeader, news.CacheTag(id))
+	s.writeJSON(w, http.StatusOK, out)
 }
 
 func (s *server) handleSections(w http.ResponseWriter, r *http.Request) {

@@ -16,6 +16,7 @@ import (
 
 	"sahafa/api"
 	"sahafa/news"
+	"sahafa/pagecache"
 	"sahafa/store/teststores"
 )
 
@@ -331,5 +332,63 @@ func TestCursorRoundTrip(t *testing.T) {
 		if _, err := api.DecodeCursor(bad); err == nil {
 			t.Errorf("DecodeCursor(%q) accepted", bad)
 		}
+	}
+}
+
+func TestComments(t *testing.T) { teststores.Each(t, testComments) }
+
+// testComments: an article's approved comments in reading order, with
+// their sanitized text and never their authors' addresses; its count on
+// the article; none when the article has them off.
+func testComments(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open)
+	ctx := context.Background()
+	id := f.ids[3]
+	add := func(author, text, parent string, st news.CommentStatus, userID int64, minutes int) news.Comment {
+		c, err := f.store.AddComment(ctx, news.Comment{ArticleID: id, Author: author, AuthorEmail: "reader@example.org", Text: text,
+			ParentID: parent, Status: st, UserID: userID, At: time.Date(2024, 5, 2, 9, minutes, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := add("هدى", "هل المعرض مفتوح يوم الجمعة؟ <b>سؤال</b>", "", news.CommentApproved, 0, 0)
+	add("زائر", "تعليق ينتظر", "", news.CommentPending, 0, 1)
+	editor, err := f.store.CreateUser(ctx, news.User{Email: "ed@example.org", Name: "المحرر", Role: news.RoleEditor, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := add("كريم", "تعليق آخر", "", news.CommentApproved, 0, 2)
+	reply := add("المحرر", "نعم، من العاشرة صباحًا.", first.ExternalID, news.CommentApproved, editor.ID, 5)
+
+	var got api.Comments
+	code, hdr, raw := f.get(fmt.Sprintf("/api/v1/articles/%d/comments", id), &got)
+	if code != 200 || got.Count != 3 || !got.Open || len(got.Comments) != 3 {
+		t.Fatalf("comments: %d %+v", code, got)
+	}
+	if c := got.Comments; c[0].ID != first.ID || c[1].ID != reply.ID || c[1].ReplyTo != first.ID || !c[1].Staff || c[2].ID != last.ID {
+		t.Errorf("order: %+v", c)
+	}
+	if h := got.Comments[0].HTML; h != `<p dir="auto">هل المعرض مفتوح يوم الجمعة؟ &lt;b&gt;سؤال&lt;/b&gt;</p>` {
+		t.Errorf("html %q", h)
+	}
+	if strings.Contains(raw, "reader@example.org") || strings.Contains(raw, "تعليق ينتظر") {
+		t.Errorf("an address or a pending comment in %s", raw)
+	}
+	if hdr.Get(pagecache.TagHeader) != news.CacheTag(id) {
+		t.Errorf("comments not tagged with the article: %q", hdr.Get(pagecache.TagHeader))
+	}
+	var a api.Article
+	if f.get(fmt.Sprintf("/api/v1/articles/%d", id), &a); a.CommentCount == nil || *a.CommentCount != 3 {
+		t.Errorf("comment_count %v, want 3", a.CommentCount)
+	}
+	if err := f.store.SetCommentMode(ctx, id, news.CommentsOff); err != nil {
+		t.Fatal(err)
+	}
+	if f.get(fmt.Sprintf("/api/v1/articles/%d/comments", id), &got); got.Count != 0 || got.Open || len(got.Comments) != 0 {
+		t.Errorf("comments off: %+v", got)
+	}
+	if code, _, _ := f.get(fmt.Sprintf("/api/v1/articles/%d/comments", id+1000), nil); code != 404 {
+		t.Errorf("no such article: %d", code)
 	}
 }

@@ -168,7 +168,8 @@ type Item struct {
 	At           time.Time
 	Text         Text
 	Depth        int
-	ParentAuthor string // the author answered, for a reply
+	ParentID     int64  // the comment answered, for a reply
+	ParentAuthor string // its author
 	ParentAnchor string
 }
 
@@ -188,14 +189,14 @@ func (s *Service) Thread(ctx context.Context, a news.Article, p Policy) (Thread,
 	if len(list) > MaxThread {
 		t.More, list = len(list)-MaxThread, list[:MaxThread]
 	}
-	t.Items = threadOrder(list)
+	t.Items = Order(list)
 	return t, nil
 }
 
-// threadOrder puts answers after the comments they answer (oldest first
+// Order puts answers after the comments they answer (oldest first
 // at each level); an answer to a comment not shown is a comment of its
 // own. Cycles in imported data end where they loop.
-func threadOrder(list []news.Comment) []Item {
+func Order(list []news.Comment) []Item {
 	byExt := make(map[string]int, len(list))
 	for i, c := range list {
 		if c.ExternalID != "" {
@@ -223,7 +224,7 @@ func threadOrder(list []news.Comment) []Item {
 		it := Item{ID: c.ID, Anchor: anchor(c.ID), Author: c.Author, Staff: c.UserID != 0, At: c.At,
 			Text: Render(c), Depth: min(depth, maxDepth)}
 		if parent >= 0 {
-			it.ParentAuthor, it.ParentAnchor = list[parent].Author, anchor(list[parent].ID)
+			it.ParentID, it.ParentAuthor, it.ParentAnchor = list[parent].ID, list[parent].Author, anchor(list[parent].ID)
 		}
 		out = append(out, it)
 		for _, ch := range children[i] {

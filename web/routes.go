@@ -13,7 +13,7 @@ var newsroomRoutes = map[string]bool{"login": true, "logout": true, "articles": 
 	"sections": true, "tags": true, "users": true, "settings": true, "account": true}
 
 // apiRoutes are the API's paths after /api/v1/, with ids replaced.
-var apiRoutes = map[string]bool{"articles": true, "articles/{id}": true, "articles/{id}/related": true, "articles/{id}/live": true,
+var apiRoutes = map[string]bool{"articles": true, "articles/{id}": true, "articles/{id}/related": true, "articles/{id}/live": true, "articles/{id}/comments": true,
 	"sections": true, "search": true, "breaking": true}
 
 // Route names the route of a request for access logs and metrics: one of
@@ -61,6 +61,8 @@ func RouteOf(p string) string {
 	switch parts[0] {
 	case "search":
 		return "/search/"
+	case "comments":
+		return "/comments/"
 	case "archive":
 		if len(parts) > 1 && parts[1] == "hijri" {
 			return [...]string{"/archive/hijri/", "/archive/hijri/{yyyy}/", "/archive/hijri/{yyyy}/{mm}/"}[min(len(parts)-2, 2)]
