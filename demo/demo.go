@@ -4,6 +4,7 @@
 package demo
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,11 +17,27 @@ type story struct {
 	hoursAgo                                                    int
 	body                                                        string
 	tags                                                        []string
+	comments                                                    []comment
+}
+
+// comment is a demo reader's comment; parent is the index of the comment
+// it answers, -1 for none.
+type comment struct {
+	author, text string
+	minutesAfter int
+	parent       int
+	pending      bool
 }
 
 var stories = []story{
 	{
 		id: "demo-1", tags: []string{"المياه", "الأردن"}, section: "أخبار العالم", sectionSlug: "world", hoursAgo: 2,
+		comments: []comment{
+			{"أبو يزن", "تبادل بيانات الرصد يوميًا خطوة متأخرة لكنها ضرورية. نتمنى أن تُنشر البيانات للجمهور أيضًا.", 25, -1, false},
+			{"Rania", "Does the plan cover the Yarmouk basin? هل تشمل الخطة حوض اليرموك؟", 40, -1, false},
+			{"مهندسة مياه", "نعم، الحوض مذكور في البند الثالث من مسودة الخطة بحسب ما نُشر أمس.", 55, 1, false},
+			{"زائر", "تعليق ينتظر مراجعة المحرر.", 70, -1, true},
+		},
 		title:    "قمة إقليمية في عمّان تبحث أمن المياه في المشرق العربي",
 		abstract: "وزراء من ست دول يناقشون خطة مشتركة لإدارة الأحواض المائية المشتركة وتقليل الفاقد في شبكات المدن الكبرى.",
 		byline:   "سلمى الخطيب", dateline: "عمّان",
@@ -111,6 +128,9 @@ var stories = []story{
 	},
 	{
 		id: "demo-9", tags: []string{"الكتب"}, section: "ثقافة وفن", sectionSlug: "culture", hoursAgo: 12,
+		comments: []comment{
+			{"ليلى", "هل جناح الكتب الصوتية مجاني للزوار؟", 90, -1, false},
+		},
 		title:    "معرض الكتاب يفتح أبوابه بمشاركة 900 دار نشر وبرنامج للأطفال",
 		abstract: "الدورة الجديدة تخصص جناحاً للكتب الرقمية والصوتية وتستضيف لقاءات مع روائيين من المغرب العربي.",
 		byline:   "الشارقة - يوسف الملا", dateline: "الشارقة",
@@ -144,7 +164,26 @@ func Drafts(now time.Time, parse func(raw string) (authors []string, dateline st
 			Tags:        s.tags,
 			Dateline:    dateline,
 			PublishedAt: now.Add(-time.Duration(s.hoursAgo) * time.Hour).Truncate(time.Minute),
+			Comments:    s.demoComments(now),
 		})
+	}
+	return out
+}
+
+// demoComments are the story's comments, dated after it.
+func (s story) demoComments(now time.Time) []news.Comment {
+	var out []news.Comment
+	published := now.Add(-time.Duration(s.hoursAgo) * time.Hour).Truncate(time.Minute)
+	for i, c := range s.comments {
+		nc := news.Comment{ExternalID: s.id + "-c" + strconv.Itoa(i+1), Author: c.author, Text: c.text,
+			At: published.Add(time.Duration(c.minutesAfter) * time.Minute), Status: news.CommentApproved}
+		if c.pending {
+			nc.Status = news.CommentPending
+		}
+		if c.parent >= 0 {
+			nc.ParentID = s.id + "-c" + strconv.Itoa(c.parent+1)
+		}
+		out = append(out, nc)
 	}
 	return out
 }

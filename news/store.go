@@ -36,7 +36,7 @@ type Draft struct {
 	Version   int           // the version the edit started from; 0 skips the check
 	Revision  *RevisionMeta // when set, a revision of the saved state is kept
 	Event     *Event        // when set, recorded with the save
-	Comments  []Comment     // readers' comments of an imported article, kept as data
+	Comments  []Comment     // readers' comments of an imported article (replacing its imported ones)
 	// AllowEmpty stores an article with no body and no abstract: an
 	// imported post that had none where it came from (valid in WordPress).
 	AllowEmpty bool
