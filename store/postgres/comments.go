@@ -59,21 +59,8 @@ func (s *Store) CommentCounts(ctx context.Context, articleIDs []int64) (map[int6
 		return out, nil
 	}
 	err := s.read(ctx, "count comments", func(ctx context.Context, c querier) error {
-		rows, err := c.Query(ctx, `SELECT article_id, count(*) FROM comments
+		return countRows(ctx, c, out, `SELECT article_id, count(*) FROM comments
 			WHERE status = 'approved' AND article_id = ANY($1) GROUP BY article_id`, articleIDs)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				return err
-			}
-			out[id] = n
-		}
-		return rows.Err()
 	})
 	return out, err
 }
@@ -181,20 +168,7 @@ func (s *Store) CommentQueue(ctx context.Context, f news.CommentFilter) (news.Co
 func (s *Store) CommentStatusCounts(ctx context.Context) (map[news.CommentStatus]int, error) {
 	out := map[news.CommentStatus]int{}
 	err := s.query(ctx, "count comments", func(ctx context.Context, q querier) error {
-		rows, err := q.Query(ctx, `SELECT status, count(*) FROM comments GROUP BY status`)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var st string
-			var n int
-			if err := rows.Scan(&st, &n); err != nil {
-				return err
-			}
-			out[news.CommentStatus(st)] = n
-		}
-		return rows.Err()
+		return countRows(ctx, q, out, `SELECT status, count(*) FROM comments GROUP BY status`)
 	})
 	return out, err
 }

@@ -22,20 +22,7 @@ func (s *Store) StatusCounts(ctx context.Context, createdBy int64) (map[news.Sta
 				WHERE created_by = $1 GROUP BY 1`
 			args = append(args, createdBy)
 		}
-		rows, err := c.Query(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var st string
-			var n int
-			if err := rows.Scan(&st, &n); err != nil {
-				return err
-			}
-			out[news.Status(st)] = n
-		}
-		return rows.Err()
+		return countRows(ctx, c, out, query, args...)
 	})
 	if err != nil {
 		return nil, err
@@ -225,4 +212,22 @@ func (s *Store) SaveSettings(ctx context.Context, values map[string]string) erro
 		}
 		return tx.SendBatch(ctx, b).Close()
 	})
+}
+
+// countRows reads the (key, count) rows of query into out.
+func countRows[K ~string | ~int64](ctx context.Context, c querier, out map[K]int, query string, args ...any) error {
+	rows, err := c.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k K
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		out[k] = n
+	}
+	return rows.Err()
 }

@@ -66,21 +66,9 @@ func (s *Store) CommentCounts(ctx context.Context, articleIDs []int64) (map[int6
 	for i, id := range articleIDs {
 		args[i] = id
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT article_id, count(*) FROM comments
+	err := countRows(ctx, s.r, out, `SELECT article_id, count(*) FROM comments
 		WHERE status = 'approved' AND article_id IN (?`+strings.Repeat(", ?", len(args)-1)+`) GROUP BY article_id`, args...)
-	if err != nil {
-		return nil, wrapErr("count comments", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, wrapErr("count comments", err)
-		}
-		out[id] = n
-	}
-	return out, wrapErr("count comments", rows.Err())
+	return out, wrapErr("count comments", err)
 }
 
 // AddComment stores a new comment; an approved one changes its article's
@@ -179,21 +167,8 @@ func (s *Store) CommentQueue(ctx context.Context, f news.CommentFilter) (news.Co
 
 // CommentStatusCounts counts the comments of each status.
 func (s *Store) CommentStatusCounts(ctx context.Context) (map[news.CommentStatus]int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT status, count(*) FROM comments GROUP BY status`)
-	if err != nil {
-		return nil, wrapErr("count comments", err)
-	}
-	defer rows.Close()
 	out := map[news.CommentStatus]int{}
-	for rows.Next() {
-		var st news.CommentStatus
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, wrapErr("count comments", err)
-		}
-		out[st] = n
-	}
-	return out, wrapErr("count comments", rows.Err())
+	return out, wrapErr("count comments", countRows(ctx, s.r, out, `SELECT status, count(*) FROM comments GROUP BY status`))
 }
 
 // SetCommentStatus moves comments to st; the pages of the articles where

@@ -21,21 +21,8 @@ func (s *Store) StatusCounts(ctx context.Context, createdBy int64) (map[news.Sta
 			WHERE created_by = ? GROUP BY 1`
 		args = append(args, createdBy)
 	}
-	rows, err := s.read().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrapErr(op, err)
-	}
-	defer rows.Close()
 	out := map[news.Status]int{}
-	for rows.Next() {
-		var st news.Status
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, wrapErr(op, err)
-		}
-		out[st] = n
-	}
-	return out, wrapErr(op, rows.Err())
+	return out, wrapErr(op, countRows(ctx, s.read(), out, query, args...))
 }
 
 // Revisions lists an article's revisions, newest first, without their data.
@@ -219,4 +206,24 @@ func (s *Store) SaveSettings(ctx context.Context, values map[string]string) erro
 		}
 	}
 	return wrapErr(op, tx.Commit())
+}
+
+// countRows reads the (key, count) rows of query into out.
+func countRows[K comparable](ctx context.Context, db interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, out map[K]int, query string, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k K
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		out[k] = n
+	}
+	return rows.Err()
 }
