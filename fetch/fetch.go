@@ -66,7 +66,7 @@ func New(o Options) *Client {
 		http: &http.Client{Transport: transport, Timeout: o.Timeout,
 			CheckRedirect: func(req *http.Request, via []*http.Request) error {
 				if len(via) >= 3 {
-					return errors.New("more than 3 redirects")
+					return errRedirects
 				}
 				return checkURL(req.URL)
 			}},
@@ -91,9 +91,22 @@ func refusePrivate(network, address string, _ syscall.RawConn) error {
 }
 
 var (
-	cgnat      = netip.MustParsePrefix("100.64.0.0/10")
-	errPrivate = errors.New("the address is on this machine or a private network")
+	cgnat        = netip.MustParsePrefix("100.64.0.0/10")
+	errPrivate   = errors.New("the address is on this machine or a private network")
+	errRedirects = errors.New("more than 3 redirects")
 )
+
+// temporary marks a failure worth trying again later: no answer in time,
+// a connection cut, a server error or a "too many requests".
+type temporary struct{ error }
+
+func (t temporary) Unwrap() error { return t.error }
+
+// Temporary reports whether a failed Get is worth trying again.
+func Temporary(err error) bool {
+	var t temporary
+	return errors.As(err, &t)
+}
 
 func checkURL(u *url.URL) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
@@ -133,22 +146,28 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, string, error)
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
 		}
-		why := "لم يُجب الموقع"
 		if errors.Is(err, errPrivate) {
-			why = "العنوان على هذا الخادم أو في شبكة خاصة"
+			return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: العنوان على هذا الخادم أو في شبكة خاصة", u.Host)
 		}
-		return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: %s", u.Host, why)
+		if errors.Is(err, errRedirects) {
+			return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: أكثر من 3 تحويلات", u.Host)
+		}
+		return nil, "", temporary{news.Errorf(news.EINVALID, "تعذّر الجلب من %s: لم يُجب الموقع", u.Host)}
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: أجاب الموقع بالرمز %d", u.Host, res.StatusCode)
+		err := error(news.Errorf(news.EINVALID, "تعذّر الجلب من %s: أجاب الموقع بالرمز %d", u.Host, res.StatusCode))
+		if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusRequestTimeout {
+			err = temporary{err}
+		}
+		return nil, "", err
 	}
 	if res.ContentLength > c.maxBytes {
 		return nil, "", news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBytes+1))
 	if err != nil {
-		return nil, "", news.Errorf(news.EINVALID, "انقطع الجلب من %s قبل أن يكتمل", u.Host)
+		return nil, "", temporary{news.Errorf(news.EINVALID, "انقطع الجلب من %s قبل أن يكتمل", u.Host)}
 	}
 	if int64(len(body)) > c.maxBytes {
 		return nil, "", news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)

@@ -235,6 +235,7 @@ type Store interface {
 	TokenStore
 	RedirectStore
 	CommentStore
+	MediaOriginStore
 	Close() error
 }
 
@@ -278,6 +279,16 @@ type AuthorFilter struct {
 type TagStats struct {
 	Tag
 	Articles int
+}
+
+// MediaOriginStore remembers where images fetched from other sites came
+// from, so that each address is fetched once.
+type MediaOriginStore interface {
+	// MediaOrigins returns the library image of each address already
+	// fetched, by address.
+	MediaOrigins(ctx context.Context, urls []string) (map[string]int64, error)
+	// SaveMediaOrigin records that image mediaID was fetched from url.
+	SaveMediaOrigin(ctx context.Context, url string, mediaID int64) error
 }
 
 // EditorialStore is what the newsroom needs beyond the public queries:

@@ -39,6 +39,9 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	batchSize := fs.Int("batch", 500, "articles per transaction")
 	section := fs.String("section", "منوعات", "section of a web page whose own section is not found (html)")
 	status := fs.String("status", "published", "status of an imported web page: published or draft (html)")
+	fetchMedia := fs.Bool("fetch-media", false, "after the import, bring the articles' pictures of other sites into the library (as sahafa media fetch; its flags apply)")
+	var ff fetchFlags
+	ff.register(fs)
 	sectionMap := map[string]string{}
 	fs.Func("map-section", `put the source's section FROM into the site's existing section TO (name or slug): "تقارير مصرية=مصر"; repeatable`, func(v string) error {
 		from, to, ok := strings.Cut(v, "=")
@@ -65,6 +68,9 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	}
 	if *status != string(news.StatusPublished) && *status != string(news.StatusDraft) {
 		return usageError{fmt.Sprintf("--status: want published or draft, got %q", *status)}
+	}
+	if err := ff.check(); err != nil {
+		return err
 	}
 	webPage := htmlOptions{section: *section, status: news.Status(*status)}
 	a, err := openApp(ctx, where, logger, nil)
@@ -104,6 +110,11 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 			return fmt.Errorf("after the import: %w", err)
 		}
 		fmt.Fprintf(stdout, "tuned the database for the new articles in %s\n", time.Since(start).Round(time.Millisecond))
+	}
+	if *fetchMedia && ctx.Err() == nil {
+		if err := fetchPictures(ctx, a, ff, nil, stdout, stderr, logger); err != nil {
+			return err
+		}
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d files could not be imported completely", failed, fs.NArg())

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
 	"html"
 	"html/template"
+	"image"
+	"image/jpeg"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"sahafa/comments"
@@ -357,5 +361,57 @@ func TestWordPressLinksAnswer(t *testing.T) {
 	t.Logf("walked %v", walked)
 	if walked["post"] != 55 || walked["page"] != 21 {
 		t.Errorf("walked %d published posts and %d pages, want 55 and 21", walked["post"], walked["page"])
+	}
+}
+
+// TestImportFetchMedia: "import --fetch-media" brings the export's
+// pictures home from the old site (a local server standing in for it):
+// the featured image and the body's picture become one library image
+// with variants, the post shows it from here, and the summary says what
+// was fetched.
+func TestImportFetchMedia(t *testing.T) {
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, image.NewRGBA(image.Rect(0, 0, 1200, 800)), nil); err != nil {
+		t.Fatal(err)
+	}
+	photo := b.Bytes()
+	var hits atomic.Int32
+	old := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/wp-content/uploads/2019/05/port.jpg" {
+			hits.Add(1)
+			w.Write(photo)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer old.Close()
+	raw, err := os.ReadFile(wxrFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	export := filepath.Join(t.TempDir(), "export.xml")
+	if err := os.WriteFile(export, bytes.ReplaceAll(raw, []byte("https://almadina.example.com/wp-content/"), []byte(old.URL+"/wp-content/")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	out, err := runCLI(t, "import", "--data", data, "--fetch-media", "--allow-private-addresses", "--timeout", "5s", export)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
+	if !strings.Contains(out, "1 fetched") || !strings.Contains(out, "0 failed") || hits.Load() != 1 {
+		t.Errorf("the picture was fetched %d times; the summary:\n%s", hits.Load(), out)
+	}
+	st := openTestStore(t, data)
+	port, err := st.ArticleByOldPath(context.Background(), "/?p=101")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if port.Image == nil || port.Image.MediaID == 0 || strings.Contains(port.Body, old.URL) || !strings.Contains(port.Body, `src="/media/`) {
+		t.Errorf("post 101 after the fetch: image %+v\n%s", port.Image, port.Body)
+	}
+	// Again: nothing left to fetch.
+	if out, err = runCLI(t, "media", "fetch", "--data", data, "--allow-private-addresses"); err != nil || hits.Load() != 1 || !strings.Contains(out, "0 fetched") {
+		t.Errorf("second run: %v, %d fetches\n%s", err, hits.Load(), out)
 	}
 }
