@@ -201,7 +201,7 @@ const BodyHTML = "html"
 // makes it HTML).
 func (s *Service) EditorHTML(ctx context.Context, in ArticleInput) string {
 	if in.BodyFormat == BodyHTML {
-		html, _ := publish.RenderEditorHTML(ctx, s.store, in.Body)
+		html, _ := publish.RenderEditorHTML(ctx, s.store, in.Body, true)
 		return html
 	}
 	html, _ := publish.RenderMarkdown(ctx, s.store, in.Body)
@@ -299,7 +299,12 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 		errs.Add("abstract", fmt.Sprintf("العنوان الفرعي أطول من %d حرف (%d)", maxAbstract, n))
 	}
 	body, markdown := in.Body, in.BodyFormat != BodyHTML
+	// An imported article keeps what its old site allowed: no text at all
+	// (a post WordPress stored empty), images without alt text.
+	imported := cur.ID != 0 && cur.Source != ""
+	keepEmpty := imported && strings.TrimSpace(news.PlainText(cur.Body)) == "" && !strings.Contains(cur.Body, "<img")
 	switch {
+	case strings.TrimSpace(in.Body) == "" && keepEmpty:
 	case strings.TrimSpace(in.Body) == "":
 		errs.Add("body", "نص المقال فارغ")
 	case len(in.Body) > maxBody:
@@ -309,8 +314,8 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 		if markdown {
 			_, problems = markup.Render(in.Body, markup.Options{})
 		} else {
-			body, problems = publish.RenderEditorHTML(ctx, s.store, in.Body)
-			if len(problems) == 0 && strings.TrimSpace(news.PlainText(body)) == "" {
+			body, problems = publish.RenderEditorHTML(ctx, s.store, in.Body, imported)
+			if len(problems) == 0 && strings.TrimSpace(news.PlainText(body)) == "" && !keepEmpty {
 				errs.Add("body", "نص المقال فارغ")
 			}
 		}
@@ -408,7 +413,7 @@ func (s *Service) validate(ctx context.Context, u news.User, in ArticleInput, cu
 		Slug: slug, Title: title, Abstract: in.Abstract, Body: body, Markdown: markdown,
 		SectionName: section.Name, SectionSlug: section.Slug, Authors: authors, Tags: tags,
 		Dateline: dateline, PublishedAt: published, TimeSet: timeSet, Status: status,
-		Image: image, SEO: seo, CreatedBy: createdBy, Version: in.versionFor(cur),
+		Image: image, SEO: seo, CreatedBy: createdBy, Version: in.versionFor(cur), AllowEmpty: keepEmpty,
 	}, nil
 }
 

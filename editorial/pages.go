@@ -102,7 +102,7 @@ func (s *Service) SavePage(ctx context.Context, u news.User, in PageInput) (news
 	default:
 		var problems []markup.Problem
 		if in.BodyFormat == BodyHTML {
-			p.Body, problems = publish.RenderEditorHTML(ctx, s.store, in.Body)
+			p.Body, problems = publish.RenderEditorHTML(ctx, s.store, in.Body, false)
 		} else {
 			p.Body, problems = publish.RenderMarkdown(ctx, s.store, in.Body)
 			p.BodySource = in.Body

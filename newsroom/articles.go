@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sahafa/editorial"
+	"sahafa/markup"
 	"sahafa/news"
 	"sahafa/publish"
 )
@@ -281,6 +282,11 @@ func (h *Handler) editArticle(w http.ResponseWriter, r *request) {
 		return
 	}
 	p := &page{Title: "تحرير: " + a.Title, Article: &a, Input: h.opts.Editorial.InputFrom(a), Flash: flash(r), Views: -1}
+	if n := markup.ImagesWithoutAlt(a.Body); n > 0 {
+		// Imported so (the old site allowed it): saving is not refused,
+		// but readers who do not see them need the words.
+		p.Alert = fmt.Sprintf("في المقال %d صورة بلا نص بديل؛ اكتب وصف كل منها لمن لا يراها.", n)
+	}
 	h.draftState(r, p)
 	if err := h.editorPage(r, p); err != nil {
 		h.fail(w, r.Request, r, err)

@@ -419,10 +419,13 @@ func RenderMarkdown(ctx context.Context, store news.MediaStore, src string) (str
 // rebuilt in the editor's shape by markup.CleanHTML, with the library's
 // images resolved to their variants and related-article cards to the
 // current title and address of the published article they name, then
-// sanitized with BodyPolicy. The problems are what the writer must fix.
-func RenderEditorHTML(ctx context.Context, store news.Store, src string) (string, []markup.Problem) {
+// sanitized with BodyPolicy. The problems are what the writer must fix;
+// with altOptional (an imported article) images without alt text are not
+// one of them.
+func RenderEditorHTML(ctx context.Context, store news.Store, src string, altOptional bool) (string, []markup.Problem) {
 	html, problems := markup.CleanHTML(src, markup.HTMLOptions{
-		Resolve: MediaResolver(ctx, store),
+		AltOptional: altOptional,
+		Resolve:     MediaResolver(ctx, store),
 		Article: func(id int64) (markup.ArticleRef, bool) {
 			a, err := store.Article(ctx, id)
 			if err != nil {
