@@ -521,7 +521,7 @@ func TestItemEdgeCases(t *testing.T) {
 			testItem("3", "publish", now, now, `<category domain="category" nicename="a">A</category>`+strings.Repeat(`<category domain="post_tag">t</category>`, 2)+
 				func() string {
 					var b strings.Builder
-					for i := range 25 {
+					for i := range MaxTags + 5 {
 						fmt.Fprintf(&b, `<category domain="post_tag" nicename="t%d">وسم %d</category>`, i, i)
 					}
 					return b.String()
