@@ -261,3 +261,24 @@ func checkNoMarkup(t *testing.T, what, body string) {
 		}
 	}
 }
+
+func TestDateArchiveLinks(t *testing.T) { teststores.Each(t, testDateArchiveLinks) }
+
+// testDateArchiveLinks: a moved WordPress site's date archives lead to
+// the archive's pages; addresses that are not dates stay 404.
+func testDateArchiveLinks(t *testing.T, open teststores.OpenFunc) {
+	f := newFixture(t, open, web.Options{})
+	for from, to := range map[string]string{"/2024/": "/archive/2024/", "/2024/03/": "/archive/2024/03/", "/2024/03/15/": "/archive/2024/03/15/"} {
+		r := f.get(from)
+		if r.status != http.StatusMovedPermanently || r.header.Get("Location") != to {
+			t.Errorf("GET %s: %d to %q, want 301 to %s", from, r.status, r.header.Get("Location"), to)
+			continue
+		}
+		f.mustGet(to, http.StatusOK)
+	}
+	for _, p := range []string{"/2024/13/", "/2024/02/30/", "/24/03/", "/2024/03/15/16/"} {
+		if r := f.get(p); r.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, r.status)
+		}
+	}
+}

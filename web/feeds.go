@@ -198,6 +198,10 @@ func siteDescription(siteName string) string {
 func (s *Site) feedHandler(f feedFormat, source sourceFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		src, err := source(r)
+		if news.ErrorCode(err) == news.ENOTFOUND {
+			s.notFound(w, r) // perhaps a moved site's feed of a tag or author
+			return
+		}
 		if err != nil {
 			s.storeError(w, r, err)
 			return

@@ -620,6 +620,10 @@ func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
 	case "":
 		http.Redirect(w, r, a.Path(), http.StatusMovedPermanently)
 	case news.ENOTFOUND, news.EINVALID:
+		if to, ok := dateArchive(r.URL.Path); ok {
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return
+		}
 		// A deleted article's address says so (410), so that search
 		// engines drop it rather than try again.
 		if gone, err := s.store.Gone(r.Context(), key); err != nil {
@@ -632,6 +636,32 @@ func (s *Site) notFound(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.storeError(w, r, err)
 	}
+}
+
+// dateArchive is the archive page of a WordPress date archive's address
+// (/2019/, /2019/05/, /2019/05/22/): a site moved here keeps those links.
+func dateArchive(p string) (string, bool) {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	if !strings.HasSuffix(p, "/") || len(parts) > 3 {
+		return "", false
+	}
+	widths := []int{4, 2, 2}
+	for i, part := range parts {
+		if _, ok := parseUint(part, widths[i], widths[i]); !ok {
+			return "", false
+		}
+	}
+	if len(parts) >= 2 {
+		if m, _ := parseUint(parts[1], 2, 2); m < 1 || m > 12 {
+			return "", false
+		}
+	}
+	if len(parts) == 3 {
+		if _, ok := parseDate(parts[0], parts[1], parts[2], time.UTC); !ok {
+			return "", false
+		}
+	}
+	return "/archive/" + strings.Join(parts, "/") + "/", true
 }
 
 // shareLink is a link that shares an article on another service: a plain

@@ -300,8 +300,9 @@ func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importRe
 	return stored, untitled, redirects, nil
 }
 
-// archiveRedirects sends the old site's category, tag and author pages to
-// the section, tag and author pages of the posts they listed, as stored.
+// archiveRedirects sends the old site's category, tag and author pages
+// (and their feeds) to the section, tag and author pages of the posts they
+// listed, as stored, and its attachment pages to the posts they belong to.
 func archiveRedirects(ctx context.Context, a *app, archives []wxr.Archive) ([]news.PathRedirect, error) {
 	stored := map[string]news.Article{}
 	var out []news.PathRedirect
@@ -343,9 +344,19 @@ func archiveRedirects(ctx context.Context, a *app, archives []wxr.Archive) ([]ne
 					to = news.AuthorPath(au.Slug)
 				}
 			}
+		case "attachment":
+			if art.Status == news.StatusPublished {
+				to = art.Path()
+			}
 		}
-		if to != "" && news.RedirectKey(ar.Path) != news.RedirectKey(to) {
-			out = append(out, news.PathRedirect{From: ar.Path, To: to})
+		if to == "" || news.RedirectKey(ar.Path) == news.RedirectKey(to) {
+			continue
+		}
+		out = append(out, news.PathRedirect{From: ar.Path, To: to})
+		// The archive's feed (/category/x/feed/) leads to the list's feed
+		// here; an archive sent to a post has none.
+		if ar.Kind != "attachment" && strings.HasSuffix(ar.Path, "/") && strings.HasSuffix(to, "/") && to != art.Path() {
+			out = append(out, news.PathRedirect{From: ar.Path + "feed/", To: to + "feed/"})
 		}
 	}
 	return out, nil

@@ -230,6 +230,7 @@ func TestWordPressLinksAnswer(t *testing.T) {
 			Type     string `xml:"post_type"`
 			Status   string `xml:"status"`
 			Password string `xml:"post_password"`
+			Parent   string `xml:"post_parent"`
 			Creator  string `xml:"creator"`
 			Cats     []struct {
 				Domain   string `xml:"domain,attr"`
@@ -343,7 +344,8 @@ func TestWordPressLinksAnswer(t *testing.T) {
 	if total != postComments || walked["comment"] == 0 || stored[news.CommentPending] != 1 {
 		t.Errorf("%d comments stored (%v), %d seen on the walk; the posts of the export have %d", total, stored, walked["comment"], postComments)
 	}
-	// Their category (section), tag and author pages lead to ours.
+	// Their category (section), tag and author pages lead to ours, and so
+	// do their feeds.
 	for old := range archives {
 		w := get(old)
 		if w.Code == http.StatusOK {
@@ -353,8 +355,42 @@ func TestWordPressLinksAnswer(t *testing.T) {
 			t.Errorf("archive %s answers %d, want 301", old, w.Code)
 			continue
 		}
-		if to := w.Header().Get("Location"); get(to).Code != http.StatusOK {
+		to := w.Header().Get("Location")
+		if get(to).Code != http.StatusOK {
 			t.Errorf("archive %s goes to %s, which answers %d", old, to, get(to).Code)
+		}
+		if strings.Count(to, "/") == 5 {
+			continue // sent to a post (a tag past the post's limit): no feed
+		}
+		walked["archive feed"]++
+		if w = get(old + "feed/"); w.Code != http.StatusMovedPermanently || get(w.Header().Get("Location")).Code != http.StatusOK {
+			t.Errorf("the feed of archive %s answers %d to %q", old, w.Code, w.Header().Get("Location"))
+		}
+	}
+	// Attachment pages lead to the post they belong to.
+	published := map[string]bool{}
+	for _, it := range doc.Items {
+		if it.Type == "post" && it.Status == "publish" && it.Password == "" {
+			published[it.ID] = true
+		}
+	}
+	for _, it := range doc.Items {
+		if it.Type != "attachment" || !published[it.Parent] {
+			continue
+		}
+		walked["attachment"]++
+		u, err := url.Parse(strings.TrimSpace(it.Link))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, old := range []string{u.RequestURI(), "/?attachment_id=" + it.ID} {
+			w := get(old)
+			for hop := 0; hop < 2 && w.Code == http.StatusMovedPermanently; hop++ {
+				w = get(w.Header().Get("Location"))
+			}
+			if w.Code != http.StatusOK {
+				t.Errorf("attachment %s: %s ends at %d", it.ID, old, w.Code)
+			}
 		}
 	}
 	walked["archive"] = len(archives)

@@ -617,7 +617,7 @@ type item struct {
 	body, abstract          string // converted, for posts
 	id, name, status, typ   string
 	password, attachmentURL string
-	guid                    string
+	guid, parent            string // parent: the post an attachment belongs to
 	date, dateGMT           string
 	dateLine, dateGMTLine   int
 	hasID, hasType          bool
@@ -653,6 +653,7 @@ const (
 	fAttachmentURL
 	fDate
 	fDateGMT
+	fParent
 )
 
 // item reads an <item> into p.items (and p.attachments).
@@ -749,6 +750,10 @@ func (p *parser) item(n *node) {
 				if first(fAttachmentURL) {
 					it.attachmentURL = text
 				}
+			case "post_parent":
+				if first(fParent) {
+					it.parent = text
+				}
 			case "post_date":
 				if first(fDate) {
 					it.date, it.dateLine = text, c.line
@@ -831,6 +836,7 @@ func (p *parser) build() *Export {
 	}
 	ids := map[string]int{} // post_id → line of the post that has it
 	archives := archiveSet{seen: map[string]bool{}}
+	var attachments []*item
 	for _, it := range p.items {
 		ref := it.ref()
 		skip := func(reason string) { ex.Skipped = append(ex.Skipped, Skip{it.line, ref, reason}) }
@@ -840,6 +846,7 @@ func (p *parser) build() *Export {
 			continue
 		case it.typ == "attachment":
 			skip("an attachment: its URL is kept for the posts it illustrates, not imported as an article")
+			attachments = append(attachments, it)
 			continue
 		case it.typ == "page":
 			if pg, reason := p.page(it, basePath); reason != "" {
@@ -942,6 +949,29 @@ func (p *parser) build() *Export {
 		ex.Posts = append(ex.Posts, d)
 	}
 	ex.Authors, ex.Categories, ex.Tags = len(authors), len(cats), len(tags)
+	// An attachment's page (its <link>, /?attachment_id=) leads to the
+	// post it belongs to.
+	posts := map[string]string{}
+	for _, d := range ex.Posts {
+		if i := strings.LastIndexByte(d.ExternalID, ':'); i >= 0 {
+			posts[d.ExternalID[i+1:]] = d.ExternalID
+		}
+	}
+	for _, it := range attachments {
+		post, ok := posts[it.parent]
+		if !ok || it.parent == "0" {
+			continue
+		}
+		for _, old := range oldPaths(it, basePath) {
+			if strings.Contains(old, "/?p=") {
+				old = strings.Replace(old, "/?p=", "/?attachment_id=", 1)
+			}
+			if key := strings.ToLower(old); !archives.seen[key] {
+				archives.seen[key] = true
+				archives.list = append(archives.list, Archive{Path: old, Kind: "attachment", Post: post})
+			}
+		}
+	}
 	ex.Archives = archives.list
 	return ex
 }
@@ -981,8 +1011,8 @@ func (as *archiveSet) add(it *item, d news.Draft, basePath string) {
 
 // Archive is a list page of the old site.
 type Archive struct {
-	Path string // "/category/local-news/", "/tag/…/", "/author/login/"
-	Kind string // "section", "tag" or "author"
+	Path string // "/category/local-news/", "/tag/…/", "/author/login/", an attachment's page
+	Kind string // "section", "tag", "author" or "attachment"
 	Name string // the tag's or author's name (a section is the post's own)
 	Post string // ExternalID of a post it lists
 }
