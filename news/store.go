@@ -236,6 +236,7 @@ type Store interface {
 	RedirectStore
 	CommentStore
 	MediaOriginStore
+	JobStore
 	Close() error
 }
 
