@@ -56,7 +56,8 @@ type JobStore interface {
 	ImportJob(ctx context.Context, id int64) (ImportJob, error)
 	// ImportJobs lists the newest jobs first.
 	ImportJobs(ctx context.Context, limit int) ([]ImportJob, error)
-	// EndRunningImportJobs marks every running job failed with problem
-	// (a server that starts has none running) and says how many.
-	EndRunningImportJobs(ctx context.Context, problem string) (int, error)
+	// EndRunningImportJobs marks failed, with problem, the running jobs
+	// not saved since before (their server stopped: a running job is
+	// saved every few seconds) and says how many.
+	EndRunningImportJobs(ctx context.Context, problem string, before time.Time) (int, error)
 }

@@ -34,6 +34,7 @@ func (h *Handler) libraryRoutes() {
 	h.adRoutes()
 	h.tokenRoutes()
 	h.commentRoutes()
+	h.importRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

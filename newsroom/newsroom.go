@@ -25,6 +25,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"sahafa/accounts"
@@ -59,6 +60,13 @@ type Options struct {
 	// Preview renders an article as readers will see it (the public
 	// site's article page), for the preview of drafts.
 	Preview func(w http.ResponseWriter, r *http.Request, a news.Article)
+	// Import, when set, lets administrators import files from the
+	// newsroom (/newsroom/import/), ImportMaxBytes at most
+	// (DefaultImportMaxBytes); the jobs run under Background (the
+	// server's: they end when it stops).
+	Import         Importer
+	ImportMaxBytes int64
+	Background     context.Context
 	// TrustProxy takes the client address from X-Forwarded-For (set by a
 	// reverse proxy in front) for the sign-in limits.
 	TrustProxy bool
@@ -74,6 +82,8 @@ type Handler struct {
 	cookie string
 	mux    *http.ServeMux
 	root   http.Handler
+	// importing is set while this server runs an import job.
+	importing atomic.Bool
 }
 
 // New builds the newsroom; it parses its templates once.
@@ -228,6 +238,9 @@ func (h *Handler) auth(fn func(w http.ResponseWriter, r *request)) http.Handler 
 			if strings.HasPrefix(r.URL.Path, "/newsroom/media/") {
 				limit = maxUploadBytes
 			}
+			if r.URL.Path == "/newsroom/import/" {
+				limit = h.importMaxBytes()
+			}
 			if r.URL.Path == "/newsroom/media/" || r.URL.Path == "/newsroom/media/upload.json" {
 				// Taken or refused before the body is read: a refused
 				// upload costs the server nothing but this answer.
@@ -269,7 +282,9 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, rq *request, 
 			"content_length", r.ContentLength, "address", h.clientAddress(r))
 		w.Header().Set("Connection", "close")
 		msg := fmt.Sprintf("الطلب أكبر من الحد المسموح (%d ميغابايت). لم يُحفظ شيء.", limit>>20)
-		if limit >= maxUploadBytes {
+		if r.URL.Path == "/newsroom/import/" {
+			msg = fmt.Sprintf("الملف أكبر من الحد المسموح للاستيراد من غرفة الأخبار (%d ميغابايت). استورده بالأمر sahafa import على الخادم.", limit>>20)
+		} else if limit >= maxUploadBytes {
 			msg = fmt.Sprintf("الملف أكبر من الحد المسموح (%d ميغابايت). اختر صورة أصغر أو صغّرها ثم ارفعها.", editorial.MaxUploadBytes>>20)
 		}
 		h.renderError(w, r, rq, http.StatusRequestEntityTooLarge, msg)
@@ -278,7 +293,7 @@ func (h *Handler) readForm(w http.ResponseWriter, r *http.Request, rq *request, 
 	if r.ContentLength > limit {
 		return tooLarge()
 	}
-	if limit >= maxUploadBytes {
+	if limit >= maxUploadBytes || r.URL.Path == "/newsroom/import/" {
 		// A 20 MB photo over a slow link takes longer than the server's
 		// read timeout; the uploader is signed in by now. The answer may
 		// wait for the image gate (media.GateOptions.Wait) and processing.

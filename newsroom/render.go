@@ -22,7 +22,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"comments", "comment", "tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"imports", "comments", "comment", "tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -184,6 +184,10 @@ type page struct {
 	Pages        []news.Page
 	PageInput    *editorial.PageInput
 	Comments     *commentsView
+	Imports      *importsView
+	// Refresh reloads the page every few seconds (a running import's),
+	// without a script.
+	Refresh bool
 }
 
 type pager struct {

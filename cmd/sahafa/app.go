@@ -25,6 +25,7 @@ type app struct {
 	bucket   *bucket.Bucket
 	mediaURL string // --media, s3://BUCKET/PREFIX, when bucket is set
 	publish  *publish.Service
+	onChange func() // told of every write by the write path (the server drops cached pages)
 	log      *slog.Logger
 }
 
@@ -46,7 +47,7 @@ func openApp(ctx context.Context, where *storeFlags, logger *slog.Logger, onChan
 			logger.Warn("security: data readable by others", "problem", w)
 		}
 	}
-	a := &app{store: store, raw: store, log: logger}
+	a := &app{store: store, raw: store, log: logger, onChange: onChange}
 	if where.media != "" {
 		b, err := openBucket(ctx, where.media)
 		if err != nil {

@@ -25,6 +25,7 @@ import (
 	"sahafa/importer/page"
 	"sahafa/importer/wxr"
 	"sahafa/news"
+	"sahafa/newsroom"
 	"sahafa/progress"
 	"sahafa/publish"
 	"sahafa/search"
@@ -82,7 +83,7 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 		if err := publish.CheckSectionMap(ctx, a.store, sectionMap); err != nil {
 			return usageError{"--map-section: " + news.ErrorMessage(err)}
 		}
-		a.publish = publish.New(a.store, publish.Options{KnownSections: jsonl.Sections, SectionMap: sectionMap})
+		a.publish = publish.New(a.store, publish.Options{KnownSections: jsonl.Sections, SectionMap: sectionMap, OnChange: a.onChange})
 	}
 
 	var total importReport
@@ -120,6 +121,26 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 		return fmt.Errorf("%d of %d files could not be imported completely", failed, fs.NArg())
 	}
 	return nil
+}
+
+// newsroomImporter imports for the newsroom's import page as "sahafa
+// import FILE" does, with its defaults, and returns the summary the
+// command prints.
+func newsroomImporter(a *app) newsroom.Importer {
+	return func(ctx context.Context, path, name string, sectionMap map[string]string, progress io.Writer) (string, error) {
+		job := *a
+		if len(sectionMap) > 0 {
+			if err := publish.CheckSectionMap(ctx, a.store, sectionMap); err != nil {
+				return "", fmt.Errorf("the section map: %s", news.ErrorMessage(err))
+			}
+			job.publish = publish.New(a.store, publish.Options{KnownSections: jsonl.Sections, SectionMap: sectionMap, OnChange: a.onChange})
+		}
+		start := time.Now()
+		rep, err := importFile(ctx, &job, path, "", 500, htmlOptions{section: "منوعات", status: news.StatusPublished}, progress)
+		var b strings.Builder
+		rep.print(&b, name, time.Since(start))
+		return b.String(), err
+	}
 }
 
 // importReport counts what one import did.
@@ -249,7 +270,7 @@ func importWXR(ctx context.Context, a *app, r io.Reader, rep importReport) (impo
 	if untitled > 0 {
 		rep.note += fmt.Sprintf(" (%d without a title, now titled by their first words: check them in the newsroom)", untitled)
 	}
-	rep.note += "; featured images and images in bodies stay on their remote URLs"
+	rep.note += "; pictures stay on the old site until a media fetch (sahafa media fetch, or import --fetch-media)"
 	if err != nil {
 		return rep, fmt.Errorf("the posts are stored, but the pages or the old addresses stopped (run the import again to carry on): %w", err)
 	}

@@ -84,6 +84,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	maxRenders := fs.Int("max-renders", envInt("SAHAFA_MAX_RENDERS", web.DefaultMaxRenders), "pages and API answers rendered at once (cache misses); more wait, then get 503 [SAHAFA_MAX_RENDERS]")
 	hashMemory := fs.Int64("hash-memory", envInt64("SAHAFA_HASH_MEMORY", accounts.DefaultHashMemory>>20), "MiB of memory password hashes may use at once (64 MiB each) [SAHAFA_HASH_MEMORY]")
 	imageMemory := fs.Int64("image-memory", envInt64("SAHAFA_IMAGE_MEMORY", media.DefaultGateMemory>>20), "MiB of memory uploaded images may use while processed together [SAHAFA_IMAGE_MEMORY]")
+	importMaxMB := fs.Int64("import-max-mb", envInt64("SAHAFA_IMPORT_MAX_MB", newsroom.DefaultImportMaxBytes>>20), "MiB of the largest file administrators may import from the newsroom [SAHAFA_IMPORT_MAX_MB]")
 	memoryLimit := fs.Int64("memory-limit", envInt64("SAHAFA_MEMORY_LIMIT", defaultMemoryLimit>>20), "MiB the Go heap aims to stay under (a soft limit; 0 for none; GOMEMLIMIT, when set, wins) [SAHAFA_MEMORY_LIMIT]")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -218,6 +219,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
 	nr, err := newsroom.New(newsroom.Options{
 		Store: a.store, Editorial: ed, Accounts: acc, Comments: talk, Assets: static,
+		Import: newsroomImporter(a), ImportMaxBytes: *importMaxMB << 20, Background: bg,
 		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
 		Preview:         func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
 		CurrentSiteName: func(ctx context.Context) string { return site.SiteName(ctx) },
@@ -278,6 +280,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	})
 	serving.Store(front)
 
+	if n, err := a.store.EndRunningImportJobs(ctx, newsroom.ImportStopped, time.Now().Add(-newsroom.ImportJobStale)); err != nil {
+		logger.Warn("import jobs of stopped servers", "err", err)
+	} else if n > 0 {
+		logger.Info("import jobs of stopped servers marked stopped", "jobs", n)
+	}
 	background.Go(func() { ed.RunScheduler(bg) })
 	if views != nil {
 		background.Go(func() { views.Run(bg) }) // writes the last counts when bg ends

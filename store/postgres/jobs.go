@@ -93,11 +93,11 @@ func (s *Store) ImportJobs(ctx context.Context, limit int) ([]news.ImportJob, er
 }
 
 // EndRunningImportJobs marks the running jobs failed.
-func (s *Store) EndRunningImportJobs(ctx context.Context, problem string) (int, error) {
+func (s *Store) EndRunningImportJobs(ctx context.Context, problem string, before time.Time) (int, error) {
 	var n int64
 	err := s.jobWrite(ctx, "end running import jobs", func(ctx context.Context, tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE import_jobs SET state = 'failed', problem = $1, updated_at = now(), finished_at = now()
-			WHERE state = 'running'`, problem)
+			WHERE state = 'running' AND updated_at < $2`, problem, before)
 		n = tag.RowsAffected()
 		return err
 	})

@@ -76,10 +76,10 @@ func (s *Store) ImportJobs(ctx context.Context, limit int) ([]news.ImportJob, er
 }
 
 // EndRunningImportJobs marks the running jobs failed.
-func (s *Store) EndRunningImportJobs(ctx context.Context, problem string) (int, error) {
+func (s *Store) EndRunningImportJobs(ctx context.Context, problem string, before time.Time) (int, error) {
 	now := time.Now().Unix()
 	res, err := s.w.ExecContext(ctx, `UPDATE import_jobs SET state = 'failed', problem = ?, updated_at = ?, finished_at = ?
-		WHERE state = 'running'`, problem, now, now)
+		WHERE state = 'running' AND updated_at < ?`, problem, now, now, before.Unix())
 	if err != nil {
 		return 0, wrapErr("end running import jobs", err)
 	}

@@ -16,7 +16,7 @@ var jobTests = []struct {
 }
 
 // testImportJobs: a job is stored running, saved as it goes, listed newest
-// first, and a restart ends the ones still running.
+// first, and a restart ends the running ones no server saves any more.
 func testImportJobs(t *testing.T, s news.Store) {
 	ctx := context.Background()
 	u, err := s.CreateUser(ctx, newUser("admin@example.com", news.RoleAdmin))
@@ -48,7 +48,10 @@ func testImportJobs(t *testing.T, s news.Store) {
 	if err != nil || len(list) != 2 || list[0].ID != second.ID {
 		t.Errorf("list: %+v, %v", list, err)
 	}
-	n, err := s.EndRunningImportJobs(ctx, "the server stopped")
+	if n, err := s.EndRunningImportJobs(ctx, "the server stopped", time.Now().Add(-time.Minute)); err != nil || n != 0 {
+		t.Errorf("a job saved a moment ago was ended: %d, %v", n, err)
+	}
+	n, err := s.EndRunningImportJobs(ctx, "the server stopped", time.Now().Add(2*time.Second))
 	if err != nil || n != 1 {
 		t.Errorf("EndRunningImportJobs = %d, %v; want 1", n, err)
 	}
