@@ -112,8 +112,8 @@ func importFiles(ctx context.Context, args []string, stdout, stderr io.Writer, l
 		}
 		fmt.Fprintf(stdout, "tuned the database for the new articles in %s\n", time.Since(start).Round(time.Millisecond))
 	}
-	if *fetchMedia && ctx.Err() == nil {
-		if err := fetchPictures(ctx, a, ff, nil, stdout, stderr, logger); err != nil {
+	if *fetchMedia && ctx.Err() == nil && len(total.ids) > 0 {
+		if err := fetchPictures(ctx, a, ff, total.ids, stdout, stderr, logger); err != nil {
 			return err
 		}
 	}
@@ -149,12 +149,14 @@ type importReport struct {
 	created, updated int
 	skipped          []string // "line 12: reason"
 	note             string   // one more line for the summary
+	ids              []int64  // the articles stored (not for a whole-site restore)
 }
 
 func (r *importReport) add(o importReport) {
 	r.created += o.created
 	r.updated += o.updated
 	r.skipped = append(r.skipped, o.skipped...)
+	r.ids = append(r.ids, o.ids...)
 }
 
 // maxSkipLines is how many skip reasons one file prints before summarizing.
@@ -251,7 +253,7 @@ func importWXR(ctx context.Context, a *app, r io.Reader, rep importReport) (impo
 	if err != nil {
 		return rep, fmt.Errorf("nothing was imported: %w", err)
 	}
-	rep.created, rep.updated = res.Created, res.Updated
+	rep.created, rep.updated, rep.ids = res.Created, res.Updated, res.IDs
 	for _, s := range res.Skipped {
 		rep.skipped = append(rep.skipped, fmt.Sprintf("post %s: %s", s.Ref, s.Reason))
 	}
@@ -406,6 +408,7 @@ func importPage(ctx context.Context, a *app, path string, r io.Reader, rep impor
 		}
 	}
 	res, err := a.publish.Save(ctx, p.Drafts)
+	rep.ids = res.IDs
 	if err != nil {
 		return rep, err
 	}
@@ -494,6 +497,7 @@ func importJSONL(ctx context.Context, a *app, r io.Reader, batchSize int, rep im
 			continue
 		}
 		rep.created += res.Created
+		rep.ids = append(rep.ids, res.IDs...)
 		rep.updated += res.Updated
 		meter.Add(res.Created + res.Updated)
 		for _, s := range res.Skipped {

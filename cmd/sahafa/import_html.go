@@ -69,7 +69,7 @@ func importHTML(ctx context.Context, a *app, r io.Reader, pageURL string, opts h
 	if err != nil {
 		return rep, err
 	}
-	rep.created, rep.updated = res.Created, res.Updated
+	rep.created, rep.updated, rep.ids = res.Created, res.Updated, res.IDs
 	for _, s := range res.Skipped {
 		rep.skipped = append(rep.skipped, fmt.Sprintf("%s: %s", s.Ref, s.Reason))
 	}
