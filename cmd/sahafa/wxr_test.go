@@ -242,6 +242,10 @@ func TestWordPressLinksAnswer(t *testing.T) {
 				Content  string `xml:"comment_content"`
 			} `xml:"comment"`
 		} `xml:"channel>item"`
+		Terms []struct {
+			ID       string `xml:"term_id"`
+			Nicename string `xml:"category_nicename"`
+		} `xml:"channel>category"`
 	}
 	if err := xml.Unmarshal(raw, &doc); err != nil {
 		t.Fatal(err)
@@ -365,6 +369,29 @@ func TestWordPressLinksAnswer(t *testing.T) {
 		walked["archive feed"]++
 		if w = get(old + "feed/"); w.Code != http.StatusMovedPermanently || get(w.Header().Get("Location")).Code != http.StatusOK {
 			t.Errorf("the feed of archive %s answers %d to %q", old, w.Code, w.Header().Get("Location"))
+		}
+	}
+	// WordPress's plain links to those categories and tags (/?cat=ID,
+	// /?tag=slug) too.
+	for _, c := range doc.Terms {
+		if !archives["/category/"+c.Nicename+"/"] {
+			continue
+		}
+		walked["?cat="]++
+		w := get("/?cat=" + c.ID)
+		if w.Code != http.StatusMovedPermanently || get(w.Header().Get("Location")).Code != http.StatusOK {
+			t.Errorf("/?cat=%s (%s) answers %d to %q", c.ID, c.Nicename, w.Code, w.Header().Get("Location"))
+		}
+	}
+	for old := range archives {
+		slug, ok := strings.CutPrefix(old, "/tag/")
+		if !ok {
+			continue
+		}
+		walked["?tag="]++
+		w := get("/?tag=" + strings.TrimSuffix(slug, "/"))
+		if w.Code != http.StatusMovedPermanently || get(w.Header().Get("Location")).Code != http.StatusOK {
+			t.Errorf("/?tag=%s answers %d to %q", slug, w.Code, w.Header().Get("Location"))
 		}
 	}
 	// Attachment pages lead to the post they belong to.

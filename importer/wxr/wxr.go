@@ -298,6 +298,7 @@ type parser struct {
 	authors            map[string]string // login → name
 	authorOrder        []string
 	catNames           map[string]string // nicename → name
+	termIDs            map[string]string // "category:" or "post_tag:" + decoded slug → wp:term_id, for /?cat= links
 	defaultCat         [2]string         // WordPress's Uncategorized, as the export names it
 	declaredCats       []string
 	declaredTags       []string
@@ -348,6 +349,7 @@ func Parse(r io.Reader, opts Options) (*Export, error) {
 		in:          &reader{r: r},
 		authors:     map[string]string{},
 		catNames:    map[string]string{},
+		termIDs:     map[string]string{},
 		attachments: map[string]*item{},
 	}
 	p.dec = xml.NewDecoder(bufio.NewReaderSize(p.in, readBuf))
@@ -575,12 +577,14 @@ func (p *parser) channelChild(n *node) error {
 			}
 		case "category":
 			p.declareCategory(n.get(nsWP, "category_nicename"), n.get(nsWP, "cat_name"))
+			p.termIDs["category:"+decodeSlug(n.get(nsWP, "category_nicename"))] = strings.TrimSpace(n.get(nsWP, "term_id"))
 		case "tag":
 			p.declaredTags = append(p.declaredTags, termKey("", n.get(nsWP, "tag_name")))
 		case "term":
 			switch n.get(nsWP, "term_taxonomy") {
 			case "category":
 				p.declareCategory(n.get(nsWP, "term_slug"), n.get(nsWP, "term_name"))
+				p.termIDs["category:"+decodeSlug(n.get(nsWP, "term_slug"))] = strings.TrimSpace(n.get(nsWP, "term_id"))
 			case "post_tag":
 				p.declaredTags = append(p.declaredTags, termKey("", n.get(nsWP, "term_name")))
 			}
@@ -941,7 +945,7 @@ func (p *parser) build() *Export {
 			}
 			d.Authors = []string{name}
 		}
-		archives.add(it, d, basePath)
+		archives.add(it, d, basePath, p.termIDs)
 		d.Image = p.image(it, title, site)
 		d.OldPaths = oldPaths(it, basePath)
 		d.Comments = p.comments(it.comments)
@@ -985,7 +989,7 @@ type archiveSet struct {
 // add records the archives of a post's section category, its tags and its
 // author (WordPress's default addresses: /category/…/, /tag/…/,
 // /author/…/).
-func (as *archiveSet) add(it *item, d news.Draft, basePath string) {
+func (as *archiveSet) add(it *item, d news.Draft, basePath string, termIDs map[string]string) {
 	put := func(kind, part, slug, name string) {
 		if strings.ContainsAny(slug, "/?#") || decodeSlug(slug) == "" {
 			return
@@ -996,12 +1000,28 @@ func (as *archiveSet) add(it *item, d news.Draft, basePath string) {
 			as.list = append(as.list, Archive{Path: path, Kind: kind, Name: name, Post: d.ExternalID})
 		}
 	}
+	// WordPress's plain links: /?cat=ID (the term's id) and /?tag=slug,
+	// recorded as the site's pages ask for them (web's wordPressKey).
+	query := func(kind, key, value, name string) {
+		if value == "" || basePath != "" {
+			return
+		}
+		path := "/?" + key + "=" + url.QueryEscape(value)
+		if !as.seen[path] {
+			as.seen[path] = true
+			as.list = append(as.list, Archive{Path: path, Kind: kind, Name: name, Post: d.ExternalID})
+		}
+	}
 	for _, c := range it.cats {
 		switch {
 		case c.domain == "category" && decodeSlug(c.nicename) == d.SectionSlug && d.SectionSlug != "":
 			put("section", "category", c.nicename, "")
+			if id := termIDs["category:"+decodeSlug(c.nicename)]; id != "" && id != "0" {
+				query("section", "cat", id, "")
+			}
 		case (c.domain == "post_tag" || c.domain == "tag") && c.nicename != "":
 			put("tag", "tag", c.nicename, collapse(unescape(c.name)))
+			query("tag", "tag", decodeSlug(c.nicename), collapse(unescape(c.name)))
 		}
 	}
 	if it.creator != "" && len(d.Authors) > 0 {
