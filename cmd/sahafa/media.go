@@ -11,6 +11,7 @@ import (
 	"sahafa/bucket"
 	"sahafa/editorial"
 	picfetch "sahafa/fetch"
+	"sahafa/media"
 	"sahafa/mediafetch"
 	"sahafa/progress"
 )
@@ -184,7 +185,11 @@ func mediaFetch(ctx context.Context, args []string, stdout, stderr io.Writer, lo
 // fetchPictures runs a media fetch on the site's articles (or on ids) and
 // prints what it did.
 func fetchPictures(ctx context.Context, a *app, ff fetchFlags, ids []int64, stdout, stderr io.Writer, logger *slog.Logger) error {
-	ed := editorial.New(a.store, a.publish, nil, editorial.Options{Logger: logger})
+	// Pictures are cut two at a time, each on half the cores (the
+	// server's gate takes one): the command has no readers to leave room
+	// for, unless --concurrency 1 says so.
+	images := media.NewGate(media.GateOptions{Slots: min(2, ff.concurrency), Queue: 4 * ff.concurrency, Wait: time.Minute})
+	ed := editorial.New(a.store, a.publish, nil, editorial.Options{Logger: logger, Images: images})
 	client := picfetch.New(picfetch.Options{MaxBytes: int64(ff.maxMB) << 20, Timeout: ff.timeout, MaxAtOnce: ff.concurrency,
 		AllowPrivate: ff.allowPrivate})
 	total := len(ids)
