@@ -181,16 +181,22 @@ func (s *Service) Thread(ctx context.Context, a news.Article, p Policy) (Thread,
 	if err != nil {
 		return Thread{}, err
 	}
-	t := Thread{State: p.For(a, own, s.opts.Now())}
-	if !t.Shown {
-		return t, nil
+	st := p.For(a, own, s.opts.Now())
+	if !st.Shown {
+		return Thread{State: st}, nil
 	}
-	t.Count = len(list)
+	return NewThread(st, list), nil
+}
+
+// NewThread is the thread of approved comments list (oldest first) in
+// state st: at most MaxThread of them, in reading order.
+func NewThread(st State, list []news.Comment) Thread {
+	t := Thread{State: st, Count: len(list)}
 	if len(list) > MaxThread {
 		t.More, list = len(list)-MaxThread, list[:MaxThread]
 	}
 	t.Items = Order(list)
-	return t, nil
+	return t
 }
 
 // Order puts answers after the comments they answer (oldest first

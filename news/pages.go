@@ -38,6 +38,11 @@ type PageStore interface {
 	SavePage(ctx context.Context, p Page) (Page, error)
 	// DeletePage deletes a page.
 	DeletePage(ctx context.Context, id int64) error
+	// PageComments returns a page's comments (imported: readers comment
+	// on articles), oldest first, in every status.
+	PageComments(ctx context.Context, pageID int64) ([]Comment, error)
+	// SavePageComments replaces a page's comments.
+	SavePageComments(ctx context.Context, pageID int64, list []Comment) error
 }
 
 // CheckPage checks what a store requires of a page.

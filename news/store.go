@@ -550,6 +550,8 @@ type Restorer interface {
 	Articles(arts []RestoredArticle) error
 	Settings(values map[string]string) error
 	Pages(pages []Page) error
+	// PageComments restores the comments of the page restored with slug.
+	PageComments(slug string, list []Comment) error
 	Redirects(rs []PathRedirect) error
 	Commit() error
 	Rollback() error

@@ -60,6 +60,8 @@ type page struct {
 	Footer     bool      `json:"footer,omitempty"`
 	Position   int       `json:"position,omitempty"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// Comments are the page's (imported with it from WordPress).
+	Comments []news.Comment `json:"comments,omitempty"`
 }
 
 // Counts is what an export holds.
@@ -242,7 +244,11 @@ func Export(ctx context.Context, store news.Store, w io.Writer, progress func(ar
 		return c, err
 	}
 	for _, p := range pages {
-		if err := put(record{Type: "page", Page: &page{p.Slug, p.Title, p.Body, p.BodySource, p.Footer, p.Position, p.UpdatedAt}}); err != nil {
+		pc, err := store.PageComments(ctx, p.ID)
+		if err != nil {
+			return c, err
+		}
+		if err := put(record{Type: "page", Page: &page{p.Slug, p.Title, p.Body, p.BodySource, p.Footer, p.Position, p.UpdatedAt, pc}}); err != nil {
 			return c, err
 		}
 		c.Pages++
@@ -499,6 +505,9 @@ func restore(ctx context.Context, rs news.Restorer, r io.Reader, progress func(i
 			} else {
 				err = rs.Pages([]news.Page{{Slug: p.Slug, Title: p.Title, Body: p.Body, BodySource: p.BodySource,
 					Footer: p.Footer, Position: p.Position, UpdatedAt: p.UpdatedAt}})
+				if err == nil && len(p.Comments) > 0 {
+					err = rs.PageComments(p.Slug, p.Comments)
+				}
 				got.Pages++
 			}
 		case "redirect":

@@ -28,7 +28,12 @@ func site(t *testing.T, st news.Store) {
 	acc := accounts.New(st, accounts.Options{Params: accounts.TestParams})
 	pub := publish.New(st, publish.Options{})
 	ed := editorial.New(st, pub, nil, editorial.Options{})
-	if _, err := st.SavePage(ctx, news.Page{Slug: "من-نحن", Title: "من نحن", Body: "<p>صحيفة يومية مستقلة.</p>", Footer: true, Position: 1}); err != nil {
+	about, err := st.SavePage(ctx, news.Page{Slug: "من-نحن", Title: "من نحن", Body: "<p>صحيفة يومية مستقلة.</p>", Footer: true, Position: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SavePageComments(ctx, about.ID, []news.Comment{{ExternalID: "167", Author: "قارئة", Text: "شكرًا على الصفحة",
+		At: time.Date(2019, 6, 1, 8, 0, 0, 0, time.UTC), Status: news.CommentApproved}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SaveRedirects(ctx, []news.PathRedirect{{From: "/?page_id=2", To: "/%D9%85%D9%86-%D9%86%D8%AD%D9%86/"}}); err != nil {
@@ -195,6 +200,8 @@ func testRoundTrip(t *testing.T, open teststores.OpenFunc) {
 	}
 	if pg, err := dst.PageBySlug(ctx, "من-نحن"); err != nil || !pg.Footer || pg.Body != "<p>صحيفة يومية مستقلة.</p>" {
 		t.Errorf("page after restore: %+v, %v", pg, err)
+	} else if pc, err := dst.PageComments(ctx, pg.ID); err != nil || len(pc) != 1 || pc[0].Author != "قارئة" || pc[0].Status != news.CommentApproved {
+		t.Errorf("the page's comments after restore: %+v, %v", pc, err)
 	}
 	if to, err := dst.RedirectTarget(ctx, "/?page_id=2"); err != nil || to != "/%D9%85%D9%86-%D9%86%D8%AD%D9%86/" {
 		t.Errorf("a page's old address after restore: %q, %v", to, err)

@@ -63,6 +63,30 @@ func (s *Site) articleComments(ctx context.Context, a *news.Article) (*commentsV
 	return &commentsView{Thread: th, Article: a, Action: commentAction(a.ID)}, nil
 }
 
+// pageComments is a static page's comments block: the approved ones an
+// import brought (readers comment on articles; a page takes no new ones),
+// nil when there are none or the site has comments off.
+func (s *Site) pageComments(ctx context.Context, pg news.Page) (*commentsView, error) {
+	if s.opts.Comments == nil || s.cfg(ctx).Comments.Mode == news.CommentsOff {
+		return nil, nil
+	}
+	all, err := s.store.PageComments(ctx, pg.ID)
+	if err != nil {
+		return nil, err
+	}
+	var shown []news.Comment
+	for _, c := range all {
+		if c.Status == news.CommentApproved {
+			shown = append(shown, c)
+		}
+	}
+	if len(shown) == 0 {
+		return nil, nil
+	}
+	th := comments.NewThread(comments.State{Shown: true, Closed: "التعليق مغلق على هذه الصفحة."}, shown)
+	return &commentsView{Thread: th}, nil
+}
+
 // commentsHandler answers /comments/…: within the render limit, and
 // refusing posts from other sites (a reader's browser sent there by
 // another page).

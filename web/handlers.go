@@ -698,6 +698,10 @@ func (s *Site) staticPage(w http.ResponseWriter, r *http.Request, slug string) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "page", &page{Nav: stats, Title: pg.Title, Heading: pg.Title,
-		Canonical: s.canonical(news.PagePath(pg.Slug)), StaticPage: &pg})
+	p := &page{Nav: stats, Title: pg.Title, Heading: pg.Title, Canonical: s.canonical(news.PagePath(pg.Slug)), StaticPage: &pg}
+	if p.Comments, err = s.pageComments(r.Context(), pg); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "page", p)
 }

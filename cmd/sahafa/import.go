@@ -257,10 +257,7 @@ func importWXR(ctx context.Context, a *app, r io.Reader, rep importReport) (impo
 	for _, s := range res.Skipped {
 		rep.skipped = append(rep.skipped, fmt.Sprintf("post %s: %s", s.Ref, s.Reason))
 	}
-	comments := 0
-	for _, p := range exp.Posts {
-		comments += len(p.Comments)
-	}
+	comments := exp.Comments
 	pages, untitled, redirects, err := importWXRPages(ctx, a, exp.Pages, &rep)
 	if err == nil {
 		var more []news.PathRedirect
@@ -308,6 +305,9 @@ func importWXRPages(ctx context.Context, a *app, pages []wxr.Page, rep *importRe
 		}
 		if err != nil {
 			return stored, untitled, nil, err
+		}
+		if err := a.store.SavePageComments(ctx, saved.ID, wp.Comments); err != nil {
+			return stored, untitled, nil, fmt.Errorf("the comments of page %q: %w", saved.Slug, err)
 		}
 		stored++
 		if wp.Untitled {

@@ -856,10 +856,9 @@ func (p *parser) build() *Export {
 			if pg, reason := p.page(it, basePath); reason != "" {
 				skip(reason)
 			} else {
+				pg.Comments = p.comments(it.comments)
+				ex.Comments += len(pg.Comments)
 				ex.Pages = append(ex.Pages, pg)
-				if n := len(p.comments(it.comments)); n > 0 {
-					skip(fmt.Sprintf("its %d comments: static pages take no comments here (the page itself is imported)", n))
-				}
 			}
 			continue
 		case it.typ != "post":
@@ -1048,6 +1047,9 @@ type Page struct {
 	// /?page_id= and /?p=.
 	OldPaths []string
 	Untitled bool // it had no title: its first words are its title
+	// Comments are the page's, as a post's (approved ones are shown
+	// under it; readers add theirs to articles only).
+	Comments []news.Comment
 }
 
 // page makes a published page into a Page, or tells why it is skipped:

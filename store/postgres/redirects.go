@@ -74,6 +74,17 @@ func (r *restorer) Pages(pages []news.Page) error {
 	return r.run("restore pages", b)
 }
 
+// PageComments restores the comments of the page with slug.
+func (r *restorer) PageComments(slug string, list []news.Comment) error {
+	b := &pgx.Batch{}
+	for _, c := range list {
+		b.Queue(`INSERT INTO page_comments (page_id, external_id, parent_id, author, author_email, author_url, at, text, status)
+			SELECT id, $1, $2, $3, $4, $5, $6, $7, $8 FROM pages WHERE slug = $9`, c.ExternalID, c.ParentID, c.Author, c.AuthorEmail,
+			c.AuthorURL, second(c.At), c.Text, string(c.Status.OrPending()), slug)
+	}
+	return r.run("restore a page's comments", b)
+}
+
 // Redirects restores redirects of old paths.
 func (r *restorer) Redirects(rs []news.PathRedirect) error {
 	b := &pgx.Batch{}

@@ -74,6 +74,18 @@ func (r *restorer) Pages(pages []news.Page) error {
 	return nil
 }
 
+// PageComments restores the comments of the page with slug.
+func (r *restorer) PageComments(slug string, list []news.Comment) error {
+	for _, c := range list {
+		if err := r.exec("restore a page's comments", `INSERT INTO page_comments (page_id, external_id, parent_id, author, author_email,
+			author_url, at, text, status) SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM pages WHERE slug = ?`, c.ExternalID, c.ParentID, c.Author,
+			c.AuthorEmail, c.AuthorURL, c.At.Unix(), c.Text, c.Status.OrPending(), slug); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Redirects restores redirects of old paths.
 func (r *restorer) Redirects(rs []news.PathRedirect) error {
 	for _, pr := range rs {

@@ -17,6 +17,7 @@ var commentTests = []struct {
 	{"ReaderComments", testReaderComments},
 	{"CommentModeration", testCommentModeration},
 	{"CommentsSurviveReimport", testCommentsSurviveReimport},
+	{"PageComments", testPageComments},
 }
 
 func readerComment(article int64, author, text string, st news.CommentStatus, at time.Time) news.Comment {
@@ -227,4 +228,42 @@ func firstID(list []news.QueuedComment) int64 {
 func sortedIDs(ids ...int64) []int64 {
 	slices.Sort(ids)
 	return ids
+}
+
+// testPageComments: a page's imported comments are stored, replaced by a
+// second import, and go with the page.
+func testPageComments(t *testing.T, s news.Store) {
+	ctx := context.Background()
+	pg, err := s.SavePage(ctx, news.Page{Slug: "من-نحن", Title: "من نحن", Body: "<p>جريدة المدينة منذ 1990.</p>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2020, 1, 2, 9, 0, 0, 0, time.UTC)
+	list := []news.Comment{
+		{ExternalID: "167", Author: "قارئ", Text: "<p>شكرًا للفريق</p>", At: when, Status: news.CommentApproved},
+		{ExternalID: "168", ParentID: "167", Author: "المحرر", Text: "العفو", At: when.Add(time.Hour), Status: news.CommentApproved},
+		{ExternalID: "169", Author: "زائر", Text: "رابط دعائي", At: when.Add(2 * time.Hour), Status: news.CommentSpam},
+	}
+	if err := s.SavePageComments(ctx, pg.ID, list); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.PageComments(ctx, pg.ID)
+	if err != nil || len(got) != 3 || got[1].ParentID != "167" || got[2].Status != news.CommentSpam || !got[0].At.Equal(when) || got[0].ID == 0 {
+		t.Fatalf("PageComments = %+v, %v", got, err)
+	}
+	if err := s.SavePageComments(ctx, pg.ID, list[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.PageComments(ctx, pg.ID); len(got) != 1 {
+		t.Errorf("after a second import: %d comments, want 1", len(got))
+	}
+	if err := s.SavePageComments(ctx, pg.ID+100, list); news.ErrorCode(err) != news.ENOTFOUND {
+		t.Errorf("comments of no page: %v", err)
+	}
+	if err := s.DeletePage(ctx, pg.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.PageComments(ctx, pg.ID); len(got) != 0 {
+		t.Errorf("a deleted page kept %d comments", len(got))
+	}
 }
