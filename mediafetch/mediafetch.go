@@ -204,6 +204,15 @@ func (r *runner) batch(ctx context.Context, list []news.Article) error {
 			continue
 		}
 		base := w.article.SourceURL
+		// The lead image is found by its address as stored (an Arabic
+		// file name is stored unescaped; its resolved form is escaped).
+		if img := w.article.Image; img != nil {
+			if u, ok := absolute(img.URL, base); ok {
+				if m, ok := images[u]; ok {
+					images[img.URL] = m
+				}
+			}
+		}
 		changed, err := r.opts.Editorial.ReplaceImages(ctx, w.article.ID, images, func(body string) (string, bool) {
 			return Rewrite(body, base, images)
 		})
