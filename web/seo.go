@@ -36,8 +36,9 @@ const (
 )
 
 // robotsDisallow are the paths crawlers are asked to leave alone: the
-// newsroom is private, search results are endless and the API is data.
-var robotsDisallow = []string{"/newsroom/", "/search/", "/api/"}
+// newsroom is private, search results are endless, the API is data and
+// the comment forms are forms.
+var robotsDisallow = []string{"/newsroom/", "/search/", "/api/", commentsPrefix}
 
 func (s *Site) seoRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /robots.txt", s.handleRobots)

@@ -527,7 +527,7 @@ func testRobotsTxt(t *testing.T, open teststores.OpenFunc) {
 	for k, want := range map[string][]string{
 		"user-agent": {"*"},
 		"allow":      {"/"},
-		"disallow":   {"/newsroom/", "/search/", "/api/"},
+		"disallow":   {"/newsroom/", "/search/", "/api/", "/comments/"},
 		"sitemap":    {testBase + "/sitemap.xml", testBase + "/sitemaps/news.xml"},
 	} {
 		if !slices.Equal(rules[k], want) {
