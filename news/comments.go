@@ -2,7 +2,10 @@ package news
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,6 +35,15 @@ type Comment struct {
 // LocalCommentPrefix begins the ExternalID of comments written on this
 // site: an import replaces an article's imported comments, never these.
 const LocalCommentPrefix = "sahafa-"
+
+// LocalCommentKey is the ExternalID of comment id written on this site:
+// its id and a random part, so that it never meets the key of a comment
+// restored from another site's export (whose ids were that site's).
+func LocalCommentKey(id int64) string {
+	var b [4]byte
+	rand.Read(b[:])
+	return LocalCommentPrefix + strconv.FormatInt(id, 10) + "-" + hex.EncodeToString(b[:])
+}
 
 // Local reports whether c was written on this site (its text is plain).
 func (c Comment) Local() bool { return strings.HasPrefix(c.ExternalID, LocalCommentPrefix) }

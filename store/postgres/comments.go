@@ -93,7 +93,7 @@ func (s *Store) AddComment(ctx context.Context, c news.Comment) (news.Comment, e
 		if err := tx.QueryRow(ctx, `SELECT nextval(pg_get_serial_sequence('comments', 'id'))`).Scan(&c.ID); err != nil {
 			return err
 		}
-		c.ExternalID = news.LocalCommentPrefix + strconv.FormatInt(c.ID, 10)
+		c.ExternalID = news.LocalCommentKey(c.ID)
 		_, err = tx.Exec(ctx, `INSERT INTO comments (id, article_id, external_id, parent_id, author, author_email, author_url,
 			at, text, status, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11::bigint, 0))`,
 			c.ID, c.ArticleID, c.ExternalID, c.ParentID, c.Author, c.AuthorEmail, c.AuthorURL, c.At, c.Text, string(c.Status), c.UserID)

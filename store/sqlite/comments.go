@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -100,7 +99,7 @@ func (s *Store) AddComment(ctx context.Context, c news.Comment) (news.Comment, e
 	if err != nil {
 		return news.Comment{}, wrapErr(op, err)
 	}
-	c.ExternalID = news.LocalCommentPrefix + strconv.FormatInt(c.ID, 10)
+	c.ExternalID = news.LocalCommentKey(c.ID)
 	if _, err := tx.ExecContext(ctx, `UPDATE comments SET external_id = ? WHERE id = ?`, c.ExternalID, c.ID); err != nil {
 		return news.Comment{}, wrapErr(op, err)
 	}
