@@ -237,6 +237,7 @@ type Store interface {
 	CommentStore
 	MediaOriginStore
 	JobStore
+	WireStore
 	Close() error
 }
 

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 	tests = append(tests, viewTests...)
 	tests = append(tests, commentTests...)
 	tests = append(tests, jobTests...)
+	tests = append(tests, wireTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

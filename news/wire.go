@@ -1,0 +1,152 @@
+package news
+
+import (
+	"context"
+	"time"
+)
+
+// WireSource is an agency's or partner's feed the wire desk polls: a web
+// address or a folder an agency drops files into.
+type WireSource struct {
+	ID      int64
+	Name    string // "رويترز عربي"
+	Kind    string // WireHTTP or WireFolder
+	Address string // URL, or folder path on the server
+	Format  string // an ingest format key; "" detects
+	// Interval is the time between polls.
+	Interval time.Duration
+	// AuthKind is "", "basic" or "bearer"; AuthUser the basic user.
+	// Secret is the password or token sealed with the server's key
+	// (never stored in plain text), nil when none.
+	AuthKind  string
+	AuthUser  string
+	Secret    []byte
+	SectionID int64 // the section drafts from it start in; 0: none
+	// Priority is the urgency given to items that carry none (1–9).
+	Priority int
+	Enabled  bool
+
+	// Poll state, kept by the poller.
+	ETag         string
+	LastModified string
+	NextPoll     time.Time
+	LastPoll     time.Time
+	LastOK       time.Time
+	LastError    string
+	Failures     int // consecutive failed polls
+	CreatedAt    time.Time
+}
+
+// Kinds of wire source.
+const (
+	WireHTTP   = "http"
+	WireFolder = "folder"
+)
+
+// Bounds on wire sources.
+const (
+	MaxWireSources     = 100
+	MinWireInterval    = 30 * time.Second
+	MaxWireInterval    = 24 * time.Hour
+	DefaultWireKeep    = 30 * 24 * time.Hour
+	DefaultWireEvery   = 2 * time.Minute
+	MaxWireBackoff     = time.Hour
+	WireQueuePageItems = 50
+)
+
+// WirePoll is what one poll of a source ended with.
+type WirePoll struct {
+	SourceID     int64
+	At           time.Time
+	OK           bool
+	Error        string // why it failed, in Arabic, with the address
+	ETag         string // kept from the answer when OK
+	LastModified string
+	NextPoll     time.Time
+}
+
+// WireItem is one version of one story as a source sent it. Versions of a
+// story share SourceID and GUID; the newest is Latest.
+type WireItem struct {
+	ID             int64
+	SourceID       int64
+	SourceName     string // filled by the store's reads
+	GUID           string
+	Version        int
+	Headline       string
+	Summary        string
+	Body           string // safe HTML (ingest cleans it)
+	Byline         string
+	Dateline       string
+	Language       string
+	Urgency        int // 1 (flash) – 9; 0 unknown
+	Subjects       []string
+	Slugline       string
+	Status         string // ingest.StatusUsable, …
+	Signal         string // "update", "correction" or ""
+	Embargo        time.Time
+	FirstCreated   time.Time
+	VersionCreated time.Time
+	ReceivedAt     time.Time
+	Link           string
+	Provider       string
+	// Hash fingerprints the text: a story sent again unchanged is not a
+	// new version, one changed without a new version number is.
+	Hash string
+	// Terms are the item's search terms (the site's Arabic analyzer),
+	// space separated; set by the desk before storing.
+	Terms  string
+	Latest bool
+	// Versions is how many versions of the story are stored (reads only).
+	Versions int
+	// ArticleID is the draft made from the story, 0 when none.
+	ArticleID int64
+}
+
+// Embargoed reports whether the item may not be published at now.
+func (w WireItem) Embargoed(now time.Time) bool { return !w.Embargo.IsZero() && now.Before(w.Embargo) }
+
+// Urgent reports whether the agency marked the item a flash or an alert.
+func (w WireItem) Urgent() bool { return w.Urgency >= 1 && w.Urgency <= 2 }
+
+// WireFilter selects the queue's items: the newest version of each story.
+type WireFilter struct {
+	SourceID   int64
+	MaxUrgency int      // 0: any; 2: urgent ones only
+	SectionID  int64    // the source's default section
+	Terms      []string // analyzed search terms, all required
+	Offset     int
+	Limit      int
+}
+
+// WireStore keeps the wire desk's sources and items. Its writes change no
+// public page.
+type WireStore interface {
+	WireSources(ctx context.Context) ([]WireSource, error)
+	WireSource(ctx context.Context, id int64) (WireSource, error)
+	// SaveWireSource creates (ID 0) or updates a source's settings; the
+	// poll state is the poller's.
+	SaveWireSource(ctx context.Context, s WireSource) (WireSource, error)
+	DeleteWireSource(ctx context.Context, id int64) error
+	// ClaimWireSources returns up to limit enabled sources due at now
+	// and moves their next poll to now+lease in the same statement, so
+	// that two servers never poll one source at once.
+	ClaimWireSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]WireSource, error)
+	FinishWirePoll(ctx context.Context, p WirePoll) error
+	// AddWireItems stores items not yet stored: one already stored with
+	// the same text is skipped; one whose version number is stored with
+	// other text becomes the story's next version. It returns the items
+	// stored, with their ids and versions.
+	AddWireItems(ctx context.Context, items []WireItem) ([]WireItem, error)
+	WireItems(ctx context.Context, f WireFilter) ([]WireItem, int, error)
+	WireItem(ctx context.Context, id int64) (WireItem, error)
+	// WireVersions lists a story's versions, newest first.
+	WireVersions(ctx context.Context, sourceID int64, guid string) ([]WireItem, error)
+	// LinkWireDraft records the draft made from a story (all its versions).
+	LinkWireDraft(ctx context.Context, itemID, articleID int64) error
+	// WireItemsOfArticle lists the latest versions of the stories a draft
+	// was made from.
+	WireItemsOfArticle(ctx context.Context, articleID int64) ([]WireItem, error)
+	// PurgeWireItems removes items received before t.
+	PurgeWireItems(ctx context.Context, before time.Time) (int, error)
+}

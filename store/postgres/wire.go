@@ -1,0 +1,343 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"sahafa/news"
+)
+
+const wireSourceColumns = `id, name, kind, address, format, interval_seconds, auth_kind, auth_user, secret, COALESCE(section_id, 0),
+	priority, enabled, etag, last_modified, next_poll, last_poll, last_ok, last_error, failures, created_at`
+
+func scanWireSource(row pgx.Row) (news.WireSource, error) {
+	var w news.WireSource
+	var interval int64
+	var last, ok *time.Time
+	err := row.Scan(&w.ID, &w.Name, &w.Kind, &w.Address, &w.Format, &interval, &w.AuthKind, &w.AuthUser, &w.Secret, &w.SectionID,
+		&w.Priority, &w.Enabled, &w.ETag, &w.LastModified, &w.NextPoll, &last, &ok, &w.LastError, &w.Failures, &w.CreatedAt)
+	w.Interval = time.Duration(interval) * time.Second
+	w.NextPoll, w.CreatedAt = w.NextPoll.UTC(), w.CreatedAt.UTC()
+	w.LastPoll, w.LastOK = timeOrZero(last), timeOrZero(ok)
+	return w, err
+}
+
+func timeOrZero(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func nilIfZero(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+// wireWrite runs a write of the wire desk's tables: no page shows them.
+func (s *Store) wireWrite(ctx context.Context, op string, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	return s.inTx(ctx, op, pgx.TxOptions{}, noNotify, fn)
+}
+
+func (s *Store) wireSourceList(ctx context.Context, op, sql string, args ...any) ([]news.WireSource, error) {
+	var out []news.WireSource
+	err := s.query(ctx, op, func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			w, err := scanWireSource(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, w)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// WireSources lists the sources by name.
+func (s *Store) WireSources(ctx context.Context) ([]news.WireSource, error) {
+	return s.wireSourceList(ctx, "list wire sources", `SELECT `+wireSourceColumns+` FROM wire_sources ORDER BY name, id`)
+}
+
+// WireSource returns one source.
+func (s *Store) WireSource(ctx context.Context, id int64) (news.WireSource, error) {
+	list, err := s.wireSourceList(ctx, "read a wire source", `SELECT `+wireSourceColumns+` FROM wire_sources WHERE id = $1`, id)
+	if err == nil && len(list) == 0 {
+		err = news.Errorf(news.ENOTFOUND, "wire source %d not found", id)
+	}
+	if err != nil {
+		return news.WireSource{}, err
+	}
+	return list[0], nil
+}
+
+// SaveWireSource creates or updates a source's settings.
+func (s *Store) SaveWireSource(ctx context.Context, w news.WireSource) (news.WireSource, error) {
+	secs := int64(w.Interval / time.Second)
+	err := s.wireWrite(ctx, "save a wire source", func(ctx context.Context, tx pgx.Tx) error {
+		if w.ID == 0 {
+			// Counted under a lock so two admins cannot pass the bound together.
+			if _, err := tx.Exec(ctx, `LOCK TABLE wire_sources IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM wire_sources`).Scan(&n); err != nil {
+				return err
+			}
+			if n >= news.MaxWireSources {
+				return news.Errorf(news.EINVALID, "الحد %d مصدرًا للوارد", news.MaxWireSources)
+			}
+			w.CreatedAt = second(time.Now())
+			return tx.QueryRow(ctx, `INSERT INTO wire_sources (name, kind, address, format, interval_seconds, auth_kind, auth_user, secret,
+				section_id, priority, enabled, created_at, next_poll) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9::bigint, 0), $10, $11, $12, 'epoch')
+				RETURNING id`, w.Name, w.Kind, w.Address, w.Format, secs, w.AuthKind, w.AuthUser, w.Secret, w.SectionID, w.Priority, w.Enabled,
+				w.CreatedAt).Scan(&w.ID)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE wire_sources SET
+			etag = CASE WHEN address = $3 AND format = $4 THEN etag ELSE '' END,
+			last_modified = CASE WHEN address = $3 AND format = $4 THEN last_modified ELSE '' END,
+			next_poll = CASE WHEN address = $3 AND format = $4 AND enabled = $11 THEN next_poll ELSE 'epoch' END,
+			failures = CASE WHEN address = $3 THEN failures ELSE 0 END,
+			name = $1, kind = $2, address = $3, format = $4, interval_seconds = $5, auth_kind = $6, auth_user = $7, secret = $8,
+			section_id = NULLIF($9::bigint, 0), priority = $10, enabled = $11 WHERE id = $12`,
+			w.Name, w.Kind, w.Address, w.Format, secs, w.AuthKind, w.AuthUser, w.Secret, w.SectionID, w.Priority, w.Enabled, w.ID)
+		if err == nil && tag.RowsAffected() == 0 {
+			return news.Errorf(news.ENOTFOUND, "wire source %d not found", w.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return w, err
+	}
+	return s.WireSource(ctx, w.ID)
+}
+
+// DeleteWireSource removes a source and its items.
+func (s *Store) DeleteWireSource(ctx context.Context, id int64) error {
+	return s.wireWrite(ctx, "delete a wire source", func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM wire_sources WHERE id = $1`, id)
+		if err == nil && tag.RowsAffected() == 0 {
+			return news.Errorf(news.ENOTFOUND, "wire source %d not found", id)
+		}
+		return err
+	})
+}
+
+// ClaimWireSources takes the due sources; SKIP LOCKED lets two servers
+// claim at once without waiting on each other or taking the same one.
+func (s *Store) ClaimWireSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]news.WireSource, error) {
+	var out []news.WireSource
+	err := s.wireWrite(ctx, "claim wire sources", func(ctx context.Context, tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE wire_sources SET next_poll = $1
+			WHERE id IN (SELECT id FROM wire_sources WHERE enabled AND next_poll <= $2 ORDER BY next_poll, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+			RETURNING `+wireSourceColumns, now.Add(lease), now, listLimit(limit))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			w, err := scanWireSource(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, w)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// FinishWirePoll saves what a poll ended with.
+func (s *Store) FinishWirePoll(ctx context.Context, p news.WirePoll) error {
+	return s.wireWrite(ctx, "finish a wire poll", func(ctx context.Context, tx pgx.Tx) error {
+		var err error
+		if p.OK {
+			_, err = tx.Exec(ctx, `UPDATE wire_sources SET last_poll = $1, last_ok = $1, last_error = '', failures = 0,
+				etag = $2, last_modified = $3, next_poll = $4 WHERE id = $5`, p.At, p.ETag, p.LastModified, p.NextPoll, p.SourceID)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE wire_sources SET last_poll = $1, last_error = $2, failures = failures + 1, next_poll = $3 WHERE id = $4`,
+				p.At, p.Error, p.NextPoll, p.SourceID)
+		}
+		return err
+	})
+}
+
+// AddWireItems stores the new items and versions in one transaction. A
+// lock per story keeps two servers that receive the same story from
+// numbering its versions twice.
+func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news.WireItem, error) {
+	var added []news.WireItem
+	err := s.wireWrite(ctx, "add wire items", func(ctx context.Context, tx pgx.Tx) error {
+		added = added[:0]
+		for _, it := range items {
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "wire:"+strconv.FormatInt(it.SourceID, 10)+":"+it.GUID); err != nil {
+				return err
+			}
+			var maxVersion, same, taken int
+			var articleID *int64
+			err := tx.QueryRow(ctx, `SELECT COALESCE(max(version), 0), count(*) FILTER (WHERE hash = $1),
+				count(*) FILTER (WHERE version = $4), max(article_id) FROM wire_items WHERE source_id = $2 AND guid = $3`,
+				it.Hash, it.SourceID, it.GUID, it.Version).Scan(&maxVersion, &same, &taken, &articleID)
+			if err != nil {
+				return err
+			}
+			if same > 0 {
+				continue
+			}
+			if taken > 0 {
+				it.Version = maxVersion + 1
+			}
+			it.Latest = it.Version > maxVersion
+			if articleID != nil {
+				it.ArticleID = *articleID
+			}
+			if it.Latest {
+				if _, err := tx.Exec(ctx, `UPDATE wire_items SET latest = false WHERE source_id = $1 AND guid = $2 AND latest`, it.SourceID, it.GUID); err != nil {
+					return err
+				}
+			}
+			err = tx.QueryRow(ctx, `INSERT INTO wire_items (source_id, guid, version, headline, summary, body, byline, dateline, language,
+				urgency, subjects, slugline, status, signal, embargo, first_created, version_created, received_at, link, provider, hash, terms,
+				latest, article_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+				$23, NULLIF($24::bigint, 0)) RETURNING id`,
+				it.SourceID, it.GUID, it.Version, it.Headline, it.Summary, it.Body, it.Byline, it.Dateline, it.Language,
+				it.Urgency, strings.Join(it.Subjects, "\n"), it.Slugline, it.Status, it.Signal, nilIfZero(it.Embargo), nilIfZero(it.FirstCreated),
+				nilIfZero(it.VersionCreated), second(it.ReceivedAt), it.Link, it.Provider, it.Hash, it.Terms, it.Latest, it.ArticleID).Scan(&it.ID)
+			if err != nil {
+				return err
+			}
+			added = append(added, it)
+		}
+		return nil
+	})
+	return added, err
+}
+
+const wireItemColumns = `w.id, w.source_id, s.name, w.guid, w.version, w.headline, w.summary, w.body, w.byline, w.dateline, w.language,
+	w.urgency, w.subjects, w.slugline, w.status, w.signal, w.embargo, w.first_created, w.version_created, w.received_at, w.link,
+	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0),
+	(SELECT count(*) FROM wire_items v WHERE v.source_id = w.source_id AND v.guid = w.guid)`
+
+func scanWireItem(row pgx.Row) (news.WireItem, error) {
+	var it news.WireItem
+	var subjects string
+	var embargo, first, version *time.Time
+	err := row.Scan(&it.ID, &it.SourceID, &it.SourceName, &it.GUID, &it.Version, &it.Headline, &it.Summary, &it.Body, &it.Byline,
+		&it.Dateline, &it.Language, &it.Urgency, &subjects, &it.Slugline, &it.Status, &it.Signal, &embargo, &first, &version,
+		&it.ReceivedAt, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Versions)
+	if subjects != "" {
+		it.Subjects = strings.Split(subjects, "\n")
+	}
+	it.Embargo, it.FirstCreated, it.VersionCreated, it.ReceivedAt = timeOrZero(embargo), timeOrZero(first), timeOrZero(version), it.ReceivedAt.UTC()
+	return it, err
+}
+
+func (s *Store) wireItems(ctx context.Context, op, where string, args ...any) ([]news.WireItem, error) {
+	var out []news.WireItem
+	err := s.query(ctx, op, func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT `+wireItemColumns+` FROM wire_items w JOIN wire_sources s ON s.id = w.source_id `+where, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			it, err := scanWireItem(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, it)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// WireItems lists the queue.
+func (s *Store) WireItems(ctx context.Context, f news.WireFilter) ([]news.WireItem, int, error) {
+	where := []string{"w.latest"}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.SourceID != 0 {
+		where = append(where, "w.source_id = "+arg(f.SourceID))
+	}
+	if f.MaxUrgency > 0 {
+		where = append(where, "w.urgency BETWEEN 1 AND "+arg(f.MaxUrgency))
+	}
+	if f.SectionID != 0 {
+		where = append(where, "s.section_id = "+arg(f.SectionID))
+	}
+	for _, t := range f.Terms {
+		where = append(where, "strpos(w.terms, "+arg(" "+t+" ")+") > 0")
+	}
+	cond := "WHERE " + strings.Join(where, " AND ")
+	var total int
+	err := s.query(ctx, "count wire items", func(ctx context.Context, c querier) error {
+		return c.QueryRow(ctx, `SELECT count(*) FROM wire_items w JOIN wire_sources s ON s.id = w.source_id `+cond, args...).Scan(&total)
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	limit, offset := arg(listLimit(f.Limit)), arg(max(f.Offset, 0))
+	items, err := s.wireItems(ctx, "list wire items", cond+` ORDER BY w.received_at DESC, w.id DESC LIMIT `+limit+` OFFSET `+offset, args...)
+	return items, total, err
+}
+
+// WireItem returns one item.
+func (s *Store) WireItem(ctx context.Context, id int64) (news.WireItem, error) {
+	items, err := s.wireItems(ctx, "read a wire item", `WHERE w.id = $1`, id)
+	if err == nil && len(items) == 0 {
+		err = news.Errorf(news.ENOTFOUND, "wire item %d not found", id)
+	}
+	if err != nil {
+		return news.WireItem{}, err
+	}
+	return items[0], nil
+}
+
+// WireVersions lists a story's versions, newest first.
+func (s *Store) WireVersions(ctx context.Context, sourceID int64, guid string) ([]news.WireItem, error) {
+	return s.wireItems(ctx, "list wire versions", `WHERE w.source_id = $1 AND w.guid = $2 ORDER BY w.version DESC`, sourceID, guid)
+}
+
+// LinkWireDraft records the draft made from a story.
+func (s *Store) LinkWireDraft(ctx context.Context, itemID, articleID int64) error {
+	return s.wireWrite(ctx, "link a wire draft", func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE wire_items SET article_id = $1
+			WHERE (source_id, guid) = (SELECT source_id, guid FROM wire_items WHERE id = $2)`, articleID, itemID)
+		if err == nil && tag.RowsAffected() == 0 {
+			return news.Errorf(news.ENOTFOUND, "wire item %d not found", itemID)
+		}
+		return err
+	})
+}
+
+// WireItemsOfArticle lists the stories a draft was made from.
+func (s *Store) WireItemsOfArticle(ctx context.Context, articleID int64) ([]news.WireItem, error) {
+	return s.wireItems(ctx, "list a draft's wire items", `WHERE w.article_id = $1 AND w.latest ORDER BY w.id`, articleID)
+}
+
+// PurgeWireItems removes old items.
+func (s *Store) PurgeWireItems(ctx context.Context, before time.Time) (int, error) {
+	var n int64
+	err := s.wireWrite(ctx, "purge wire items", func(ctx context.Context, tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM wire_items WHERE received_at < $1`, before)
+		n = tag.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

@@ -1,0 +1,61 @@
+-- +goose Up
+-- The wire desk: agency and partner sources, and the items they send.
+CREATE TABLE wire_sources (
+    id               INTEGER PRIMARY KEY,
+    name             TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    address          TEXT NOT NULL,
+    format           TEXT NOT NULL DEFAULT '',
+    interval_seconds INTEGER NOT NULL,
+    auth_kind        TEXT NOT NULL DEFAULT '',
+    auth_user        TEXT NOT NULL DEFAULT '',
+    secret           BLOB,
+    section_id       INTEGER REFERENCES sections (id) ON DELETE SET NULL,
+    priority         INTEGER NOT NULL DEFAULT 5,
+    enabled          INTEGER NOT NULL DEFAULT 1,
+    etag             TEXT NOT NULL DEFAULT '',
+    last_modified    TEXT NOT NULL DEFAULT '',
+    next_poll        INTEGER NOT NULL DEFAULT 0,
+    last_poll        INTEGER NOT NULL DEFAULT 0,
+    last_ok          INTEGER NOT NULL DEFAULT 0,
+    last_error       TEXT NOT NULL DEFAULT '',
+    failures         INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL
+);
+
+CREATE TABLE wire_items (
+    id              INTEGER PRIMARY KEY,
+    source_id       INTEGER NOT NULL REFERENCES wire_sources (id) ON DELETE CASCADE,
+    guid            TEXT NOT NULL,
+    version         INTEGER NOT NULL,
+    headline        TEXT NOT NULL,
+    summary         TEXT NOT NULL DEFAULT '',
+    body            TEXT NOT NULL DEFAULT '',
+    byline          TEXT NOT NULL DEFAULT '',
+    dateline        TEXT NOT NULL DEFAULT '',
+    language        TEXT NOT NULL DEFAULT '',
+    urgency         INTEGER NOT NULL DEFAULT 0,
+    subjects        TEXT NOT NULL DEFAULT '',
+    slugline        TEXT NOT NULL DEFAULT '',
+    status          TEXT NOT NULL DEFAULT 'usable',
+    signal          TEXT NOT NULL DEFAULT '',
+    embargo         INTEGER NOT NULL DEFAULT 0,
+    first_created   INTEGER NOT NULL DEFAULT 0,
+    version_created INTEGER NOT NULL DEFAULT 0,
+    received_at     INTEGER NOT NULL,
+    link            TEXT NOT NULL DEFAULT '',
+    provider        TEXT NOT NULL DEFAULT '',
+    hash            TEXT NOT NULL,
+    terms           TEXT NOT NULL DEFAULT '',
+    latest          INTEGER NOT NULL DEFAULT 1,
+    article_id      INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+    UNIQUE (source_id, guid, version)
+);
+-- The queue: the latest version of each story, newest first.
+CREATE INDEX wire_items_queue ON wire_items (latest, received_at DESC, id DESC);
+CREATE INDEX wire_items_article ON wire_items (article_id) WHERE article_id IS NOT NULL;
+CREATE INDEX wire_items_received ON wire_items (received_at);
+
+-- +goose Down
+DROP TABLE wire_items;
+DROP TABLE wire_sources;
