@@ -452,6 +452,15 @@ func draftFrom(a news.Article) news.Draft {
 // save writes one draft and returns the stored article.
 func (s *Service) save(ctx context.Context, d news.Draft) (news.Article, error) {
 	var before news.Article
+	if d.ID != 0 && (d.Status == news.StatusPublished || d.Status == news.StatusScheduled) {
+		live := s.opts.Now()
+		if d.Status == news.StatusScheduled {
+			live = d.PublishedAt
+		}
+		if err := s.checkEmbargo(ctx, d.ID, live); err != nil {
+			return news.Article{}, err
+		}
+	}
 	if d.ID != 0 && s.opts.ArticleChanged != nil {
 		before, _ = s.store.EditorialArticle(ctx, d.ID)
 	}
@@ -569,6 +578,21 @@ func (s *Service) Transition(ctx context.Context, u news.User, id int64, version
 	d.Event = ev
 	d.Revision = nil // a status change is not a new text
 	return s.save(ctx, d)
+}
+
+// checkEmbargo refuses to put an article made from wire copy before the
+// readers ahead of the agency's embargo.
+func (s *Service) checkEmbargo(ctx context.Context, id int64, live time.Time) error {
+	items, err := s.store.WireItemsOfArticle(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.Embargoed(live) {
+			return news.Errorf(news.EINVALID, "الخبر محظور النشر حتى %s بطلب الوكالة (%s)", s.FormatDate(it.Embargo), it.SourceName)
+		}
+	}
+	return nil
 }
 
 func wrongStatus(act Action, st news.Status) error {

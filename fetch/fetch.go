@@ -122,55 +122,92 @@ func checkURL(u *url.URL) error {
 // is a news error with an Arabic message: EINVALID for the address or
 // what it answered, a busy *news.LimitedError when too many fetches run.
 func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, string, error) {
+	res, err := c.Do(ctx, Request{URL: rawURL, UserAgent: "Sahafa (newsroom image fetch)"})
+	if err != nil {
+		return nil, "", err
+	}
+	return res.Body, res.Header.Get("Content-Type"), nil
+}
+
+// Request is a fetch with headers of its own: a conditional GET's
+// validators, credentials. Go's client drops Authorization on a redirect
+// to another host, so credentials never follow a redirect away.
+type Request struct {
+	URL       string
+	Header    http.Header
+	UserAgent string
+}
+
+// Response is what a fetch got: 200 with its body, or 304 Not Modified
+// (for a conditional request) with none.
+type Response struct {
+	Status int
+	Body   []byte
+	Header http.Header
+}
+
+// Do fetches as Get does, with the request's headers; it answers 200
+// and 304, and every other status is an error.
+func (c *Client) Do(ctx context.Context, r Request) (Response, error) {
+	rawURL := r.URL
 	u, err := url.Parse(rawURL)
 	if err == nil {
 		err = checkURL(u)
 	}
 	if err != nil {
-		return nil, "", news.Errorf(news.EINVALID, "العنوان %q ليس عنوان صفحة على الويب", rawURL)
+		return Response{}, news.Errorf(news.EINVALID, "العنوان %q ليس عنوان صفحة على الويب", rawURL)
 	}
 	if err := c.gate.Enter(ctx); err != nil {
 		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
+			return Response{}, ctx.Err()
 		}
-		return nil, "", &news.LimitedError{Message: "الخادم مشغول بجلب ملفات أخرى؛ حاول بعد قليل", RetryAfter: 5 * time.Second, Busy: true}
+		return Response{}, &news.LimitedError{Message: "الخادم مشغول بجلب ملفات أخرى؛ حاول بعد قليل", RetryAfter: 5 * time.Second, Busy: true}
 	}
 	defer c.gate.Leave()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return nil, "", news.Errorf(news.EINVALID, "العنوان %q غير صالح", rawURL)
+		return Response{}, news.Errorf(news.EINVALID, "العنوان %q غير صالح", rawURL)
 	}
-	req.Header.Set("User-Agent", "Sahafa (newsroom image fetch)")
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	if r.UserAgent == "" {
+		r.UserAgent = "Sahafa"
+	}
+	req.Header.Set("User-Agent", r.UserAgent)
 	res, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
+			return Response{}, ctx.Err()
 		}
 		if errors.Is(err, errPrivate) {
-			return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: العنوان على هذا الخادم أو في شبكة خاصة", u.Host)
+			return Response{}, news.Errorf(news.EINVALID, "تعذّر الجلب من %s: العنوان على هذا الخادم أو في شبكة خاصة", u.Host)
 		}
 		if errors.Is(err, errRedirects) {
-			return nil, "", news.Errorf(news.EINVALID, "تعذّر الجلب من %s: أكثر من 3 تحويلات", u.Host)
+			return Response{}, news.Errorf(news.EINVALID, "تعذّر الجلب من %s: أكثر من 3 تحويلات", u.Host)
 		}
-		return nil, "", temporary{news.Errorf(news.EINVALID, "تعذّر الجلب من %s: لم يُجب الموقع", u.Host)}
+		return Response{}, temporary{news.Errorf(news.EINVALID, "تعذّر الجلب من %s: لم يُجب الموقع", u.Host)}
 	}
 	defer res.Body.Close()
+	if res.StatusCode == http.StatusNotModified && (r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "") {
+		return Response{Status: res.StatusCode, Header: res.Header}, nil
+	}
 	if res.StatusCode != http.StatusOK {
 		err := error(news.Errorf(news.EINVALID, "تعذّر الجلب من %s: أجاب الموقع بالرمز %d", u.Host, res.StatusCode))
 		if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusRequestTimeout {
 			err = temporary{err}
 		}
-		return nil, "", err
+		return Response{}, err
 	}
 	if res.ContentLength > c.maxBytes {
-		return nil, "", news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)
+		return Response{}, news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)
 	}
 	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxBytes+1))
 	if err != nil {
-		return nil, "", temporary{news.Errorf(news.EINVALID, "انقطع الجلب من %s قبل أن يكتمل", u.Host)}
+		return Response{}, temporary{news.Errorf(news.EINVALID, "انقطع الجلب من %s قبل أن يكتمل", u.Host)}
 	}
 	if int64(len(body)) > c.maxBytes {
-		return nil, "", news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)
+		return Response{}, news.Errorf(news.EINVALID, "الملف في %s أكبر من الحد المسموح (%d ميغابايت)", u.Host, c.maxBytes>>20)
 	}
-	return body, res.Header.Get("Content-Type"), nil
+	return Response{Status: res.StatusCode, Body: body, Header: res.Header}, nil
 }

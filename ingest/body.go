@@ -178,3 +178,6 @@ func textOfHTML(src string) string {
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
 }
+
+// Text is the plain text of an item's body, for search terms.
+func Text(body string) string { return textOfHTML(body) }
