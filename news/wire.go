@@ -99,8 +99,10 @@ type WireItem struct {
 	Latest bool
 	// Versions is how many versions of the story are stored (reads only).
 	Versions int
-	// ArticleID is the draft made from the story, 0 when none.
+	// ArticleID is the draft made from the story, 0 when none; Drafted
+	// marks the version it was made from.
 	ArticleID int64
+	Drafted   bool
 }
 
 // Embargoed reports whether the item may not be published at now.

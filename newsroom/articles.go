@@ -98,6 +98,8 @@ func flash(r *request) string {
 		return "حُفظ المقال."
 	case "created":
 		return "أُنشئ المقال مسودةً. أكمل كتابته ثم أرسله للمراجعة."
+	case "opened":
+		return "لهذا الخبر الوارد مسودة من قبل: هذه هي."
 	case "submit":
 		return "أُرسل المقال للمراجعة."
 	case "approve":
@@ -292,6 +294,12 @@ func (h *Handler) editArticle(w http.ResponseWriter, r *request) {
 		h.fail(w, r.Request, r, err)
 		return
 	}
+	wireOf, err := h.opts.Store.WireItemsOfArticle(r.Context(), a.ID)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	p.WireOf, p.Now = wireOf, time.Now()
 	// Its readers in the last week, for whoever may open it.
 	if a.EverPublished {
 		n, err := h.opts.Store.ArticleViewTotal(r.Context(), a.ID, time.Now().Add(-7*24*time.Hour).Truncate(time.Hour))

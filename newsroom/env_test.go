@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,6 +30,7 @@ import (
 	"sahafa/search"
 	"sahafa/store/teststores"
 	"sahafa/web"
+	"sahafa/wire"
 )
 
 // env is a whole site (public pages and newsroom) on a fresh store, served
@@ -39,6 +41,7 @@ type env struct {
 	ed    *editorial.Service
 	acc   *accounts.Service
 	talk  *comments.Service
+	desk  *wire.Desk
 	site  *web.Site
 	srv   *httptest.Server
 	users map[string]news.User // by role name, plus "writer2"
@@ -81,7 +84,12 @@ func newEnvMedia(t testing.TB, open teststores.OpenFunc, mediaWorker bool) *env 
 			e.site.InvalidateArticle(id)
 		}
 	}})
-	nr, err := newsroom.New(newsroom.Options{Store: st, Editorial: e.ed, Accounts: e.acc, Assets: static, Comments: e.talk,
+	sealer, err := wire.LoadKey(filepath.Join(t.TempDir(), "secret.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.desk = wire.New(wire.Options{Store: st, Sealer: sealer, Logger: logger, AllowPrivate: true})
+	nr, err := newsroom.New(newsroom.Options{Store: st, Editorial: e.ed, Accounts: e.acc, Assets: static, Comments: e.talk, Wire: e.desk,
 		Logger: logger, Preview: func(w http.ResponseWriter, r *http.Request, a news.Article) { e.site.Preview(w, r, a) },
 		CurrentSettings: func(ctx context.Context) map[string]string { return e.site.Settings(ctx) }})
 	if err != nil {

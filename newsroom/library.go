@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"sahafa/editorial"
 	"sahafa/news"
@@ -35,6 +36,7 @@ func (h *Handler) libraryRoutes() {
 	h.tokenRoutes()
 	h.commentRoutes()
 	h.importRoutes()
+	h.wireRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))
@@ -329,7 +331,12 @@ func (h *Handler) mergeAuthor(w http.ResponseWriter, r *request) {
 }
 
 func (h *Handler) breakingPage(w http.ResponseWriter, r *request) {
-	h.showBreaking(w, r, http.StatusOK, map[string]string{"minutes": "60"}, nil)
+	// A wire desk's urgent item comes with its headline.
+	text := strings.TrimSpace(r.URL.Query().Get("text"))
+	if utf8.RuneCountInString(text) > 200 {
+		text = string([]rune(text)[:200])
+	}
+	h.showBreaking(w, r, http.StatusOK, map[string]string{"minutes": "60", "text": text}, nil)
 }
 
 // showBreaking shows the breaking-news form and the line in force.

@@ -33,6 +33,7 @@ import (
 	"sahafa/comments"
 	"sahafa/editorial"
 	"sahafa/news"
+	"sahafa/wire"
 )
 
 // Prefix is where the newsroom lives.
@@ -66,7 +67,9 @@ type Options struct {
 	// server's: they end when it stops).
 	Import         Importer
 	ImportMaxBytes int64
-	Background     context.Context
+	// Wire, when set, is the wire desk (/newsroom/wire/).
+	Wire       *wire.Desk
+	Background context.Context
 	// TrustProxy takes the client address from X-Forwarded-For (set by a
 	// reverse proxy in front) for the sign-in limits.
 	TrustProxy bool

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"sahafa/editorial"
 	"sahafa/markup"
@@ -22,7 +23,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"imports", "comments", "comment", "tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"wire", "wire-item", "wire-sources", "imports", "comments", "comment", "tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -51,6 +52,7 @@ func (h *Handler) funcs() template.FuncMap {
 			return strings.Join(strings.Split(strings.Trim(p, "/"), "/"), " › ")
 		},
 		"num":      strconv.Itoa,
+		"wireOn":   func() bool { return h.opts.Wire != nil },
 		"kb":       func(n int) string { return strconv.Itoa((n+1023)/1024) + " ك.ب" },
 		"html":     func(s string) template.HTML { return template.HTML(s) }, // sanitized bodies and marked snippets only
 		"mediaURL": func(m news.Media, v news.MediaVariant) string { return m.URL(v) },
@@ -185,6 +187,10 @@ type page struct {
 	PageInput    *editorial.PageInput
 	Comments     *commentsView
 	Imports      *importsView
+	Wire         *wireView
+	// WireOf are the wire stories an article's draft was made from.
+	WireOf []news.WireItem
+	Now    time.Time
 	// Refresh reloads the page every few seconds (a running import's),
 	// without a script.
 	Refresh bool

@@ -170,7 +170,15 @@ func testDesk(t *testing.T, open teststores.OpenFunc) {
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { desk.Run(runCtx); close(done) }()
-	defer func() { stop(); <-done }()
+	stopped := false
+	stopDesk := func() {
+		if !stopped {
+			stopped = true
+			stop()
+			<-done
+		}
+	}
+	defer stopDesk()
 
 	stories := func() int {
 		_, n, err := st.WireItems(ctx, news.WireFilter{Limit: 1})
@@ -227,6 +235,7 @@ func testDesk(t *testing.T, open teststores.OpenFunc) {
 	}
 	// A restarted desk, validators forgotten (another server), stores
 	// nothing twice.
+	stopDesk()
 	for _, src := range []news.WireSource{newsml, ninjs, rss} {
 		s := source(src.ID)
 		s.Address += "?again"

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -32,6 +33,7 @@ import (
 	"sahafa/readership"
 	"sahafa/search"
 	"sahafa/web"
+	"sahafa/wire"
 )
 
 // Server timeouts. Reading a request's headers and body is bounded (an
@@ -85,6 +87,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	hashMemory := fs.Int64("hash-memory", envInt64("SAHAFA_HASH_MEMORY", accounts.DefaultHashMemory>>20), "MiB of memory password hashes may use at once (64 MiB each) [SAHAFA_HASH_MEMORY]")
 	imageMemory := fs.Int64("image-memory", envInt64("SAHAFA_IMAGE_MEMORY", media.DefaultGateMemory>>20), "MiB of memory uploaded images may use while processed together [SAHAFA_IMAGE_MEMORY]")
 	importMaxMB := fs.Int64("import-max-mb", envInt64("SAHAFA_IMPORT_MAX_MB", newsroom.DefaultImportMaxBytes>>20), "MiB of the largest file administrators may import from the newsroom [SAHAFA_IMPORT_MAX_MB]")
+	wireOn := fs.Bool("wire", envOr("SAHAFA_WIRE", "true") == "true", "poll the wire desk's sources (agencies, partners' feeds, drop folders) in the background; off: the desk shows what came but polls nothing [SAHAFA_WIRE]")
+	wireKeep := fs.Duration("wire-keep", envDuration("SAHAFA_WIRE_KEEP", news.DefaultWireKeep), "how long wire items are kept [SAHAFA_WIRE_KEEP]")
+	wirePrivate := fs.Bool("wire-allow-private", envOr("SAHAFA_WIRE_ALLOW_PRIVATE", "false") == "true", "let wire sources be on this machine or its private network (an agency over a private line) [SAHAFA_WIRE_ALLOW_PRIVATE]")
+	secretKey := fs.String("secret-key-file", envOr("SAHAFA_SECRET_KEY_FILE", ""), "file of the key that seals the wire sources' passwords in the database, made when missing; servers sharing a database need the same file (default DATA/secret.key) [SAHAFA_SECRET_KEY_FILE]")
 	memoryLimit := fs.Int64("memory-limit", envInt64("SAHAFA_MEMORY_LIMIT", defaultMemoryLimit>>20), "MiB the Go heap aims to stay under (a soft limit; 0 for none; GOMEMLIMIT, when set, wins) [SAHAFA_MEMORY_LIMIT]")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -217,9 +223,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			}
 		}})
 	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
+	if *secretKey == "" {
+		*secretKey = filepath.Join(where.data, "secret.key")
+	}
+	sealer, err := wire.LoadKey(*secretKey)
+	if err != nil {
+		return fmt.Errorf("--secret-key-file: %w", err)
+	}
+	desk := wire.New(wire.Options{Store: a.store, Sealer: sealer, Logger: logger, Keep: *wireKeep, AllowPrivate: *wirePrivate})
 	nr, err := newsroom.New(newsroom.Options{
 		Store: a.store, Editorial: ed, Accounts: acc, Comments: talk, Assets: static,
-		Import: newsroomImporter(a), ImportMaxBytes: *importMaxMB << 20, Background: bg,
+		Import: newsroomImporter(a), ImportMaxBytes: *importMaxMB << 20, Background: bg, Wire: desk,
 		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
 		Preview:         func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
 		CurrentSiteName: func(ctx context.Context) string { return site.SiteName(ctx) },
@@ -290,6 +304,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		background.Go(func() { views.Run(bg) }) // writes the last counts when bg ends
 	}
 	background.Go(func() { ed.RunMedia(bg) })
+	if *wireOn {
+		background.Go(func() { desk.Run(bg) })
+	}
 	if purger != nil {
 		background.Go(func() { purger.Run(bg) })
 	}

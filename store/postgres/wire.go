@@ -227,7 +227,7 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 
 const wireItemColumns = `w.id, w.source_id, s.name, w.guid, w.version, w.headline, w.summary, w.body, w.byline, w.dateline, w.language,
 	w.urgency, w.subjects, w.slugline, w.status, w.signal, w.embargo, w.first_created, w.version_created, w.received_at, w.link,
-	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0),
+	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0), w.drafted,
 	(SELECT count(*) FROM wire_items v WHERE v.source_id = w.source_id AND v.guid = w.guid)`
 
 func scanWireItem(row pgx.Row) (news.WireItem, error) {
@@ -236,7 +236,7 @@ func scanWireItem(row pgx.Row) (news.WireItem, error) {
 	var embargo, first, version *time.Time
 	err := row.Scan(&it.ID, &it.SourceID, &it.SourceName, &it.GUID, &it.Version, &it.Headline, &it.Summary, &it.Body, &it.Byline,
 		&it.Dateline, &it.Language, &it.Urgency, &subjects, &it.Slugline, &it.Status, &it.Signal, &embargo, &first, &version,
-		&it.ReceivedAt, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Versions)
+		&it.ReceivedAt, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Drafted, &it.Versions)
 	if subjects != "" {
 		it.Subjects = strings.Split(subjects, "\n")
 	}
@@ -317,7 +317,7 @@ func (s *Store) WireVersions(ctx context.Context, sourceID int64, guid string) (
 // LinkWireDraft records the draft made from a story.
 func (s *Store) LinkWireDraft(ctx context.Context, itemID, articleID int64) error {
 	return s.wireWrite(ctx, "link a wire draft", func(ctx context.Context, tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE wire_items SET article_id = $1
+		tag, err := tx.Exec(ctx, `UPDATE wire_items SET article_id = $1, drafted = (id = $2)
 			WHERE (source_id, guid) = (SELECT source_id, guid FROM wire_items WHERE id = $2)`, articleID, itemID)
 		if err == nil && tag.RowsAffected() == 0 {
 			return news.Errorf(news.ENOTFOUND, "wire item %d not found", itemID)

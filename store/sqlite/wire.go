@@ -198,7 +198,7 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 
 const wireItemColumns = `w.id, w.source_id, s.name, w.guid, w.version, w.headline, w.summary, w.body, w.byline, w.dateline, w.language,
 	w.urgency, w.subjects, w.slugline, w.status, w.signal, w.embargo, w.first_created, w.version_created, w.received_at, w.link,
-	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0),
+	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0), w.drafted,
 	(SELECT count(*) FROM wire_items v WHERE v.source_id = w.source_id AND v.guid = w.guid)`
 
 func scanWireItem(sc interface{ Scan(...any) error }) (news.WireItem, error) {
@@ -207,7 +207,7 @@ func scanWireItem(sc interface{ Scan(...any) error }) (news.WireItem, error) {
 	var embargo, first, version, received int64
 	err := sc.Scan(&it.ID, &it.SourceID, &it.SourceName, &it.GUID, &it.Version, &it.Headline, &it.Summary, &it.Body, &it.Byline,
 		&it.Dateline, &it.Language, &it.Urgency, &subjects, &it.Slugline, &it.Status, &it.Signal, &embargo, &first, &version,
-		&received, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Versions)
+		&received, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Drafted, &it.Versions)
 	if subjects != "" {
 		it.Subjects = strings.Split(subjects, "\n")
 	}
@@ -277,8 +277,8 @@ func (s *Store) WireVersions(ctx context.Context, sourceID int64, guid string) (
 
 // LinkWireDraft records the draft made from a story.
 func (s *Store) LinkWireDraft(ctx context.Context, itemID, articleID int64) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE wire_items SET article_id = ?
-		WHERE (source_id, guid) = (SELECT source_id, guid FROM wire_items WHERE id = ?)`, articleID, itemID)
+	res, err := s.w.ExecContext(ctx, `UPDATE wire_items SET article_id = ?, drafted = (id = ?)
+		WHERE (source_id, guid) = (SELECT source_id, guid FROM wire_items WHERE id = ?)`, articleID, itemID, itemID)
 	if err != nil {
 		return wrapErr("link a wire draft", err)
 	}

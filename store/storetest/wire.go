@@ -182,15 +182,21 @@ func testWireItems(t *testing.T, s news.Store) {
 		t.Fatalf("versions: %+v, %v", versions, err)
 	}
 	id := saveOne(t, s, draftOf("p1", "wire-draft", news.StatusDraft))
-	if err := s.LinkWireDraft(ctx, versions[2].ID, id); err != nil {
+	if err := s.LinkWireDraft(ctx, versions[0].ID, id); err != nil {
 		t.Fatal(err)
+	}
+	if it, _ := s.WireItem(ctx, versions[0].ID); !it.Drafted || it.ArticleID != id {
+		t.Errorf("the drafted version: %+v", it)
+	}
+	if it, _ := s.WireItem(ctx, versions[1].ID); it.Drafted || it.ArticleID != id {
+		t.Errorf("another version of the drafted story: %+v", it)
 	}
 	next, err := s.AddWireItems(ctx, []news.WireItem{wireItem(a.ID, "story-1", 4, "تصحيح: انفجار في الميناء", "h1d", 1, t0.Add(7*time.Minute))})
 	if err != nil || len(next) != 1 || next[0].ArticleID != id {
 		t.Fatalf("a version after the draft carries its link: %+v, %v", next, err)
 	}
 	of, err := s.WireItemsOfArticle(ctx, id)
-	if err != nil || len(of) != 1 || of[0].Version != 4 {
+	if err != nil || len(of) != 1 || of[0].Version != 4 || of[0].Drafted {
 		t.Errorf("the draft's wire items: %+v, %v", of, err)
 	}
 	if err := s.LinkWireDraft(ctx, 1<<40, id); news.ErrorCode(err) != news.ENOTFOUND {

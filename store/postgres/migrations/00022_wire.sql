@@ -49,6 +49,9 @@ CREATE TABLE wire_items (
     terms           text NOT NULL DEFAULT '',
     latest          boolean NOT NULL DEFAULT true,
     article_id      bigint REFERENCES articles (id) ON DELETE SET NULL,
+    -- drafted marks the version a draft was made from: later ones are
+    -- flagged on the draft.
+    drafted         boolean NOT NULL DEFAULT false,
     UNIQUE (source_id, guid, version)
 );
 -- The queue: the latest version of each story, newest first.

@@ -49,6 +49,9 @@ CREATE TABLE wire_items (
     terms           TEXT NOT NULL DEFAULT '',
     latest          INTEGER NOT NULL DEFAULT 1,
     article_id      INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+    -- drafted marks the version a draft was made from: later ones are
+    -- flagged on the draft.
+    drafted         INTEGER NOT NULL DEFAULT 0,
     UNIQUE (source_id, guid, version)
 );
 -- The queue: the latest version of each story, newest first.

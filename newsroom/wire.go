@@ -1,0 +1,367 @@
+package newsroom
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"sahafa/editorial"
+	"sahafa/ingest"
+	"sahafa/news"
+	"sahafa/wire"
+)
+
+// The wire desk ("الوارد"): the queue of agency copy, one story with its
+// versions, drafts made from it, and (for admins) the sources.
+
+func (h *Handler) wireRoutes() {
+	m := h.mux
+	m.Handle("GET /newsroom/wire/{$}", h.auth(h.wireQueue))
+	m.Handle("GET /newsroom/wire/items/{id}", h.auth(h.wireItemPage))
+	m.Handle("POST /newsroom/wire/items/{id}/draft", h.auth(h.wireDraft))
+	m.Handle("GET /newsroom/wire/sources/{$}", h.auth(h.wireSources))
+	m.Handle("POST /newsroom/wire/sources/{$}", h.auth(h.saveWireSource))
+	m.Handle("GET /newsroom/wire/sources/{id}", h.auth(h.wireSourcePage))
+	m.Handle("POST /newsroom/wire/sources/{id}", h.auth(h.saveWireSource))
+	m.Handle("POST /newsroom/wire/sources/{id}/delete", h.auth(h.deleteWireSource))
+	m.Handle("POST /newsroom/wire/sources/{id}/poll", h.auth(h.pollWireSource))
+}
+
+// wireView is the queue, one story, or the sources.
+type wireView struct {
+	Items    []news.WireItem
+	Sources  []news.WireSource
+	Sections []news.SectionStats
+	Source   int64 // filters
+	Urgent   bool
+	Section  int64
+	Query    string
+	One      *news.WireItem
+	Versions []news.WireItem
+	Edit     *news.WireSource // the source form (ID 0: a new one)
+	Formats  []struct {
+		Key   ingest.Format
+		Label string
+	}
+	Now        time.Time
+	HasSecret  bool
+	SecretForm string // what was typed, when the form comes back
+}
+
+func (h *Handler) wireAvailable(w http.ResponseWriter, r *request, act editorial.Action) bool {
+	if !h.require(w, r, act) {
+		return false
+	}
+	if h.opts.Wire == nil {
+		h.renderError(w, r.Request, r, http.StatusNotFound, "الوارد غير مفعّل في هذا الخادم.")
+		return false
+	}
+	return true
+}
+
+func (h *Handler) wireQueue(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActCreate) {
+		return
+	}
+	q := r.URL.Query()
+	n, _ := strconv.Atoi(q.Get("page"))
+	n = max(1, min(n, 1000))
+	view := &wireView{Query: strings.TrimSpace(q.Get("q")), Urgent: q.Get("urgent") == "1", Now: time.Now()}
+	if utf8.RuneCountInString(view.Query) > 200 {
+		view.Query = string([]rune(view.Query)[:200])
+	}
+	view.Source, _ = strconv.ParseInt(q.Get("source"), 10, 64)
+	view.Section, _ = strconv.ParseInt(q.Get("section"), 10, 64)
+	f := news.WireFilter{SourceID: view.Source, SectionID: view.Section, Terms: wire.QueryTerms(view.Query),
+		Limit: news.WireQueuePageItems, Offset: (n - 1) * news.WireQueuePageItems}
+	if view.Urgent {
+		f.MaxUrgency = 2
+	}
+	if view.Query != "" && len(f.Terms) == 0 {
+		view.Items = nil // only stop words: nothing to look for
+	}
+	items, total, err := h.opts.Store.WireItems(r.Context(), f)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	view.Items = items
+	if view.Sources, err = h.opts.Store.WireSources(r.Context()); err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	if view.Sections, err = h.opts.Store.Sections(r.Context()); err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	p := &page{Title: "الوارد", Active: "wire", Wire: view, Total: total, Flash: wireFlash(r)}
+	p.Pager = wirePager(r.URL, n, total)
+	h.render(w, r.Request, r, http.StatusOK, "wire", p)
+}
+
+func wirePager(u *url.URL, n, total int) *pager {
+	pages := (total + news.WireQueuePageItems - 1) / news.WireQueuePageItems
+	if pages <= 1 {
+		return nil
+	}
+	link := func(k int) string {
+		q := u.Query()
+		q.Set("page", strconv.Itoa(k))
+		return "/newsroom/wire/?" + q.Encode()
+	}
+	p := &pager{Page: n, Pages: pages}
+	if n > 1 {
+		p.PrevURL = link(n - 1)
+	}
+	if n < pages {
+		p.NextURL = link(n + 1)
+	}
+	return p
+}
+
+func wireFlash(r *request) string {
+	switch r.URL.Query().Get("done") {
+	case "saved":
+		return "حُفظ المصدر."
+	case "deleted":
+		return "حُذف المصدر وما وصل منه."
+	case "polled":
+		return "جُلب المصدر: " + r.URL.Query().Get("report")
+	}
+	return ""
+}
+
+func (h *Handler) wireItemPage(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActCreate) {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		h.renderError(w, r.Request, r, http.StatusNotFound, "لا يوجد خبر وارد بهذا الرقم.")
+		return
+	}
+	it, err := h.opts.Store.WireItem(r.Context(), id)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	versions, err := h.opts.Store.WireVersions(r.Context(), it.SourceID, it.GUID)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	p := &page{Title: it.Headline, Active: "wire", Wire: &wireView{One: &it, Versions: versions, Now: time.Now()}}
+	if r.URL.Query().Get("error") != "" {
+		p.Alert = r.URL.Query().Get("error")
+	}
+	h.render(w, r.Request, r, http.StatusOK, "wire-item", p)
+}
+
+// wireDraft makes (or opens) the story's draft and goes to its editor.
+func (h *Handler) wireDraft(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActCreate) {
+		return
+	}
+	id, ok := pathID(r)
+	if !ok {
+		h.renderError(w, r.Request, r, http.StatusNotFound, "لا يوجد خبر وارد بهذا الرقم.")
+		return
+	}
+	a, created, err := h.opts.Wire.Draft(r.Context(), h.opts.Editorial, r.user, id)
+	if err != nil && a.ID == 0 {
+		var fe news.FieldErrors
+		if errors.As(err, &fe) {
+			msgs := make([]string, 0, len(fe))
+			for _, m := range fe {
+				msgs = append(msgs, m)
+			}
+			sort.Strings(msgs)
+			err = news.Errorf(news.EINVALID, "تعذّر إنشاء المسودة: %s", strings.Join(msgs, "؛ "))
+		}
+		if news.ErrorCode(err) == news.EINVALID {
+			http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/wire/items/%d?error=%s", id, url.QueryEscape(news.ErrorMessage(err))), http.StatusSeeOther)
+			return
+		}
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	if err != nil {
+		h.log.WarnContext(r.Context(), "newsroom: wire draft", "err", err)
+	}
+	done := "opened"
+	if created {
+		done = "created"
+	}
+	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/articles/%d?done=%s", a.ID, done), http.StatusSeeOther)
+}
+
+func (h *Handler) wireSources(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActSettings) {
+		return
+	}
+	h.renderWireSources(w, r, http.StatusOK, &news.WireSource{Kind: news.WireHTTP, Interval: news.DefaultWireEvery, Priority: 5, Enabled: true}, "", nil)
+}
+
+func (h *Handler) wireSourcePage(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActSettings) {
+		return
+	}
+	id, _ := pathID(r)
+	src, err := h.opts.Store.WireSource(r.Context(), id)
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	h.renderWireSources(w, r, http.StatusOK, &src, "", nil)
+}
+
+func (h *Handler) renderWireSources(w http.ResponseWriter, r *request, status int, edit *news.WireSource, secret string, errs news.FieldErrors) {
+	sources, err := h.opts.Store.WireSources(r.Context())
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	sections, err := h.opts.Store.Sections(r.Context())
+	if err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	view := &wireView{Sources: sources, Sections: sections, Edit: edit, Formats: ingest.Formats, HasSecret: len(edit.Secret) > 0,
+		SecretForm: secret, Now: time.Now()}
+	p := &page{Title: "مصادر الوارد", Active: "wire", Wire: view, Errors: errs, Flash: wireFlash(r)}
+	if errs != nil {
+		p.Alert = "لم يُحفظ المصدر: صحّح الحقول المعلَّمة."
+	}
+	h.render(w, r.Request, r, status, "wire-sources", p)
+}
+
+// saveWireSource checks and saves the source form.
+func (h *Handler) saveWireSource(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActSettings) {
+		return
+	}
+	var src news.WireSource
+	if id, ok := pathID(r); ok {
+		cur, err := h.opts.Store.WireSource(r.Context(), id)
+		if err != nil {
+			h.fail(w, r.Request, r, err)
+			return
+		}
+		src = cur
+	}
+	f := r.PostFormValue
+	errs := news.FieldErrors{}
+	src.Name = strings.Join(strings.Fields(f("name")), " ")
+	if src.Name == "" || utf8.RuneCountInString(src.Name) > 100 {
+		errs.Add("name", "اكتب اسم المصدر (100 حرف على الأكثر)")
+	}
+	src.Kind = f("kind")
+	src.Address = strings.TrimSpace(f("address"))
+	switch src.Kind {
+	case news.WireHTTP:
+		u, err := url.Parse(src.Address)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(src.Address) > 2000 {
+			errs.Add("address", "اكتب عنوان الموجز كاملًا يبدأ بـ https://")
+		}
+	case news.WireFolder:
+		if !strings.HasPrefix(src.Address, "/") || len(src.Address) > 1000 || strings.Contains(src.Address, "..") {
+			errs.Add("address", "اكتب مسار المجلد على الخادم كاملًا يبدأ بـ /")
+		}
+	default:
+		errs.Add("kind", "اختر نوع المصدر")
+	}
+	src.Format = f("format")
+	if !ingest.KnownFormat(ingest.Format(src.Format)) {
+		errs.Add("format", "اختر صيغة من القائمة")
+	}
+	minutes, err := strconv.ParseFloat(strings.TrimSpace(f("minutes")), 64)
+	src.Interval = time.Duration(minutes * float64(time.Minute)).Round(time.Second)
+	if err != nil || src.Interval < news.MinWireInterval || src.Interval > news.MaxWireInterval {
+		errs.Add("minutes", "اكتب عدد الدقائق بين جلبتين: من نصف دقيقة إلى 1440")
+	}
+	src.Priority, err = strconv.Atoi(f("priority"))
+	if err != nil || src.Priority < 1 || src.Priority > 9 {
+		errs.Add("priority", "الأولوية من 1 (عاجل جدًا) إلى 9")
+	}
+	src.SectionID, _ = strconv.ParseInt(f("section"), 10, 64)
+	src.Enabled = f("enabled") == "1"
+	secret := f("secret")
+	switch src.AuthKind = f("auth"); src.AuthKind {
+	case "":
+		src.AuthUser, src.Secret = "", nil
+	case "basic", "bearer":
+		src.AuthUser = strings.TrimSpace(f("auth_user"))
+		if src.AuthKind == "bearer" {
+			src.AuthUser = ""
+		}
+		if src.AuthKind == "basic" && (src.AuthUser == "" || strings.Contains(src.AuthUser, ":")) {
+			errs.Add("auth_user", "اكتب اسم المستخدم لدى الوكالة (بلا نقطتين)")
+		}
+		if secret != "" {
+			if len(secret) > 1000 {
+				errs.Add("secret", "كلمة المرور أو الرمز أطول من 1000 حرف")
+			} else if sealer := h.opts.Wire.Sealer(); sealer == nil {
+				errs.Add("secret", "لا مفتاح أسرار على هذا الخادم")
+			} else {
+				src.Secret = sealer.Seal(secret)
+			}
+		} else if len(src.Secret) == 0 {
+			errs.Add("secret", "اكتب كلمة المرور أو الرمز")
+		}
+	default:
+		errs.Add("auth", "اختر طريقة الدخول")
+	}
+	if len(errs) > 0 {
+		h.renderWireSources(w, r, statusInvalid, &src, "", errs)
+		return
+	}
+	saved, err := h.opts.Store.SaveWireSource(r.Context(), src)
+	if err != nil {
+		if news.ErrorCode(err) == news.EINVALID {
+			h.renderWireSources(w, r, statusInvalid, &src, "", news.FieldErrors{"name": news.ErrorMessage(err)})
+			return
+		}
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/wire/sources/%d?done=saved", saved.ID), http.StatusSeeOther)
+}
+
+func (h *Handler) deleteWireSource(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActSettings) {
+		return
+	}
+	id, _ := pathID(r)
+	if err := h.opts.Store.DeleteWireSource(r.Context(), id); err != nil {
+		h.fail(w, r.Request, r, err)
+		return
+	}
+	http.Redirect(w, r.Request, "/newsroom/wire/sources/?done=deleted", http.StatusSeeOther)
+}
+
+// pollWireSource polls a source now and says what came.
+func (h *Handler) pollWireSource(w http.ResponseWriter, r *request) {
+	if !h.wireAvailable(w, r, editorial.ActSettings) {
+		return
+	}
+	id, _ := pathID(r)
+	rep, err := h.opts.Wire.PollNow(r.Context(), id)
+	msg := fmt.Sprintf("%d ملف، %d خبر، %d جديد", rep.Files, rep.Items, rep.Stored)
+	if rep.NotModif {
+		msg = "لا جديد منذ الجلبة السابقة"
+	}
+	if err != nil {
+		if news.ErrorCode(err) == news.ENOTFOUND {
+			h.fail(w, r.Request, r, err)
+			return
+		}
+		msg = "تعذّر: " + err.Error()
+	}
+	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/wire/sources/%d?done=polled&report=%s", id, url.QueryEscape(msg)), http.StatusSeeOther)
+}
