@@ -13,44 +13,58 @@ func parseFeed(data []byte) ([]Item, []*Error, error) {
 	if t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n"); len(t) > 0 && t[0] == '{' {
 		return parseJSONFeed(data)
 	}
-	root, err := parseXML(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	var entries []*node
-	var read func(*node) Item
-	lang := ""
-	switch root.name {
-	case "rss":
-		ch := root.child("channel")
-		entries, read, lang = ch.children("item"), rssItem, ch.child("language").textOf()
-	case "RDF":
-		entries, read = root.children("item"), rssItem
-	case "feed":
-		entries, read, lang = root.children("entry"), atomEntry, root.attr("lang")
-	default:
-		return nil, nil, &Error{Message: fmt.Sprintf("العنصر الأول <%s> ليس موجز RSS ولا Atom", clip(root.name, 40))}
-	}
-	if len(entries) > MaxItems {
-		return nil, nil, &Error{Message: fmt.Sprintf("الموجز فيه %d خبر، والحد %d", len(entries), MaxItems)}
-	}
 	var items []Item
 	var skipped []*Error
-	for i, e := range entries {
-		it := read(e)
-		if it.Language == "" {
-			it.Language = lang
+	i := 0
+	take := func(it Item) error {
+		i++
+		if i > MaxItems {
+			return &Error{Message: fmt.Sprintf("الموجز فيه أكثر من %d خبر", MaxItems)}
 		}
 		it.tidy()
 		if p := it.problem(); p != "" {
 			ref := clip(it.GUID, 80)
 			if ref == "" {
-				ref = fmt.Sprintf("رقم %d", i+1)
+				ref = fmt.Sprintf("رقم %d", i)
 			}
 			skipped = append(skipped, &Error{Item: ref, Message: p})
-			continue
+			return nil
 		}
 		items = append(items, it)
+		return nil
+	}
+	isEntry := func(ancestors []string, name string) bool {
+		switch len(ancestors) {
+		case 1:
+			return (ancestors[0] == "feed" && name == "entry") || (ancestors[0] == "RDF" && name == "item")
+		case 2:
+			return ancestors[0] == "rss" && ancestors[1] == "channel" && name == "item"
+		}
+		return false
+	}
+	root, err := parseXMLUnits(data, isEntry, func(n *node) error {
+		if n.name == "entry" {
+			return take(atomEntry(n))
+		}
+		return take(rssItem(n))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	lang := ""
+	switch root.name {
+	case "rss":
+		lang = root.path("channel", "language").textOf()
+	case "RDF":
+	case "feed":
+		lang = root.attr("lang")
+	default:
+		return nil, nil, &Error{Message: fmt.Sprintf("العنصر الأول <%s> ليس موجز RSS ولا Atom", clip(root.name, 40))}
+	}
+	for k := range items {
+		if items[k].Language == "" {
+			items[k].Language = clip(strings.TrimSpace(lang), 35)
+		}
 	}
 	return items, skipped, nil
 }

@@ -6,46 +6,25 @@ import (
 	"strings"
 )
 
-// parseNewsML reads a NewsML-G2 newsItem, or a newsMessage of several.
+// parseNewsML reads a NewsML-G2 newsItem, or a newsMessage of several
+// (read one item at a time).
 func parseNewsML(data []byte) ([]Item, []*Error, error) {
-	root, err := parseXML(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	var candidates []*node
-	switch root.name {
-	case "newsItem":
-		candidates = []*node{root}
-	case "newsMessage":
-		set := root.child("itemSet")
-		if set == nil {
-			return nil, nil, &Error{Message: "رسالة NewsML-G2 بلا itemSet"}
-		}
-		candidates = set.kids
-	case "packageItem":
-		return nil, nil, &Error{Message: "الملف حزمة (packageItem) تسرد أخبارًا أخرى ولا تحمل نصًّا؛ الأخبار نفسها تصل في ملفاتها"}
-	case "contentSet", "contentMeta", "itemMeta":
-		return nil, nil, &Error{Message: fmt.Sprintf("الملف جزء <%s> من خبر وليس خبرًا كاملًا (newsItem)", root.name)}
-	default:
-		return nil, nil, &Error{Message: fmt.Sprintf("العنصر <%s> ليس خبرًا (newsItem) ولا رسالة (newsMessage)", clip(root.name, 40))}
-	}
 	var items []Item
 	var skipped []*Error
-	i := -1
-	for _, n := range candidates {
-		if n.name != "" {
-			i++
+	i := 0
+	take := func(n *node) error {
+		i++
+		if i > MaxItems {
+			return &Error{Message: fmt.Sprintf("الرسالة فيها أكثر من %d خبر", MaxItems)}
 		}
 		switch n.name {
 		case "newsItem":
 		case "packageItem":
-			skipped = append(skipped, &Error{Item: itemRef(n, i), Message: "حزمة (packageItem) لا تحمل نصًّا"})
-			continue
-		case "":
-			continue
+			skipped = append(skipped, &Error{Item: itemRef(n, i-1), Message: "حزمة (packageItem) لا تحمل نصًّا"})
+			return nil
 		default:
-			skipped = append(skipped, &Error{Item: itemRef(n, i), Message: fmt.Sprintf("<%s> ليس خبرًا", clip(n.name, 40))})
-			continue
+			skipped = append(skipped, &Error{Item: itemRef(n, i-1), Message: fmt.Sprintf("<%s> ليس خبرًا", clip(n.name, 40))})
+			return nil
 		}
 		it, problem := newsItem(n)
 		if problem == "" {
@@ -53,14 +32,37 @@ func parseNewsML(data []byte) ([]Item, []*Error, error) {
 			problem = it.problem()
 		}
 		if problem != "" {
-			skipped = append(skipped, &Error{Item: itemRef(n, i), Message: problem})
-			continue
+			skipped = append(skipped, &Error{Item: itemRef(n, i-1), Message: problem})
+			return nil
 		}
 		items = append(items, it)
+		return nil
 	}
-	if len(items) == 0 && len(skipped) == 1 && root.name == "newsItem" {
-		// A file of one item that cannot be used is refused whole.
-		return nil, nil, skipped[0]
+	inItemSet := func(ancestors []string, _ string) bool {
+		return len(ancestors) == 2 && ancestors[0] == "newsMessage" && ancestors[1] == "itemSet"
+	}
+	root, err := parseXMLUnits(data, inItemSet, take)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch root.name {
+	case "newsItem":
+		if err := take(root); err != nil {
+			return nil, nil, err
+		}
+		if len(items) == 0 {
+			return nil, nil, skipped[0] // a file of one unusable item is refused whole
+		}
+	case "newsMessage":
+		if root.child("itemSet") == nil {
+			return nil, nil, &Error{Message: "رسالة NewsML-G2 بلا itemSet"}
+		}
+	case "packageItem":
+		return nil, nil, &Error{Message: "الملف حزمة (packageItem) تسرد أخبارًا أخرى ولا تحمل نصًّا؛ الأخبار نفسها تصل في ملفاتها"}
+	case "contentSet", "contentMeta", "itemMeta":
+		return nil, nil, &Error{Message: fmt.Sprintf("الملف جزء <%s> من خبر وليس خبرًا كاملًا (newsItem)", root.name)}
+	default:
+		return nil, nil, &Error{Message: fmt.Sprintf("العنصر <%s> ليس خبرًا (newsItem) ولا رسالة (newsMessage)", clip(root.name, 40))}
 	}
 	return items, skipped, nil
 }
@@ -169,6 +171,9 @@ func contentSet(it *Item, set *node) {
 
 // rawText is an element's text with its line breaks kept.
 func rawText(n *node) string {
+	if n == nil {
+		return ""
+	}
 	var b strings.Builder
 	n.collect(&b)
 	return b.String()

@@ -32,12 +32,23 @@ const (
 
 // parseXML reads a whole document into a tree. Errors name the line.
 func parseXML(data []byte) (*node, error) {
+	return parseXMLUnits(data, nil, nil)
+}
+
+// parseXMLUnits reads a document, handing each element that isUnit picks
+// (by the names of its ancestors and its own) to unit as a whole subtree
+// and keeping it out of the tree returned: a message of 10,000 items is
+// held one item at a time. The node bound applies to each unit and to
+// what remains.
+func parseXMLUnits(data []byte, isUnit func(ancestors []string, name string) bool, unit func(n *node) error) (*node, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	dec.CharsetReader = charset.NewReaderLabel
 	root := &node{}
 	stack := []*node{root}
+	var names []string
 	count := 0
+	unitDepth := -1 // the depth of the unit being read, -1 when none
 	for {
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -57,17 +68,29 @@ func parseXML(data []byte) (*node, error) {
 			count++
 			if count > maxNodes {
 				line, _ := dec.InputPos()
-				return nil, &Error{Line: line, Message: fmt.Sprintf("الملف فيه أكثر من %d عنصر", maxNodes)}
+				return nil, &Error{Line: line, Message: fmt.Sprintf("في الملف خبر فيه أكثر من %d عنصر", maxNodes)}
 			}
 			if len(stack) > maxDepth {
 				line, _ := dec.InputPos()
 				return nil, &Error{Line: line, Message: fmt.Sprintf("العناصر متداخلة أعمق من %d مستوى", maxDepth)}
 			}
 			n := &node{name: t.Name.Local, attrs: t.Attr}
-			top.kids = append(top.kids, n)
+			if unitDepth < 0 && isUnit != nil && isUnit(names, n.name) {
+				unitDepth, count = len(stack), 1
+			} else {
+				top.kids = append(top.kids, n)
+			}
 			stack = append(stack, n)
+			names = append(names, n.name)
 		case xml.EndElement:
-			stack = stack[:len(stack)-1]
+			done := stack[len(stack)-1]
+			stack, names = stack[:len(stack)-1], names[:len(names)-1]
+			if len(stack) == unitDepth {
+				unitDepth, count = -1, 0
+				if err := unit(done); err != nil {
+					return nil, err
+				}
+			}
 		case xml.CharData:
 			if len(top.kids) > 0 && top.kids[len(top.kids)-1].name == "" {
 				top.kids[len(top.kids)-1].text += string(t)

@@ -52,6 +52,8 @@ const (
 	DefaultWireEvery   = 2 * time.Minute
 	MaxWireBackoff     = time.Hour
 	WireQueuePageItems = 50
+	// WireCountCap bounds the queue's counts: past it, "more than".
+	WireCountCap = 10_000
 )
 
 // WirePoll is what one poll of a source ended with.
@@ -94,9 +96,18 @@ type WireItem struct {
 	// new version, one changed without a new version number is.
 	Hash string
 	// Terms are the item's search terms (the site's Arabic analyzer),
-	// space separated; set by the desk before storing.
+	// space separated; set by the desk before storing. Lead holds the
+	// terms of the headline and first words, which grouping compares.
 	Terms  string
+	Lead   string
 	Latest bool
+	// GroupID is the first story of the group of stories about the same
+	// event (from several sources); a story alone is its own group. Head
+	// marks the group's newest story, the one the grouped queue lists;
+	// GroupSize counts the group's stories (reads only).
+	GroupID   int64
+	Head      bool
+	GroupSize int
 	// Versions is how many versions of the story are stored (reads only).
 	Versions int
 	// ArticleID is the draft made from the story, 0 when none; Drafted
@@ -114,10 +125,12 @@ func (w WireItem) Urgent() bool { return w.Urgency >= 1 && w.Urgency <= 2 }
 // WireFilter selects the queue's items: the newest version of each story.
 type WireFilter struct {
 	SourceID   int64
-	MaxUrgency int      // 0: any; 2: urgent ones only
+	Urgent     bool     // urgency 1 or 2 only
 	SectionID  int64    // the source's default section
 	Terms      []string // analyzed search terms, all required
-	Offset     int
+	// Grouped lists each group of stories once, by its newest.
+	Grouped bool
+	Offset  int
 	Limit      int
 }
 
@@ -140,6 +153,7 @@ type WireStore interface {
 	// other text becomes the story's next version. It returns the items
 	// stored, with their ids and versions.
 	AddWireItems(ctx context.Context, items []WireItem) ([]WireItem, error)
+	// WireItems lists the queue and counts it, up to WireCountCap+1.
 	WireItems(ctx context.Context, f WireFilter) ([]WireItem, int, error)
 	WireItem(ctx context.Context, id int64) (WireItem, error)
 	// WireVersions lists a story's versions, newest first.
@@ -149,6 +163,16 @@ type WireStore interface {
 	// WireItemsOfArticle lists the latest versions of the stories a draft
 	// was made from.
 	WireItemsOfArticle(ctx context.Context, articleID int64) ([]WireItem, error)
+	// WireGroup lists the latest versions of a group's stories, newest
+	// first.
+	WireGroup(ctx context.Context, groupID int64) ([]WireItem, error)
+	// WireRecent lists the latest versions received since t, newest first,
+	// with only their ids, source, group and lead: what grouping needs.
+	WireRecent(ctx context.Context, since time.Time, limit int) ([]WireItem, error)
+	// SetWireGroups moves stories (each named by one of its items, with
+	// all its versions) into groups, in one transaction, and marks the
+	// newest story of each group touched its head.
+	SetWireGroups(ctx context.Context, groups map[int64]int64) error
 	// PurgeWireItems removes items received before t.
 	PurgeWireItems(ctx context.Context, before time.Time) (int, error)
 }

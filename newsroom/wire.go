@@ -44,14 +44,14 @@ type wireView struct {
 	Query    string
 	One      *news.WireItem
 	Versions []news.WireItem
+	Group    []news.WireItem  // the other sources' stories of the same event
 	Edit     *news.WireSource // the source form (ID 0: a new one)
 	Formats  []struct {
 		Key   ingest.Format
 		Label string
 	}
-	Now        time.Time
-	HasSecret  bool
-	SecretForm string // what was typed, when the form comes back
+	Now       time.Time
+	HasSecret bool
 }
 
 func (h *Handler) wireAvailable(w http.ResponseWriter, r *request, act editorial.Action) bool {
@@ -80,9 +80,10 @@ func (h *Handler) wireQueue(w http.ResponseWriter, r *request) {
 	view.Section, _ = strconv.ParseInt(q.Get("section"), 10, 64)
 	f := news.WireFilter{SourceID: view.Source, SectionID: view.Section, Terms: wire.QueryTerms(view.Query),
 		Limit: news.WireQueuePageItems, Offset: (n - 1) * news.WireQueuePageItems}
-	if view.Urgent {
-		f.MaxUrgency = 2
-	}
+	f.Urgent = view.Urgent
+	// Without filters each group of stories is listed once, by its
+	// newest; a filter lists every story it picks.
+	f.Grouped = !view.Urgent && view.Source == 0 && view.Section == 0 && view.Query == ""
 	if view.Query != "" && len(f.Terms) == 0 {
 		view.Items = nil // only stop words: nothing to look for
 	}
@@ -156,7 +157,14 @@ func (h *Handler) wireItemPage(w http.ResponseWriter, r *request) {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	p := &page{Title: it.Headline, Active: "wire", Wire: &wireView{One: &it, Versions: versions, Now: time.Now()}}
+	var group []news.WireItem
+	if it.GroupSize > 1 {
+		if group, err = h.opts.Store.WireGroup(r.Context(), it.GroupID); err != nil {
+			h.fail(w, r.Request, r, err)
+			return
+		}
+	}
+	p := &page{Title: it.Headline, Active: "wire", Wire: &wireView{One: &it, Versions: versions, Group: group, Now: time.Now()}}
 	if r.URL.Query().Get("error") != "" {
 		p.Alert = r.URL.Query().Get("error")
 	}
@@ -205,7 +213,7 @@ func (h *Handler) wireSources(w http.ResponseWriter, r *request) {
 	if !h.wireAvailable(w, r, editorial.ActSettings) {
 		return
 	}
-	h.renderWireSources(w, r, http.StatusOK, &news.WireSource{Kind: news.WireHTTP, Interval: news.DefaultWireEvery, Priority: 5, Enabled: true}, "", nil)
+	h.renderWireSources(w, r, http.StatusOK, &news.WireSource{Kind: news.WireHTTP, Interval: news.DefaultWireEvery, Priority: 5, Enabled: true}, nil)
 }
 
 func (h *Handler) wireSourcePage(w http.ResponseWriter, r *request) {
@@ -218,10 +226,10 @@ func (h *Handler) wireSourcePage(w http.ResponseWriter, r *request) {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	h.renderWireSources(w, r, http.StatusOK, &src, "", nil)
+	h.renderWireSources(w, r, http.StatusOK, &src, nil)
 }
 
-func (h *Handler) renderWireSources(w http.ResponseWriter, r *request, status int, edit *news.WireSource, secret string, errs news.FieldErrors) {
+func (h *Handler) renderWireSources(w http.ResponseWriter, r *request, status int, edit *news.WireSource, errs news.FieldErrors) {
 	sources, err := h.opts.Store.WireSources(r.Context())
 	if err != nil {
 		h.fail(w, r.Request, r, err)
@@ -233,7 +241,7 @@ func (h *Handler) renderWireSources(w http.ResponseWriter, r *request, status in
 		return
 	}
 	view := &wireView{Sources: sources, Sections: sections, Edit: edit, Formats: ingest.Formats, HasSecret: len(edit.Secret) > 0,
-		SecretForm: secret, Now: time.Now()}
+		Now: time.Now()}
 	p := &page{Title: "مصادر الوارد", Active: "wire", Wire: view, Errors: errs, Flash: wireFlash(r)}
 	if errs != nil {
 		p.Alert = "لم يُحفظ المصدر: صحّح الحقول المعلَّمة."
@@ -246,87 +254,18 @@ func (h *Handler) saveWireSource(w http.ResponseWriter, r *request) {
 	if !h.wireAvailable(w, r, editorial.ActSettings) {
 		return
 	}
-	var src news.WireSource
-	if id, ok := pathID(r); ok {
-		cur, err := h.opts.Store.WireSource(r.Context(), id)
-		if err != nil {
-			h.fail(w, r.Request, r, err)
-			return
-		}
-		src = cur
-	}
 	f := r.PostFormValue
-	errs := news.FieldErrors{}
-	src.Name = strings.Join(strings.Fields(f("name")), " ")
-	if src.Name == "" || utf8.RuneCountInString(src.Name) > 100 {
-		errs.Add("name", "اكتب اسم المصدر (100 حرف على الأكثر)")
-	}
-	src.Kind = f("kind")
-	src.Address = strings.TrimSpace(f("address"))
-	switch src.Kind {
-	case news.WireHTTP:
-		u, err := url.Parse(src.Address)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(src.Address) > 2000 {
-			errs.Add("address", "اكتب عنوان الموجز كاملًا يبدأ بـ https://")
-		}
-	case news.WireFolder:
-		if !strings.HasPrefix(src.Address, "/") || len(src.Address) > 1000 || strings.Contains(src.Address, "..") {
-			errs.Add("address", "اكتب مسار المجلد على الخادم كاملًا يبدأ بـ /")
-		}
-	default:
-		errs.Add("kind", "اختر نوع المصدر")
-	}
-	src.Format = f("format")
-	if !ingest.KnownFormat(ingest.Format(src.Format)) {
-		errs.Add("format", "اختر صيغة من القائمة")
-	}
-	minutes, err := strconv.ParseFloat(strings.TrimSpace(f("minutes")), 64)
-	src.Interval = time.Duration(minutes * float64(time.Minute)).Round(time.Second)
-	if err != nil || src.Interval < news.MinWireInterval || src.Interval > news.MaxWireInterval {
-		errs.Add("minutes", "اكتب عدد الدقائق بين جلبتين: من نصف دقيقة إلى 1440")
-	}
-	src.Priority, err = strconv.Atoi(f("priority"))
-	if err != nil || src.Priority < 1 || src.Priority > 9 {
-		errs.Add("priority", "الأولوية من 1 (عاجل جدًا) إلى 9")
-	}
-	src.SectionID, _ = strconv.ParseInt(f("section"), 10, 64)
-	src.Enabled = f("enabled") == "1"
-	secret := f("secret")
-	switch src.AuthKind = f("auth"); src.AuthKind {
-	case "":
-		src.AuthUser, src.Secret = "", nil
-	case "basic", "bearer":
-		src.AuthUser = strings.TrimSpace(f("auth_user"))
-		if src.AuthKind == "bearer" {
-			src.AuthUser = ""
-		}
-		if src.AuthKind == "basic" && (src.AuthUser == "" || strings.Contains(src.AuthUser, ":")) {
-			errs.Add("auth_user", "اكتب اسم المستخدم لدى الوكالة (بلا نقطتين)")
-		}
-		if secret != "" {
-			if len(secret) > 1000 {
-				errs.Add("secret", "كلمة المرور أو الرمز أطول من 1000 حرف")
-			} else if sealer := h.opts.Wire.Sealer(); sealer == nil {
-				errs.Add("secret", "لا مفتاح أسرار على هذا الخادم")
-			} else {
-				src.Secret = sealer.Seal(secret)
-			}
-		} else if len(src.Secret) == 0 {
-			errs.Add("secret", "اكتب كلمة المرور أو الرمز")
-		}
-	default:
-		errs.Add("auth", "اختر طريقة الدخول")
-	}
-	if len(errs) > 0 {
-		h.renderWireSources(w, r, statusInvalid, &src, "", errs)
+	in := wire.SourceInput{Name: f("name"), Kind: f("kind"), Address: f("address"), Format: f("format"), Minutes: f("minutes"),
+		Priority: f("priority"), Enabled: f("enabled") == "1", Auth: f("auth"), AuthUser: f("auth_user"), Secret: f("secret")}
+	in.ID, _ = pathID(r)
+	in.Section, _ = strconv.ParseInt(f("section"), 10, 64)
+	saved, err := h.opts.Wire.SaveSource(r.Context(), in)
+	var fe news.FieldErrors
+	if errors.As(err, &fe) {
+		h.renderWireSources(w, r, statusInvalid, &saved, fe)
 		return
 	}
-	saved, err := h.opts.Store.SaveWireSource(r.Context(), src)
 	if err != nil {
-		if news.ErrorCode(err) == news.EINVALID {
-			h.renderWireSources(w, r, statusInvalid, &src, "", news.FieldErrors{"name": news.ErrorMessage(err)})
-			return
-		}
 		h.fail(w, r.Request, r, err)
 		return
 	}

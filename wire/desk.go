@@ -152,6 +152,10 @@ type Report struct {
 	Stored   int // new items and versions stored
 	Skipped  []string
 	NotModif bool // the web source answered 304
+	// Grouped counts the new stories put with another source's story of
+	// the same event; GroupTime is the time that took.
+	Grouped   int
+	GroupTime time.Duration
 }
 
 // PollNow polls one source at once (the newsroom's "poll now", tests).
@@ -197,6 +201,9 @@ func (d *Desk) poll(ctx context.Context, src news.WireSource) (Report, error) {
 		end.Error = clip(err.Error(), 500)
 		wait := src.Interval << min(src.Failures+1, 10)
 		end.NextPoll = start.Add(min(wait, max(news.MaxWireBackoff, src.Interval)))
+		if errors.As(err, new(badFiles)) {
+			end.NextPoll = start.Add(src.Interval)
+		}
 		d.opts.Logger.Warn("wire: poll failed", "source", src.Name, "err", err, "failures", src.Failures+1)
 	} else {
 		end.NextPoll = start.Add(src.Interval)
@@ -318,10 +325,17 @@ func (d *Desk) pollFolder(ctx context.Context, src news.WireSource) (Report, err
 		}
 	}
 	if len(problems) > 0 {
-		return rep, fmt.Errorf("%d ملف لم يُقرأ (نُقل إلى %s): %s", len(problems), FailedFolder, strings.Join(problems, "؛ "))
+		return rep, badFiles{fmt.Errorf("%d ملف لم يُقرأ (نُقل إلى %s): %s", len(problems), FailedFolder, strings.Join(problems, "؛ "))}
 	}
 	return rep, nil
 }
+
+// badFiles is a folder poll that read its files but could not use some:
+// they were moved aside, so the next poll comes at the source's interval
+// (no backoff); the problem stays shown until a clean poll.
+type badFiles struct{ error }
+
+func (b badFiles) Unwrap() error { return b.error }
 
 func moveInto(dir, sub, name string, problem error) error {
 	target := filepath.Join(dir, sub)
@@ -360,6 +374,13 @@ func (d *Desk) ingest(ctx context.Context, src news.WireSource, data []byte, rep
 			return err
 		}
 		rep.Stored += len(added)
+		start := time.Now()
+		n, err := d.group(ctx, added)
+		rep.Grouped += n
+		rep.GroupTime += time.Since(start)
+		if err != nil {
+			return err
+		}
 		if d.opts.Stored != nil && len(added) > 0 {
 			d.opts.Stored(src, added)
 		}
@@ -385,6 +406,7 @@ func (d *Desk) record(src news.WireSource, it ingest.Item, now time.Time) news.W
 		VersionCreated: it.VersionCreated, ReceivedAt: now, Link: it.Link, Provider: it.Provider,
 		Hash:  hex.EncodeToString(h.Sum(nil)[:16]),
 		Terms: Terms(it.Headline + " " + it.Summary + " " + it.Slugline + " " + strings.Join(it.Subjects, " ") + " " + ingest.Text(it.Body)),
+		Lead:  leadTerms(it),
 	}
 }
 

@@ -35,6 +35,7 @@ usage:
   sahafa export --out FILE          write the whole site as JSON Lines (restore: sahafa import FILE)
   sahafa backup FILE                a consistent copy of the database while the site runs
   sahafa media move --to s3://B/P|db move the media library into a bucket or back (resumable)
+  sahafa wire add|list|poll         the wire desk's agency sources (also in the newsroom)
   sahafa help                       this text
 
 common flags (environment variables in brackets):
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return mediaCommand(ctx, args, stdout, stderr, logger)
 	case "backup":
 		return backup(ctx, args, stdout, stderr, logger)
+	case "wire":
+		return wireCommand(ctx, args, stdout, stderr, logger)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

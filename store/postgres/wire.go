@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -124,12 +125,20 @@ func (s *Store) SaveWireSource(ctx context.Context, w news.WireSource) (news.Wir
 	return s.WireSource(ctx, w.ID)
 }
 
+// fixWireHeads gives a head back to the groups whose head was removed
+// (its source deleted, or purged).
+const fixWireHeads = `UPDATE wire_items w SET head = (w.id = (SELECT max(h.id) FROM wire_items h WHERE h.group_id = w.group_id AND h.latest))
+	WHERE w.latest AND w.group_id IN (SELECT group_id FROM wire_items WHERE latest GROUP BY group_id HAVING NOT bool_or(head))`
+
 // DeleteWireSource removes a source and its items.
 func (s *Store) DeleteWireSource(ctx context.Context, id int64) error {
 	return s.wireWrite(ctx, "delete a wire source", func(ctx context.Context, tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM wire_sources WHERE id = $1`, id)
 		if err == nil && tag.RowsAffected() == 0 {
 			return news.Errorf(news.ENOTFOUND, "wire source %d not found", id)
+		}
+		if err == nil {
+			_, err = tx.Exec(ctx, fixWireHeads)
 		}
 		return err
 	})
@@ -187,9 +196,10 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 			}
 			var maxVersion, same, taken int
 			var articleID *int64
+			var group int64
 			err := tx.QueryRow(ctx, `SELECT COALESCE(max(version), 0), count(*) FILTER (WHERE hash = $1),
-				count(*) FILTER (WHERE version = $4), max(article_id) FROM wire_items WHERE source_id = $2 AND guid = $3`,
-				it.Hash, it.SourceID, it.GUID, it.Version).Scan(&maxVersion, &same, &taken, &articleID)
+				count(*) FILTER (WHERE version = $4), max(article_id), COALESCE(max(group_id), 0) FROM wire_items WHERE source_id = $2 AND guid = $3`,
+				it.Hash, it.SourceID, it.GUID, it.Version).Scan(&maxVersion, &same, &taken, &articleID, &group)
 			if err != nil {
 				return err
 			}
@@ -204,19 +214,34 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 				it.ArticleID = *articleID
 			}
 			if it.Latest {
-				if _, err := tx.Exec(ctx, `UPDATE wire_items SET latest = false WHERE source_id = $1 AND guid = $2 AND latest`, it.SourceID, it.GUID); err != nil {
+				if _, err := tx.Exec(ctx, `UPDATE wire_items SET latest = false, head = false WHERE source_id = $1 AND guid = $2 AND latest`, it.SourceID, it.GUID); err != nil {
 					return err
 				}
 			}
+			it.Head, it.GroupID = it.Latest, group
 			err = tx.QueryRow(ctx, `INSERT INTO wire_items (source_id, guid, version, headline, summary, body, byline, dateline, language,
 				urgency, subjects, slugline, status, signal, embargo, first_created, version_created, received_at, link, provider, hash, terms,
-				latest, article_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-				$23, NULLIF($24::bigint, 0)) RETURNING id`,
+				lead, latest, head, group_id, article_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+				$19, $20, $21, array_to_tsvector($22::text[]), $23, $24, $25, $26, NULLIF($27::bigint, 0)) RETURNING id`,
 				it.SourceID, it.GUID, it.Version, it.Headline, it.Summary, it.Body, it.Byline, it.Dateline, it.Language,
 				it.Urgency, strings.Join(it.Subjects, "\n"), it.Slugline, it.Status, it.Signal, nilIfZero(it.Embargo), nilIfZero(it.FirstCreated),
-				nilIfZero(it.VersionCreated), second(it.ReceivedAt), it.Link, it.Provider, it.Hash, it.Terms, it.Latest, it.ArticleID).Scan(&it.ID)
+				nilIfZero(it.VersionCreated), second(it.ReceivedAt), it.Link, it.Provider, it.Hash, termLexemes(it.Terms), it.Lead, it.Latest, it.Head, group,
+				it.ArticleID).Scan(&it.ID)
 			if err != nil {
 				return err
+			}
+			if it.GroupID == 0 {
+				it.GroupID = it.ID
+				if _, err := tx.Exec(ctx, `UPDATE wire_items SET group_id = id WHERE id = $1`, it.ID); err != nil {
+					return err
+				}
+			} else if it.Head {
+				if err := lockWireGroups(ctx, tx, it.GroupID); err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, `UPDATE wire_items SET head = false WHERE group_id = $1 AND head AND id <> $2`, it.GroupID, it.ID); err != nil {
+					return err
+				}
 			}
 			added = append(added, it)
 		}
@@ -227,8 +252,9 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 
 const wireItemColumns = `w.id, w.source_id, s.name, w.guid, w.version, w.headline, w.summary, w.body, w.byline, w.dateline, w.language,
 	w.urgency, w.subjects, w.slugline, w.status, w.signal, w.embargo, w.first_created, w.version_created, w.received_at, w.link,
-	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0), w.drafted,
-	(SELECT count(*) FROM wire_items v WHERE v.source_id = w.source_id AND v.guid = w.guid)`
+	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0), w.drafted, w.group_id, w.head,
+	(SELECT count(*) FROM wire_items v WHERE v.source_id = w.source_id AND v.guid = w.guid),
+	(SELECT count(*) FROM wire_items g WHERE g.group_id = w.group_id AND g.latest)`
 
 func scanWireItem(row pgx.Row) (news.WireItem, error) {
 	var it news.WireItem
@@ -236,7 +262,7 @@ func scanWireItem(row pgx.Row) (news.WireItem, error) {
 	var embargo, first, version *time.Time
 	err := row.Scan(&it.ID, &it.SourceID, &it.SourceName, &it.GUID, &it.Version, &it.Headline, &it.Summary, &it.Body, &it.Byline,
 		&it.Dateline, &it.Language, &it.Urgency, &subjects, &it.Slugline, &it.Status, &it.Signal, &embargo, &first, &version,
-		&it.ReceivedAt, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Drafted, &it.Versions)
+		&it.ReceivedAt, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Drafted, &it.GroupID, &it.Head, &it.Versions, &it.GroupSize)
 	if subjects != "" {
 		it.Subjects = strings.Split(subjects, "\n")
 	}
@@ -264,7 +290,9 @@ func (s *Store) wireItems(ctx context.Context, op, where string, args ...any) ([
 	return out, err
 }
 
-// WireItems lists the queue.
+// WireItems lists the queue. Each filter has its own index (the heads,
+// a source's, the urgent items'); a search goes through the GIN index of
+// the terms.
 func (s *Store) WireItems(ctx context.Context, f news.WireFilter) ([]news.WireItem, int, error) {
 	where := []string{"w.latest"}
 	var args []any
@@ -272,29 +300,56 @@ func (s *Store) WireItems(ctx context.Context, f news.WireFilter) ([]news.WireIt
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	if f.Grouped {
+		where = append(where, "w.head")
+	}
 	if f.SourceID != 0 {
 		where = append(where, "w.source_id = "+arg(f.SourceID))
 	}
-	if f.MaxUrgency > 0 {
-		where = append(where, "w.urgency BETWEEN 1 AND "+arg(f.MaxUrgency))
+	if f.Urgent {
+		where = append(where, "w.urgency BETWEEN 1 AND 2") // as the partial index says it
 	}
 	if f.SectionID != 0 {
-		where = append(where, "s.section_id = "+arg(f.SectionID))
+		where = append(where, "w.source_id IN (SELECT id FROM wire_sources WHERE section_id = "+arg(f.SectionID)+")")
 	}
-	for _, t := range f.Terms {
-		where = append(where, "strpos(w.terms, "+arg(" "+t+" ")+") > 0")
+	if len(f.Terms) > 0 {
+		var parts []string
+		for _, t := range f.Terms {
+			for _, l := range lexemes(t) {
+				parts = append(parts, quoteLexeme(l))
+			}
+		}
+		if len(parts) == 0 {
+			return nil, 0, nil
+		}
+		where = append(where, "w.terms @@ "+arg(strings.Join(parts, " & "))+"::tsquery")
 	}
 	cond := "WHERE " + strings.Join(where, " AND ")
 	var total int
 	err := s.query(ctx, "count wire items", func(ctx context.Context, c querier) error {
-		return c.QueryRow(ctx, `SELECT count(*) FROM wire_items w JOIN wire_sources s ON s.id = w.source_id `+cond, args...).Scan(&total)
+		return c.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM wire_items w `+cond+` ORDER BY w.id DESC LIMIT `+arg(news.WireCountCap+1)+`) x`, args...).Scan(&total)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
+	args = args[:len(args)-1]
 	limit, offset := arg(listLimit(f.Limit)), arg(max(f.Offset, 0))
-	items, err := s.wireItems(ctx, "list wire items", cond+` ORDER BY w.received_at DESC, w.id DESC LIMIT `+limit+` OFFSET `+offset, args...)
+	items, err := s.wireItems(ctx, "list wire items", cond+` ORDER BY w.id DESC LIMIT `+limit+` OFFSET `+offset, args...)
 	return items, total, err
+}
+
+// termLexemes are the lexemes of an item's space-separated terms, each
+// once, as the queue's searches split them.
+func termLexemes(terms string) []string {
+	seen := map[string]bool{}
+	var out []string
+	words(terms, func(w string) {
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	})
+	return out
 }
 
 // WireItem returns one item.
@@ -331,12 +386,86 @@ func (s *Store) WireItemsOfArticle(ctx context.Context, articleID int64) ([]news
 	return s.wireItems(ctx, "list a draft's wire items", `WHERE w.article_id = $1 AND w.latest ORDER BY w.id`, articleID)
 }
 
+// WireGroup lists a group's stories.
+func (s *Store) WireGroup(ctx context.Context, groupID int64) ([]news.WireItem, error) {
+	return s.wireItems(ctx, "list a wire group", `WHERE w.group_id = $1 AND w.latest ORDER BY w.id DESC LIMIT 100`, groupID)
+}
+
+// WireRecent lists what grouping compares.
+func (s *Store) WireRecent(ctx context.Context, since time.Time, limit int) ([]news.WireItem, error) {
+	var out []news.WireItem
+	err := s.query(ctx, "list recent wire items", func(ctx context.Context, c querier) error {
+		rows, err := c.Query(ctx, `SELECT id, source_id, group_id, lead, received_at FROM wire_items
+			WHERE latest AND received_at >= $1 ORDER BY id DESC LIMIT $2`, since, max(limit, 1))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var it news.WireItem
+			if err := rows.Scan(&it.ID, &it.SourceID, &it.GroupID, &it.Lead, &it.ReceivedAt); err != nil {
+				return err
+			}
+			it.ReceivedAt, it.Latest = it.ReceivedAt.UTC(), true
+			out = append(out, it)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// lockWireGroups takes the groups' locks, in order, for the transaction:
+// two servers changing one group's heads at once would leave it two.
+func lockWireGroups(ctx context.Context, tx pgx.Tx, groups ...int64) error {
+	slices.Sort(groups)
+	for _, g := range slices.Compact(groups) {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "wiregroup:"+strconv.FormatInt(g, 10)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetWireGroups moves stories into groups.
+func (s *Store) SetWireGroups(ctx context.Context, groups map[int64]int64) error {
+	return s.wireWrite(ctx, "group wire items", func(ctx context.Context, tx pgx.Tx) error {
+		ids := make([]int64, 0, len(groups))
+		targets := make([]int64, 0, len(groups))
+		for id, g := range groups {
+			ids, targets = append(ids, id), append(targets, g)
+		}
+		rows, err := tx.Query(ctx, `SELECT DISTINCT group_id FROM wire_items WHERE id = ANY($1)`, ids)
+		if err != nil {
+			return err
+		}
+		old, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		touched := append(old, targets...)
+		if err := lockWireGroups(ctx, tx, touched...); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE wire_items w SET group_id = m.g
+			FROM (SELECT s.source_id, s.guid, t.g FROM unnest($1::bigint[], $2::bigint[]) AS t(id, g) JOIN wire_items s ON s.id = t.id) m
+			WHERE w.source_id = m.source_id AND w.guid = m.guid`, ids, targets); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE wire_items w SET head = (w.id = (SELECT max(h.id) FROM wire_items h WHERE h.group_id = w.group_id AND h.latest))
+			WHERE w.latest AND w.group_id = ANY($1)`, touched)
+		return err
+	})
+}
+
 // PurgeWireItems removes old items.
 func (s *Store) PurgeWireItems(ctx context.Context, before time.Time) (int, error) {
 	var n int64
 	err := s.wireWrite(ctx, "purge wire items", func(ctx context.Context, tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM wire_items WHERE received_at < $1`, before)
 		n = tag.RowsAffected()
+		if err == nil && n > 0 {
+			_, err = tx.Exec(ctx, fixWireHeads)
+		}
 		return err
 	})
 	return int(n), err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,6 +102,11 @@ func (s *Store) SaveWireSource(ctx context.Context, w news.WireSource) (news.Wir
 	return s.WireSource(ctx, w.ID)
 }
 
+// fixWireHeads gives a head back to the groups whose head was removed
+// (its source deleted, or purged).
+const fixWireHeads = `UPDATE wire_items SET head = (id = (SELECT max(h.id) FROM wire_items h WHERE h.group_id = wire_items.group_id AND h.latest))
+	WHERE latest AND group_id IN (SELECT group_id FROM wire_items WHERE latest GROUP BY group_id HAVING NOT max(head))`
+
 // DeleteWireSource removes a source and its items.
 func (s *Store) DeleteWireSource(ctx context.Context, id int64) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM wire_sources WHERE id = ?`, id)
@@ -110,7 +116,8 @@ func (s *Store) DeleteWireSource(ctx context.Context, id int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return news.Errorf(news.ENOTFOUND, "wire source %d not found", id)
 	}
-	return nil
+	_, err = s.w.ExecContext(ctx, fixWireHeads)
+	return wrapErr("delete a wire source", err)
 }
 
 // ClaimWireSources takes the due sources in one statement.
@@ -156,11 +163,11 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 	defer tx.Rollback()
 	var added []news.WireItem
 	for _, it := range items {
-		var maxVersion int
-		var same int
+		var maxVersion, same int
 		var articleID sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0), COALESCE(sum(hash = ?), 0), max(article_id)
-			FROM wire_items WHERE source_id = ? AND guid = ?`, it.Hash, it.SourceID, it.GUID).Scan(&maxVersion, &same, &articleID)
+		var group int64
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0), COALESCE(sum(hash = ?), 0), max(article_id), COALESCE(max(group_id), 0)
+			FROM wire_items WHERE source_id = ? AND guid = ?`, it.Hash, it.SourceID, it.GUID).Scan(&maxVersion, &same, &articleID, &group)
 		if err != nil {
 			return nil, wrapErr("add wire items", err)
 		}
@@ -178,18 +185,40 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 		it.Latest = it.Version > maxVersion
 		it.ArticleID = articleID.Int64
 		if it.Latest {
-			if _, err := tx.ExecContext(ctx, `UPDATE wire_items SET latest = 0 WHERE source_id = ? AND guid = ? AND latest`, it.SourceID, it.GUID); err != nil {
+			// Only latest versions are searched: the older ones leave the index.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM wire_search WHERE rowid IN
+				(SELECT id FROM wire_items WHERE source_id = ? AND guid = ? AND latest)`, it.SourceID, it.GUID); err != nil {
+				return nil, wrapErr("add wire items", err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE wire_items SET latest = 0, head = 0 WHERE source_id = ? AND guid = ? AND latest`, it.SourceID, it.GUID); err != nil {
 				return nil, wrapErr("add wire items", err)
 			}
 		}
+		it.Head, it.GroupID = it.Latest, group
 		err = tx.QueryRowContext(ctx, `INSERT INTO wire_items (source_id, guid, version, headline, summary, body, byline, dateline, language,
-			urgency, subjects, slugline, status, signal, embargo, first_created, version_created, received_at, link, provider, hash, terms,
-			latest, article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0)) RETURNING id`,
+			urgency, subjects, slugline, status, signal, embargo, first_created, version_created, received_at, link, provider, hash,
+			lead, latest, head, group_id, article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0)) RETURNING id`,
 			it.SourceID, it.GUID, it.Version, it.Headline, it.Summary, it.Body, it.Byline, it.Dateline, it.Language,
 			it.Urgency, strings.Join(it.Subjects, "\n"), it.Slugline, it.Status, it.Signal, zeroOrUnix(it.Embargo), zeroOrUnix(it.FirstCreated),
-			zeroOrUnix(it.VersionCreated), it.ReceivedAt.Unix(), it.Link, it.Provider, it.Hash, it.Terms, it.Latest, it.ArticleID).Scan(&it.ID)
+			zeroOrUnix(it.VersionCreated), it.ReceivedAt.Unix(), it.Link, it.Provider, it.Hash, it.Lead, it.Latest, it.Head, group,
+			it.ArticleID).Scan(&it.ID)
 		if err != nil {
 			return nil, wrapErr("add wire items", err)
+		}
+		if it.Latest {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO wire_search (rowid, terms) VALUES (?, ?)`, it.ID, it.Terms); err != nil {
+				return nil, wrapErr("add wire items", err)
+			}
+		}
+		if it.GroupID == 0 {
+			it.GroupID = it.ID
+			if _, err := tx.ExecContext(ctx, `UPDATE wire_items SET group_id = id WHERE id = ?`, it.ID); err != nil {
+				return nil, wrapErr("add wire items", err)
+			}
+		} else if it.Head {
+			if _, err := tx.ExecContext(ctx, `UPDATE wire_items SET head = 0 WHERE group_id = ? AND head AND id <> ?`, it.GroupID, it.ID); err != nil {
+				return nil, wrapErr("add wire items", err)
+			}
 		}
 		added = append(added, it)
 	}
@@ -198,8 +227,9 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 
 const wireItemColumns = `w.id, w.source_id, s.name, w.guid, w.version, w.headline, w.summary, w.body, w.byline, w.dateline, w.language,
 	w.urgency, w.subjects, w.slugline, w.status, w.signal, w.embargo, w.first_created, w.version_created, w.received_at, w.link,
-	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0), w.drafted,
-	(SELECT count(*) FROM wire_items v WHERE v.source_id = w.source_id AND v.guid = w.guid)`
+	w.provider, w.hash, w.latest, COALESCE(w.article_id, 0), w.drafted, w.group_id, w.head,
+	(SELECT count(*) FROM wire_items v WHERE v.source_id = w.source_id AND v.guid = w.guid),
+	(SELECT count(*) FROM wire_items g WHERE g.group_id = w.group_id AND g.latest)`
 
 func scanWireItem(sc interface{ Scan(...any) error }) (news.WireItem, error) {
 	var it news.WireItem
@@ -207,7 +237,7 @@ func scanWireItem(sc interface{ Scan(...any) error }) (news.WireItem, error) {
 	var embargo, first, version, received int64
 	err := sc.Scan(&it.ID, &it.SourceID, &it.SourceName, &it.GUID, &it.Version, &it.Headline, &it.Summary, &it.Body, &it.Byline,
 		&it.Dateline, &it.Language, &it.Urgency, &subjects, &it.Slugline, &it.Status, &it.Signal, &embargo, &first, &version,
-		&received, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Drafted, &it.Versions)
+		&received, &it.Link, &it.Provider, &it.Hash, &it.Latest, &it.ArticleID, &it.Drafted, &it.GroupID, &it.Head, &it.Versions, &it.GroupSize)
 	if subjects != "" {
 		it.Subjects = strings.Split(subjects, "\n")
 	}
@@ -232,30 +262,63 @@ func (s *Store) wireItems(ctx context.Context, op, where string, args ...any) ([
 	return out, wrapErr(op, rows.Err())
 }
 
-// WireItems lists the queue.
+// WireItems lists the queue, newest (highest id) first. Each filter has
+// its own partial index (the heads, a source's, the urgent items'); a
+// search walks wire_search in rowid order, which is the queue's.
 func (s *Store) WireItems(ctx context.Context, f news.WireFilter) ([]news.WireItem, int, error) {
+	from, order := "wire_items w", "w.id DESC"
 	where := []string{"w.latest"}
 	var args []any
+	if len(f.Terms) > 0 {
+		from, order = "wire_search f JOIN wire_items w ON w.id = f.rowid", "f.rowid DESC"
+		where, args = append(where, "wire_search MATCH ?"), append(args, ftsAll(f.Terms))
+	}
+	if f.Grouped {
+		where = append(where, "w.head")
+	}
 	if f.SourceID != 0 {
 		where, args = append(where, "w.source_id = ?"), append(args, f.SourceID)
 	}
-	if f.MaxUrgency > 0 {
-		where, args = append(where, "w.urgency BETWEEN 1 AND ?"), append(args, f.MaxUrgency)
+	if f.Urgent {
+		where = append(where, "w.urgency BETWEEN 1 AND 2") // as the partial index says it
 	}
 	if f.SectionID != 0 {
-		where, args = append(where, "s.section_id = ?"), append(args, f.SectionID)
+		where, args = append(where, "w.source_id IN (SELECT id FROM wire_sources WHERE section_id = ?)"), append(args, f.SectionID)
 	}
-	for _, t := range f.Terms {
-		where, args = append(where, "instr(w.terms, ?) > 0"), append(args, " "+t+" ")
-	}
-	cond := "WHERE " + strings.Join(where, " AND ")
+	sel := ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY ` + order + ` LIMIT ?`
 	var total int
-	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM wire_items w JOIN wire_sources s ON s.id = w.source_id `+cond, args...).Scan(&total); err != nil {
+	if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1`+sel+`)`, append(args, news.WireCountCap+1)...).Scan(&total); err != nil {
 		return nil, 0, wrapErr("count wire items", err)
 	}
-	items, err := s.wireItems(ctx, "list wire items", cond+` ORDER BY w.received_at DESC, w.id DESC LIMIT ? OFFSET ?`,
-		append(args, listLimit(f.Limit), max(f.Offset, 0))...)
+	rows, err := s.w.QueryContext(ctx, `SELECT w.id`+sel+` OFFSET ?`, append(args, listLimit(f.Limit), max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, wrapErr("list wire items", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, wrapErr("list wire items", err)
+		}
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return nil, total, wrapErr("list wire items", err)
+	}
+	// Ids are integers read from the database: safe to write out.
+	items, err := s.wireItems(ctx, "list wire items", `WHERE w.id IN (`+strings.Join(ids, ",")+`) ORDER BY w.id DESC`)
 	return items, total, err
+}
+
+// ftsAll is an FTS5 query matching rows that hold every term.
+func ftsAll(terms []string) string {
+	quoted := make([]string, len(terms))
+	for i, t := range terms {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return strings.Join(quoted, " AND ")
 }
 
 // WireItem returns one item.
@@ -293,6 +356,62 @@ func (s *Store) WireItemsOfArticle(ctx context.Context, articleID int64) ([]news
 	return s.wireItems(ctx, "list a draft's wire items", `WHERE w.article_id = ? AND w.latest ORDER BY w.id`, articleID)
 }
 
+// WireGroup lists a group's stories.
+func (s *Store) WireGroup(ctx context.Context, groupID int64) ([]news.WireItem, error) {
+	return s.wireItems(ctx, "list a wire group", `WHERE w.group_id = ? AND w.latest ORDER BY w.id DESC LIMIT 100`, groupID)
+}
+
+// WireRecent lists what grouping compares.
+func (s *Store) WireRecent(ctx context.Context, since time.Time, limit int) ([]news.WireItem, error) {
+	rows, err := s.w.QueryContext(ctx, `SELECT id, source_id, group_id, lead, received_at FROM wire_items
+		WHERE latest AND received_at >= ? ORDER BY id DESC LIMIT ?`, since.Unix(), max(limit, 1))
+	if err != nil {
+		return nil, wrapErr("list recent wire items", err)
+	}
+	defer rows.Close()
+	var out []news.WireItem
+	for rows.Next() {
+		var it news.WireItem
+		var received int64
+		if err := rows.Scan(&it.ID, &it.SourceID, &it.GroupID, &it.Lead, &received); err != nil {
+			return nil, wrapErr("list recent wire items", err)
+		}
+		it.ReceivedAt, it.Latest = fromUnix(received), true
+		out = append(out, it)
+	}
+	return out, wrapErr("list recent wire items", rows.Err())
+}
+
+// SetWireGroups moves stories into groups.
+func (s *Store) SetWireGroups(ctx context.Context, groups map[int64]int64) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return wrapErr("group wire items", err)
+	}
+	defer tx.Rollback()
+	touched := map[int64]bool{}
+	for itemID, groupID := range groups {
+		var old int64
+		if err := tx.QueryRowContext(ctx, `SELECT group_id FROM wire_items WHERE id = ?`, itemID).Scan(&old); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // purged or deleted meanwhile
+			}
+			return wrapErr("group wire items", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE wire_items SET group_id = ?
+			WHERE (source_id, guid) = (SELECT source_id, guid FROM wire_items WHERE id = ?)`, groupID, itemID); err != nil {
+			return wrapErr("group wire items", err)
+		}
+		touched[old], touched[groupID] = true, true
+	}
+	for g := range touched {
+		if _, err := tx.ExecContext(ctx, `UPDATE wire_items SET head = (id = (SELECT max(id) FROM wire_items WHERE group_id = ?1 AND latest)) WHERE group_id = ?1 AND latest`, g); err != nil {
+			return wrapErr("group wire items", err)
+		}
+	}
+	return wrapErr("group wire items", tx.Commit())
+}
+
 // PurgeWireItems removes old items.
 func (s *Store) PurgeWireItems(ctx context.Context, before time.Time) (int, error) {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM wire_items WHERE received_at < ?`, before.Unix())
@@ -300,5 +419,10 @@ func (s *Store) PurgeWireItems(ctx context.Context, before time.Time) (int, erro
 		return 0, wrapErr("purge wire items", err)
 	}
 	n, _ := res.RowsAffected()
+	if n > 0 {
+		if _, err := s.w.ExecContext(ctx, fixWireHeads); err != nil {
+			return int(n), wrapErr("purge wire items", err)
+		}
+	}
 	return int(n), nil
 }

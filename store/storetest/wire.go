@@ -157,7 +157,7 @@ func testWireItems(t *testing.T, s news.Store) {
 	if n := count(news.WireFilter{SourceID: b.ID}); n != 1 {
 		t.Errorf("source filter: %d", n)
 	}
-	if n := count(news.WireFilter{MaxUrgency: 2}); n != 2 {
+	if n := count(news.WireFilter{Urgent: true}); n != 2 {
 		t.Errorf("urgent filter: %d, want 2", n)
 	}
 	if n := count(news.WireFilter{SectionID: sec.ID}); n != 2 {

@@ -46,16 +46,32 @@ CREATE TABLE wire_items (
     link            text NOT NULL DEFAULT '',
     provider        text NOT NULL DEFAULT '',
     hash            text NOT NULL,
-    terms           text NOT NULL DEFAULT '',
+    -- terms: the analyzed terms, without positions (see search.go's words).
+    terms           tsvector NOT NULL DEFAULT ''::tsvector,
     latest          boolean NOT NULL DEFAULT true,
     article_id      bigint REFERENCES articles (id) ON DELETE SET NULL,
+    -- group_id is the first story of the group of stories (from several
+    -- sources) about the same event, 0 until grouped; head marks the
+    -- newest latest version of a group, the one the queue lists. lead
+    -- holds the analyzed terms of the headline and first words, which
+    -- grouping compares.
+    group_id        bigint NOT NULL DEFAULT 0,
+    head            boolean NOT NULL DEFAULT true,
+    lead            text NOT NULL DEFAULT '',
     -- drafted marks the version a draft was made from: later ones are
     -- flagged on the draft.
     drafted         boolean NOT NULL DEFAULT false,
     UNIQUE (source_id, guid, version)
 );
--- The queue: the latest version of each story, newest first.
-CREATE INDEX wire_items_queue ON wire_items (latest, received_at DESC, id DESC);
+-- The queue: the latest version of each story, newest first. Ids are
+-- given in the order items arrive, so the queue is in id order, which
+-- the search index can follow too.
+CREATE INDEX wire_items_queue ON wire_items (id) WHERE latest;
+CREATE INDEX wire_items_heads ON wire_items (id) WHERE latest AND head;
+CREATE INDEX wire_items_group ON wire_items (group_id) WHERE latest;
+CREATE INDEX wire_items_source ON wire_items (source_id, id) WHERE latest;
+CREATE INDEX wire_items_urgent ON wire_items (id) WHERE latest AND urgency BETWEEN 1 AND 2;
+CREATE INDEX wire_items_terms ON wire_items USING gin (terms) WHERE latest;
 CREATE INDEX wire_items_article ON wire_items (article_id) WHERE article_id IS NOT NULL;
 CREATE INDEX wire_items_received ON wire_items (received_at);
 

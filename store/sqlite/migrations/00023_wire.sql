@@ -46,19 +46,49 @@ CREATE TABLE wire_items (
     link            TEXT NOT NULL DEFAULT '',
     provider        TEXT NOT NULL DEFAULT '',
     hash            TEXT NOT NULL,
-    terms           TEXT NOT NULL DEFAULT '',
     latest          INTEGER NOT NULL DEFAULT 1,
     article_id      INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+    -- group_id is the first story of the group of stories (from several
+    -- sources) about the same event, 0 until grouped; head marks the
+    -- newest latest version of a group, the one the queue lists. lead
+    -- holds the analyzed terms of the headline and first words, which
+    -- grouping compares.
+    group_id        INTEGER NOT NULL DEFAULT 0,
+    head            INTEGER NOT NULL DEFAULT 1,
+    lead            TEXT NOT NULL DEFAULT '',
     -- drafted marks the version a draft was made from: later ones are
     -- flagged on the draft.
     drafted         INTEGER NOT NULL DEFAULT 0,
     UNIQUE (source_id, guid, version)
 );
--- The queue: the latest version of each story, newest first.
-CREATE INDEX wire_items_queue ON wire_items (latest, received_at DESC, id DESC);
+-- The queue: the latest version of each story, newest first. Ids are
+-- given in the order items arrive, so the queue is in id order, which
+-- the search index can follow too.
+CREATE INDEX wire_items_queue ON wire_items (id) WHERE latest;
+CREATE INDEX wire_items_heads ON wire_items (id) WHERE latest AND head;
+CREATE INDEX wire_items_group ON wire_items (group_id) WHERE latest;
+CREATE INDEX wire_items_source ON wire_items (source_id, id) WHERE latest;
+CREATE INDEX wire_items_urgent ON wire_items (id) WHERE latest AND urgency BETWEEN 1 AND 2;
 CREATE INDEX wire_items_article ON wire_items (article_id) WHERE article_id IS NOT NULL;
 CREATE INDEX wire_items_received ON wire_items (received_at);
 
+-- The queue's search: the items' analyzed terms, indexed as the articles'
+-- are (article_search): contentless, rowid = wire_items.id.
+CREATE VIRTUAL TABLE wire_search USING fts5 (
+    terms,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'ascii'
+);
+
+-- +goose StatementBegin
+CREATE TRIGGER wire_items_search_delete AFTER DELETE ON wire_items BEGIN
+    DELETE FROM wire_search WHERE rowid = old.id;
+END;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP TRIGGER wire_items_search_delete;
+DROP TABLE wire_search;
 DROP TABLE wire_items;
 DROP TABLE wire_sources;
