@@ -124,14 +124,14 @@ func (w WireItem) Urgent() bool { return w.Urgency >= 1 && w.Urgency <= 2 }
 
 // WireFilter selects the queue's items: the newest version of each story.
 type WireFilter struct {
-	SourceID   int64
-	Urgent     bool     // urgency 1 or 2 only
-	SectionID  int64    // the source's default section
-	Terms      []string // analyzed search terms, all required
+	SourceID  int64
+	Urgent    bool     // urgency 1 or 2 only
+	SectionID int64    // the source's default section
+	Terms     []string // analyzed search terms, all required
 	// Grouped lists each group of stories once, by its newest.
 	Grouped bool
 	Offset  int
-	Limit      int
+	Limit   int
 }
 
 // WireStore keeps the wire desk's sources and items. Its writes change no
