@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"sahafa/arabic"
@@ -61,6 +62,22 @@ type Desk struct {
 	slots chan struct{}
 	mu    sync.Mutex
 	busy  map[int64]bool // sources this server is polling
+	stats struct{ polls, failures, stored, grouped atomic.Int64 }
+}
+
+// Stats are what this server's desk has done since it started.
+type Stats struct {
+	Polls, Failures, Stored, Grouped int64
+	Polling                          int // polls running now
+}
+
+// Stats reads the desk's counts (for metrics).
+func (d *Desk) Stats() Stats {
+	d.mu.Lock()
+	polling := len(d.busy)
+	d.mu.Unlock()
+	return Stats{Polls: d.stats.polls.Load(), Failures: d.stats.failures.Load(), Stored: d.stats.stored.Load(),
+		Grouped: d.stats.grouped.Load(), Polling: polling}
 }
 
 // New returns a Desk.
@@ -195,6 +212,12 @@ func (d *Desk) poll(ctx context.Context, src news.WireSource) (Report, error) {
 	}
 	if ctx.Err() != nil {
 		return rep, ctx.Err()
+	}
+	d.stats.polls.Add(1)
+	d.stats.stored.Add(int64(rep.Stored))
+	d.stats.grouped.Add(int64(rep.Grouped))
+	if err != nil {
+		d.stats.failures.Add(1)
 	}
 	end := news.WirePoll{SourceID: src.ID, At: start, OK: err == nil, ETag: etag, LastModified: modified}
 	if err != nil {

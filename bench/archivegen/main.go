@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"sahafa/bench/internal/corpus"
 )
 
 type article struct {
@@ -106,25 +108,13 @@ func run() error {
 }
 
 func readCorpus(path string) ([]article, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w (the shared corpora are needed)", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	var out []article
-	for sc.Scan() {
-		var a article
-		if json.Unmarshal(sc.Bytes(), &a) == nil && a.Title != "" && a.Body != "" {
+	err := corpus.Each(path, func(a article) {
+		if a.Title != "" && a.Body != "" {
 			out = append(out, a)
 		}
-	}
-	return out, sc.Err()
+	})
+	return out, err
 }
 
 // headlineTags are up to n telling words of a headline: the longest words

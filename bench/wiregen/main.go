@@ -11,8 +11,6 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
-	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"fmt"
@@ -22,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"sahafa/bench/internal/corpus"
 	"sahafa/bench/internal/repo"
 )
 
@@ -100,30 +99,18 @@ func xmlText(s string) string {
 }
 
 func readCorpus(path, outlets string) ([]article, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w (the shared corpora are needed)", err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	var out []article
-	for sc.Scan() {
-		var a article
-		if json.Unmarshal(sc.Bytes(), &a) != nil || a.Title == "" || a.Body == "" {
-			continue
+	err := corpus.Each(path, func(a article) {
+		if a.Title == "" || a.Body == "" {
+			return
 		}
 		h := fnv.New32a()
 		h.Write([]byte(a.Source))
 		if odd := h.Sum32()%2 == 1; (outlets == "even" && odd) || (outlets == "odd" && !odd) {
-			continue
+			return
 		}
 		a.Body = strings.ReplaceAll(a.Body, "\n\n", "\n")
 		out = append(out, a)
-	}
-	return out, sc.Err()
+	})
+	return out, err
 }

@@ -275,6 +275,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	if metricsLn != nil {
 		metrics = ops.NewMetrics()
 		registerMetrics(metrics, a, site, engine, ed, acc, images)
+		m := metrics
+		m.CounterFunc("sahafa_wire_polls_total", "Polls of wire sources by this server.", func() float64 { return float64(desk.Stats().Polls) })
+		m.CounterFunc("sahafa_wire_poll_failures_total", "Polls of wire sources that failed (the source's page says why).", func() float64 { return float64(desk.Stats().Failures) })
+		m.CounterFunc("sahafa_wire_items_stored_total", "Wire items and versions stored by this server's polls.", func() float64 { return float64(desk.Stats().Stored) })
+		m.CounterFunc("sahafa_wire_items_grouped_total", "New wire stories put with another source's story of the same event.", func() float64 { return float64(desk.Stats().Grouped) })
+		m.GaugeFunc("sahafa_wire_polls_running", "Polls of wire sources running now.", func() float64 { return float64(desk.Stats().Polling) })
 	}
 	var accessLogger *slog.Logger
 	if *accessLog {

@@ -54,15 +54,8 @@ func (s *Store) wireSourceList(ctx context.Context, op, sql string, args ...any)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			w, err := scanWireSource(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, w)
-		}
-		return rows.Err()
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (news.WireSource, error) { return scanWireSource(r) })
+		return err
 	})
 	return out, err
 }
@@ -155,15 +148,8 @@ func (s *Store) ClaimWireSources(ctx context.Context, now time.Time, lease time.
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			w, err := scanWireSource(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, w)
-		}
-		return rows.Err()
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (news.WireSource, error) { return scanWireSource(r) })
+		return err
 	})
 	return out, err
 }
@@ -277,15 +263,8 @@ func (s *Store) wireItems(ctx context.Context, op, where string, args ...any) ([
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			it, err := scanWireItem(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, it)
-		}
-		return rows.Err()
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (news.WireItem, error) { return scanWireItem(r) })
+		return err
 	})
 	return out, err
 }

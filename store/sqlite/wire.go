@@ -24,6 +24,23 @@ func scanWireSource(sc interface{ Scan(...any) error }) (news.WireSource, error)
 	return w, err
 }
 
+// collectRows scans every row of a query with scan; err is the query's.
+func collectRows[T any](rows *sql.Rows, err error, op string, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, wrapErr(op, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, wrapErr(op, err)
+		}
+		out = append(out, v)
+	}
+	return out, wrapErr(op, rows.Err())
+}
+
 func unixOrZero(sec int64) time.Time {
 	if sec == 0 {
 		return time.Time{}
@@ -41,19 +58,7 @@ func zeroOrUnix(t time.Time) int64 {
 // WireSources lists the sources by name.
 func (s *Store) WireSources(ctx context.Context) ([]news.WireSource, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT `+wireSourceColumns+` FROM wire_sources ORDER BY name, id`)
-	if err != nil {
-		return nil, wrapErr("list wire sources", err)
-	}
-	defer rows.Close()
-	var out []news.WireSource
-	for rows.Next() {
-		w, err := scanWireSource(rows)
-		if err != nil {
-			return nil, wrapErr("list wire sources", err)
-		}
-		out = append(out, w)
-	}
-	return out, wrapErr("list wire sources", rows.Err())
+	return collectRows(rows, err, "list wire sources", scanWireSource)
 }
 
 // WireSource returns one source.
@@ -125,19 +130,7 @@ func (s *Store) ClaimWireSources(ctx context.Context, now time.Time, lease time.
 	rows, err := s.w.QueryContext(ctx, `UPDATE wire_sources SET next_poll = ?
 		WHERE id IN (SELECT id FROM wire_sources WHERE enabled AND next_poll <= ? ORDER BY next_poll, id LIMIT ?)
 		RETURNING `+wireSourceColumns, now.Add(lease).Unix(), now.Unix(), listLimit(limit))
-	if err != nil {
-		return nil, wrapErr("claim wire sources", err)
-	}
-	defer rows.Close()
-	var out []news.WireSource
-	for rows.Next() {
-		w, err := scanWireSource(rows)
-		if err != nil {
-			return nil, wrapErr("claim wire sources", err)
-		}
-		out = append(out, w)
-	}
-	return out, wrapErr("claim wire sources", rows.Err())
+	return collectRows(rows, err, "claim wire sources", scanWireSource)
 }
 
 // FinishWirePoll saves what a poll ended with.
@@ -247,19 +240,7 @@ func scanWireItem(sc interface{ Scan(...any) error }) (news.WireItem, error) {
 
 func (s *Store) wireItems(ctx context.Context, op, where string, args ...any) ([]news.WireItem, error) {
 	rows, err := s.w.QueryContext(ctx, `SELECT `+wireItemColumns+` FROM wire_items w JOIN wire_sources s ON s.id = w.source_id `+where, args...)
-	if err != nil {
-		return nil, wrapErr(op, err)
-	}
-	defer rows.Close()
-	var out []news.WireItem
-	for rows.Next() {
-		it, err := scanWireItem(rows)
-		if err != nil {
-			return nil, wrapErr(op, err)
-		}
-		out = append(out, it)
-	}
-	return out, wrapErr(op, rows.Err())
+	return collectRows(rows, err, op, scanWireItem)
 }
 
 // WireItems lists the queue, newest (highest id) first. Each filter has
