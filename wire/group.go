@@ -123,4 +123,3 @@ func (d *Desk) group(ctx context.Context, added []news.WireItem) (int, error) {
 	}
 	return len(moves), nil
 }
-
