@@ -22,6 +22,7 @@ import (
 	"sahafa/news"
 	"sahafa/pagecache"
 	"sahafa/search"
+	"sahafa/syndicate"
 )
 
 // Prefix is the path under which the API is served.
@@ -42,6 +43,8 @@ type server struct {
 	baseURL string
 	logger  *slog.Logger
 	mux     *http.ServeMux
+	// siteName is Options.SiteName.
+	siteName func(ctx context.Context) string
 }
 
 // Options configure the API handler.
@@ -52,6 +55,9 @@ type Options struct {
 	// Location is the time zone of date-only from/to search parameters
 	// (the site's display time zone); default UTC.
 	Location *time.Location
+	// SiteName names the publisher in the ninjs and NewsML-G2 forms of
+	// articles (the site's current name); default "صحافة".
+	SiteName func(ctx context.Context) string
 }
 
 // New returns the API handler. Its patterns carry the full /api/v1/ path, so
@@ -77,7 +83,7 @@ func NewWithOptions(store news.Store, opts Options) http.Handler {
 		opts.Location = time.UTC
 	}
 	s := &server{store: store, search: opts.Search, loc: opts.Location,
-		baseURL: strings.TrimRight(opts.BaseURL, "/"), logger: opts.Logger, mux: http.NewServeMux()}
+		baseURL: strings.TrimRight(opts.BaseURL, "/"), logger: opts.Logger, mux: http.NewServeMux(), siteName: opts.SiteName}
 	s.routes()
 	return s.mux
 }
@@ -259,14 +265,25 @@ func (s *server) handleArticles(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) handleArticle(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	raw := r.PathValue("id")
+	format := ""
+	for _, f := range []string{".ninjs", ".newsml"} {
+		if rest, ok := strings.CutSuffix(raw, f); ok {
+			raw, format = rest, f
+		}
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id < 1 {
-		s.writeError(w, r, http.StatusBadRequest, "article id must be a positive whole number", "id")
+		s.writeError(w, r, http.StatusBadRequest, "article id must be a positive whole number (then .ninjs or .newsml for those forms)", "id")
 		return
 	}
 	a, err := s.store.Article(r.Context(), id)
 	if err != nil {
 		s.storeError(w, r, err)
+		return
+	}
+	if format != "" {
+		s.syndicated(w, r, a, format)
 		return
 	}
 	out := s.article(a)
@@ -281,6 +298,36 @@ func (s *server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	// approved.
 	w.Header().Set(pagecache.TagHeader, news.CacheTag(id))
 	s.writeJSON(w, http.StatusOK, out)
+}
+
+// syndicated answers an article as IPTC ninjs or NewsML-G2, for partners'
+// ingest systems.
+func (s *server) syndicated(w http.ResponseWriter, r *http.Request, a news.Article, format string) {
+	site := syndicate.Site{Name: "صحافة", BaseURL: s.baseURL}
+	if s.siteName != nil {
+		site.Name = s.siteName(r.Context())
+	}
+	var body []byte
+	var err error
+	ctype := "application/ninjs+json; charset=utf-8"
+	if format == ".newsml" {
+		body, err = syndicate.NewsML(site, a)
+		ctype = "application/vnd.iptc.g2.newsitem+xml; charset=utf-8"
+	} else {
+		body, err = syndicate.Ninjs(site, a)
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set(pagecache.TagHeader, news.CacheTag(a.ID))
+	h.Set("Content-Type", ctype)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body)
 }
 
 // Comments is the body of GET /api/v1/articles/{id}/comments: the

@@ -182,7 +182,7 @@ func New(store news.Store, opts Options) (*Site, error) {
 	s.renders = newRenderGate(opts.MaxRenders, opts.RenderQueue, opts.RenderWait)
 	s.cached = s.cache.MiddlewareWithKey(s.renders.wrap(s.pages, s.busy), pageCacheKey)
 	s.api = s.cache.Middleware(s.renders.wrap(api.NewWithOptions(store, api.Options{
-		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location,
+		BaseURL: opts.BaseURL, Logger: opts.Logger, Search: opts.Search, Location: opts.Location, SiteName: s.SiteName,
 	}), s.busy))
 	s.adFrame = s.renders.wrap(http.HandlerFunc(s.serveAdFrame), s.busy)
 	if opts.Stats != nil {
