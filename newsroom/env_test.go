@@ -27,6 +27,7 @@ import (
 	"sahafa/news"
 	"sahafa/newsroom"
 	"sahafa/publish"
+	"sahafa/seal"
 	"sahafa/search"
 	"sahafa/store/teststores"
 	"sahafa/web"
@@ -84,7 +85,7 @@ func newEnvMedia(t testing.TB, open teststores.OpenFunc, mediaWorker bool) *env 
 			e.site.InvalidateArticle(id)
 		}
 	}})
-	sealer, err := wire.LoadKey(filepath.Join(t.TempDir(), "secret.key"))
+	sealer, err := seal.LoadKey(filepath.Join(t.TempDir(), "secret.key"))
 	if err != nil {
 		t.Fatal(err)
 	}

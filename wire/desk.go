@@ -25,12 +25,13 @@ import (
 	"sahafa/fetch"
 	"sahafa/ingest"
 	"sahafa/news"
+	"sahafa/seal"
 )
 
 // Options configure a Desk. Zero fields take the defaults.
 type Options struct {
 	Store  news.Store
-	Sealer *Sealer
+	Sealer *seal.Sealer
 	Logger *slog.Logger
 	// MaxBytes bounds one fetched or dropped file (default 16 MiB).
 	MaxBytes int64
@@ -118,7 +119,7 @@ func New(o Options) *Desk {
 }
 
 // Sealer is the key the desk seals secrets with.
-func (d *Desk) Sealer() *Sealer { return d.opts.Sealer }
+func (d *Desk) Sealer() *seal.Sealer { return d.opts.Sealer }
 
 // lease is how long a claimed source stays this server's: past the
 // longest a poll may take, so a server that died mid-poll frees it.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/seal"
 	"sahafa/store/postgres"
 	"sahafa/store/sqlite"
 	"sahafa/store/teststores"
@@ -104,8 +105,8 @@ func (a *agency) serve(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
-func sealer(t testing.TB) *wire.Sealer {
-	s, err := wire.LoadKey(filepath.Join(t.TempDir(), "secret.key"))
+func sealer(t testing.TB) *seal.Sealer {
+	s, err := seal.LoadKey(filepath.Join(t.TempDir(), "secret.key"))
 	if err != nil {
 		t.Fatal(err)
 	}

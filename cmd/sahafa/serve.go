@@ -31,6 +31,7 @@ import (
 	"sahafa/newsroom"
 	"sahafa/ops"
 	"sahafa/readership"
+	"sahafa/seal"
 	"sahafa/search"
 	"sahafa/web"
 	"sahafa/wire"
@@ -226,7 +227,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	if *secretKey == "" {
 		*secretKey = filepath.Join(where.data, "secret.key")
 	}
-	sealer, err := wire.LoadKey(*secretKey)
+	sealer, err := seal.LoadKey(*secretKey)
 	if err != nil {
 		return fmt.Errorf("--secret-key-file: %w", err)
 	}

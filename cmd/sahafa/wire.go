@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sahafa/news"
+	"sahafa/seal"
 	"sahafa/wire"
 )
 
@@ -61,7 +62,7 @@ func wireCommand(ctx context.Context, args []string, stdout, stderr io.Writer, l
 	if *secretKey == "" {
 		*secretKey = filepath.Join(where.data, "secret.key")
 	}
-	sealer, err := wire.LoadKey(*secretKey)
+	sealer, err := seal.LoadKey(*secretKey)
 	if err != nil {
 		return fmt.Errorf("--secret-key-file: %w", err)
 	}

@@ -1,4 +1,5 @@
-package wire
+// Package seal keeps secrets in the database sealed with a key file.
+package seal
 
 import (
 	"crypto/aes"
@@ -12,9 +13,10 @@ import (
 	"strings"
 )
 
-// Sealer seals the sources' passwords and tokens with a key kept outside
-// the database (a file), so that a dump of the database alone does not
-// reveal them. AES-256-GCM; each sealed value carries its own nonce.
+// Sealer seals secrets the server must use again (a wire source's
+// password, a webhook's signing key) with a key kept outside the database
+// (a file), so that a dump of the database alone does not reveal them.
+// AES-256-GCM; each sealed value carries its own nonce.
 type Sealer struct {
 	aead cipher.AEAD
 }
