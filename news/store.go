@@ -238,6 +238,7 @@ type Store interface {
 	MediaOriginStore
 	JobStore
 	WireStore
+	WebhookStore
 	Close() error
 }
 

@@ -31,6 +31,7 @@ import (
 	"sahafa/search"
 	"sahafa/store/teststores"
 	"sahafa/web"
+	"sahafa/webhook"
 	"sahafa/wire"
 )
 
@@ -43,6 +44,7 @@ type env struct {
 	acc   *accounts.Service
 	talk  *comments.Service
 	desk  *wire.Desk
+	hooks *webhook.Service
 	site  *web.Site
 	srv   *httptest.Server
 	users map[string]news.User // by role name, plus "writer2"
@@ -74,6 +76,11 @@ func newEnvMedia(t testing.TB, open teststores.OpenFunc, mediaWorker bool) *env 
 			if e.site != nil {
 				e.site.InvalidateArticle(id)
 			}
+		},
+		ArticleChanged: func(before, after news.Article) {
+			if e.hooks != nil {
+				e.hooks.ArticleChanged(before, after)
+			}
 		}})
 	e.acc = accounts.New(st, accounts.Options{Params: accounts.TestParams, Logger: logger})
 	static, err := assets.Load()
@@ -90,7 +97,13 @@ func newEnvMedia(t testing.TB, open teststores.OpenFunc, mediaWorker bool) *env 
 		t.Fatal(err)
 	}
 	e.desk = wire.New(wire.Options{Store: st, Sealer: sealer, Logger: logger, AllowPrivate: true})
-	nr, err := newsroom.New(newsroom.Options{Store: st, Editorial: e.ed, Accounts: e.acc, Assets: static, Comments: e.talk, Wire: e.desk,
+	e.hooks = webhook.New(webhook.Options{Store: st, Sealer: sealer, Logger: logger, BaseURL: "http://news.example", AllowPrivate: true,
+		Tick: 10 * time.Millisecond, Backoff: func(int) time.Duration { return 10 * time.Millisecond }})
+	hooksCtx, stopHooks := context.WithCancel(context.Background())
+	hooksDone := make(chan struct{})
+	go func() { e.hooks.Run(hooksCtx); close(hooksDone) }()
+	t.Cleanup(func() { stopHooks(); <-hooksDone })
+	nr, err := newsroom.New(newsroom.Options{Store: st, Editorial: e.ed, Accounts: e.acc, Assets: static, Comments: e.talk, Wire: e.desk, Webhooks: e.hooks, Sealer: sealer,
 		Logger: logger, Preview: func(w http.ResponseWriter, r *http.Request, a news.Article) { e.site.Preview(w, r, a) },
 		CurrentSettings: func(ctx context.Context) map[string]string { return e.site.Settings(ctx) }})
 	if err != nil {

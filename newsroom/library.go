@@ -37,6 +37,7 @@ func (h *Handler) libraryRoutes() {
 	h.commentRoutes()
 	h.importRoutes()
 	h.wireRoutes()
+	h.webhookRoutes()
 	m.Handle("GET /newsroom/breaking", h.auth(h.breakingPage))
 	m.Handle("POST /newsroom/breaking", h.auth(h.postBreaking))
 	m.Handle("POST /newsroom/breaking/end", h.auth(h.endBreaking))

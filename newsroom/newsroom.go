@@ -33,6 +33,8 @@ import (
 	"sahafa/comments"
 	"sahafa/editorial"
 	"sahafa/news"
+	"sahafa/seal"
+	"sahafa/webhook"
 	"sahafa/wire"
 )
 
@@ -68,7 +70,11 @@ type Options struct {
 	Import         Importer
 	ImportMaxBytes int64
 	// Wire, when set, is the wire desk (/newsroom/wire/).
-	Wire       *wire.Desk
+	Wire *wire.Desk
+	// Webhooks, when set, lets admins manage webhooks (/newsroom/webhooks/);
+	// Sealer seals their secrets.
+	Webhooks   *webhook.Service
+	Sealer     *seal.Sealer
 	Background context.Context
 	// TrustProxy takes the client address from X-Forwarded-For (set by a
 	// reverse proxy in front) for the sign-in limits.

@@ -23,7 +23,7 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-var pageNames = []string{"wire", "wire-item", "wire-sources", "imports", "comments", "comment", "tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
+var pageNames = []string{"webhooks", "wire", "wire-item", "wire-sources", "imports", "comments", "comment", "tokens", "ads", "ad", "readership", "live", "fronts", "pages", "page-editor", "breaking", "trash", "authors", "author", "login", "dashboard", "articles", "editor", "history", "compare", "media", "media-item",
 	"names", "users", "user", "settings", "account", "error"}
 
 type templates struct {
@@ -188,6 +188,7 @@ type page struct {
 	Comments     *commentsView
 	Imports      *importsView
 	Wire         *wireView
+	Webhooks     *webhooksView
 	// WireOf are the wire stories an article's draft was made from.
 	WireOf []news.WireItem
 	Now    time.Time

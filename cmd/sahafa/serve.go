@@ -34,6 +34,7 @@ import (
 	"sahafa/seal"
 	"sahafa/search"
 	"sahafa/web"
+	"sahafa/webhook"
 	"sahafa/wire"
 )
 
@@ -91,7 +92,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	wireOn := fs.Bool("wire", envOr("SAHAFA_WIRE", "true") == "true", "poll the wire desk's sources (agencies, partners' feeds, drop folders) in the background; off: the desk shows what came but polls nothing [SAHAFA_WIRE]")
 	wireKeep := fs.Duration("wire-keep", envDuration("SAHAFA_WIRE_KEEP", news.DefaultWireKeep), "how long wire items are kept [SAHAFA_WIRE_KEEP]")
 	wirePrivate := fs.Bool("wire-allow-private", envOr("SAHAFA_WIRE_ALLOW_PRIVATE", "false") == "true", "let wire sources be on this machine or its private network (an agency over a private line) [SAHAFA_WIRE_ALLOW_PRIVATE]")
-	secretKey := fs.String("secret-key-file", envOr("SAHAFA_SECRET_KEY_FILE", ""), "file of the key that seals the wire sources' passwords in the database, made when missing; servers sharing a database need the same file (default DATA/secret.key) [SAHAFA_SECRET_KEY_FILE]")
+	hooksPrivate := fs.Bool("webhooks-allow-private", envOr("SAHAFA_WEBHOOKS_ALLOW_PRIVATE", "false") == "true", "let webhooks' receivers be on this machine or its private network (the newsroom's own systems) [SAHAFA_WEBHOOKS_ALLOW_PRIVATE]")
+	secretKey := fs.String("secret-key-file", envOr("SAHAFA_SECRET_KEY_FILE", ""), "file of the key that seals the wire sources' passwords and the webhooks' keys in the database, made when missing; servers sharing a database need the same file (default DATA/secret.key) [SAHAFA_SECRET_KEY_FILE]")
 	memoryLimit := fs.Int64("memory-limit", envInt64("SAHAFA_MEMORY_LIMIT", defaultMemoryLimit>>20), "MiB the Go heap aims to stay under (a soft limit; 0 for none; GOMEMLIMIT, when set, wins) [SAHAFA_MEMORY_LIMIT]")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -208,6 +210,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			}
 		}
 	}
+	if *secretKey == "" {
+		*secretKey = filepath.Join(where.data, "secret.key")
+	}
+	sealer, err := seal.LoadKey(*secretKey)
+	if err != nil {
+		return fmt.Errorf("--secret-key-file: %w", err)
+	}
+	hooks := webhook.New(webhook.Options{Store: a.store, Sealer: sealer, BaseURL: opts.BaseURL, Logger: logger, AllowPrivate: *hooksPrivate})
 	clientAddress := func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) }
 	talk := comments.New(comments.Options{Store: a.store, PageChanged: pageChanged, Logger: logger})
 	opts.Comments, opts.ClientAddress = talk, clientAddress
@@ -217,6 +227,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			if purger != nil {
 				purger.Add(cdn.ForArticle(before, after))
 			}
+			hooks.ArticleChanged(before, after)
 		},
 		MediaChanged: func(id int64) {
 			if site != nil {
@@ -224,17 +235,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			}
 		}})
 	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
-	if *secretKey == "" {
-		*secretKey = filepath.Join(where.data, "secret.key")
-	}
-	sealer, err := seal.LoadKey(*secretKey)
-	if err != nil {
-		return fmt.Errorf("--secret-key-file: %w", err)
-	}
 	desk := wire.New(wire.Options{Store: a.store, Sealer: sealer, Logger: logger, Keep: *wireKeep, AllowPrivate: *wirePrivate})
 	nr, err := newsroom.New(newsroom.Options{
 		Store: a.store, Editorial: ed, Accounts: acc, Comments: talk, Assets: static,
-		Import: newsroomImporter(a), ImportMaxBytes: *importMaxMB << 20, Background: bg, Wire: desk,
+		Import: newsroomImporter(a), ImportMaxBytes: *importMaxMB << 20, Background: bg, Wire: desk, Webhooks: hooks, Sealer: sealer,
 		SiteName: opts.SiteName, BaseURL: opts.BaseURL, TrustProxy: *trustProxy, Logger: logger,
 		Preview:         func(w http.ResponseWriter, r *http.Request, art news.Article) { site.Preview(w, r, art) },
 		CurrentSiteName: func(ctx context.Context) string { return site.SiteName(ctx) },
@@ -314,6 +318,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	if *wireOn {
 		background.Go(func() { desk.Run(bg) })
 	}
+	background.Go(func() { hooks.Run(bg) })
 	if purger != nil {
 		background.Go(func() { purger.Run(bg) })
 	}

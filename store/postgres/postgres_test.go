@@ -119,7 +119,7 @@ func TestConcurrentOpen(t *testing.T) {
 	slices.Sort(tables) // byte order, whatever the database's collation
 	want := []string{"ad_stats", "api_tokens", "article_authors", "article_tags", "article_views", "articles", "author_aliases", "authors", "autosaves", "comment_modes", "comments", "corrections", "edit_presence", "events", "gone_paths",
 		"goose_db_version", "import_jobs", "live_coverage", "live_updates", "media", "media_crops", "media_files", "media_origins", "media_sources", "page_comments", "pages", "path_redirects", "redirects", "referrer_views", "related", "revisions", "sections", "sessions",
-		"settings", "signin_attempts", "tags", "users", "visitor_salts", "visitor_sketches", "wire_items", "wire_sources"}
+		"settings", "signin_attempts", "tags", "users", "visitor_salts", "visitor_sketches", "webhook_deliveries", "webhooks", "wire_items", "wire_sources"}
 	if !slices.Equal(tables, want) {
 		t.Errorf("tables in %s: %v, want %v", schema, tables, want)
 	}
