@@ -38,9 +38,19 @@ type TokenScope struct {
 // (GET /api/v1/stats/...).
 const ScopeStatsRead = "stats:read"
 
+// ScopeArticlesWrite lets a token create, edit, publish and unpublish
+// articles through the admin API (/api/v1/admin/articles), as the admin
+// who made it, with the newsroom's checks.
+const ScopeArticlesWrite = "articles:write"
+
+// ScopeMediaWrite lets a token upload images (/api/v1/admin/media).
+const ScopeMediaWrite = "media:write"
+
 // TokenScopes are the scopes tokens can be given.
 var TokenScopes = []TokenScope{
 	{Key: ScopeStatsRead, Label: "قراءة أرقام الجمهور والإعلانات"},
+	{Key: ScopeArticlesWrite, Label: "كتابة المقالات ونشرها وإلغاء نشرها"},
+	{Key: ScopeMediaWrite, Label: "رفع الصور إلى المكتبة"},
 }
 
 // KnownScope reports whether key is one of TokenScopes.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"sahafa/accounts"
+	"sahafa/adminapi"
 	"sahafa/api"
 	"sahafa/arabic"
 	"sahafa/assets"
@@ -247,7 +248,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	if err != nil {
 		return fmt.Errorf("build newsroom: %w", err)
 	}
-	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}}
+	admin := adminapi.New(adminapi.Options{Store: a.store, Editorial: ed, Accounts: acc, BaseURL: opts.BaseURL, Logger: logger})
+	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}, {Prefix: adminapi.Prefix, Handler: admin}}
 	opts.AwaitMedia = func(ctx context.Context, id int64) (news.Media, error) { return ed.AwaitMedia(ctx, id, mediaAwait) }
 	if bs, ok := a.store.(*bucket.Store); ok && *mediaURL != "" {
 		opts.MediaFile = bs.PublicFiles(*mediaURL)
