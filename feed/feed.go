@@ -57,6 +57,9 @@ type Feed struct {
 	// Updated is the feed's time; default the latest modification of its
 	// items (or now, for an empty feed).
 	Updated time.Time
+	// Hubs are the WebSub hubs the site pings when the feed changes, which
+	// readers' and partners' feed services may subscribe to.
+	Hubs []string
 }
 
 func (f *Feed) language() string {

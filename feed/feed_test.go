@@ -366,3 +366,28 @@ func TestAbsoluteHTMLKeepsTheRest(t *testing.T) {
 		t.Errorf("changed a body without relative links:\n%s", got)
 	}
 }
+
+// TestHubs: a feed with WebSub hubs names each, as the format says: an
+// atom:link (RSS) or link (Atom) with rel="hub", JSON Feed's "hubs"; a
+// feed without names none.
+func TestHubs(t *testing.T) {
+	const hub = "https://hub.example/"
+	f := testFeed(true, base+"/feed/")
+	f.Hubs = []string{hub}
+	for name, w := range map[string]func(*bytes.Buffer, feed.Feed) error{
+		"rss":  func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteRSS(b, f, articles()) },
+		"atom": func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteAtom(b, f, articles()) },
+		"json": func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteJSON(b, f, articles()) },
+	} {
+		with := string(write(t, func(b *bytes.Buffer) error { return w(b, f) }))
+		without := string(write(t, func(b *bytes.Buffer) error { return w(b, testFeed(true, base+"/feed/")) }))
+		want := `href="` + hub + `" rel="hub"`
+		if name == "json" {
+			want = `"hubs":[{"type":"WebSub","url":"` + hub + `"}]`
+			with = strings.Join(strings.Fields(with), "")
+		}
+		if !strings.Contains(with, want) || strings.Contains(without, hub) {
+			t.Errorf("%s: hub link %q missing (or present without hubs):\n%.600s", name, want, with)
+		}
+	}
+}

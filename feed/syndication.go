@@ -50,14 +50,14 @@ type rssDoc struct {
 }
 
 type rssChannel struct {
-	Title         string    `xml:"title"`
-	Link          string    `xml:"link"`
-	Description   string    `xml:"description"`
-	Language      string    `xml:"language"`
-	LastBuildDate string    `xml:"lastBuildDate"`
-	Generator     string    `xml:"generator"`
-	Self          atomLink  `xml:"atom:link"`
-	Items         []rssItem `xml:"item"`
+	Title         string     `xml:"title"`
+	Link          string     `xml:"link"`
+	Description   string     `xml:"description"`
+	Language      string     `xml:"language"`
+	LastBuildDate string     `xml:"lastBuildDate"`
+	Generator     string     `xml:"generator"`
+	Links         []atomLink `xml:"atom:link"` // self, then the WebSub hubs
+	Items         []rssItem  `xml:"item"`
 }
 
 type rssItem struct {
@@ -112,7 +112,7 @@ func WriteRSS(w io.Writer, f Feed, articles []news.Article) error {
 			Language:      f.language(),
 			LastBuildDate: rssTime(f.updated(items)),
 			Generator:     generator,
-			Self:          atomLink{Href: f.Self, Rel: "self", Type: "application/rss+xml"},
+			Links:         append([]atomLink{{Href: f.Self, Rel: "self", Type: "application/rss+xml"}}, f.hubLinks()...),
 			Items:         make([]rssItem, 0, len(items)),
 		},
 	}
@@ -218,6 +218,7 @@ func WriteAtom(w io.Writer, f Feed, articles []news.Article) error {
 	if f.Self != "" {
 		doc.Links = append(doc.Links, atomLink{Href: f.Self, Rel: "self", Type: "application/atom+xml"})
 	}
+	doc.Links = append(doc.Links, f.hubLinks()...)
 	if d := Text(f.Description); d != "" {
 		doc.Subtitle = &atomText{Type: "text", Value: d}
 	}
@@ -264,7 +265,13 @@ type jsonFeed struct {
 	Description string       `json:"description,omitempty"`
 	Language    string       `json:"language"`
 	Authors     []jsonAuthor `json:"authors,omitempty"`
+	Hubs        []jsonHub    `json:"hubs,omitempty"`
 	Items       []jsonItem   `json:"items"`
+}
+
+type jsonHub struct {
+	Type string `json:"type"`
+	URL  string `json:"url"`
 }
 
 type jsonAuthor struct {
@@ -298,6 +305,7 @@ func WriteJSON(w io.Writer, f Feed, articles []news.Article) error {
 		HomePageURL: f.Link,
 		FeedURL:     f.Self,
 		Description: Text(f.Description),
+		Hubs:        f.jsonHubs(),
 		Language:    f.language(),
 		Items:       make([]jsonItem, 0, len(items)),
 	}
@@ -334,4 +342,21 @@ func WriteJSON(w io.Writer, f Feed, articles []news.Article) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", " ")
 	return enc.Encode(doc)
+}
+
+// hubLinks are the feed's WebSub hubs as links (rel="hub").
+func (f *Feed) hubLinks() []atomLink {
+	var out []atomLink
+	for _, h := range f.Hubs {
+		out = append(out, atomLink{Href: h, Rel: "hub"})
+	}
+	return out
+}
+
+func (f *Feed) jsonHubs() []jsonHub {
+	var out []jsonHub
+	for _, h := range f.Hubs {
+		out = append(out, jsonHub{Type: "WebSub", URL: h})
+	}
+	return out
 }

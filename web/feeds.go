@@ -247,6 +247,7 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, f feedFormat, s
 		Self:        s.canonical(feedPath(src.path, f)),
 		Publisher:   c.SiteName,
 		Full:        c.FeedFull,
+		Hubs:        s.opts.WebSubHubs,
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()

@@ -55,6 +55,9 @@ type Options struct {
 	// the purger tells of writes) keep pages this long: s-maxage in their
 	// Cache-Control. Browsers keep them a minute as before.
 	SharedMaxAge time.Duration
+	// WebSubHubs are named in every feed (rel="hub"): the hubs the
+	// server pings when feeds change (package websub).
+	WebSubHubs []string
 	// Beacon counts article views by a 1×1 image on the page
 	// (/hit/{id}.gif, never cached) rather than by the page's answer, for
 	// sites whose pages a CDN answers without asking Sahafa. The

@@ -36,6 +36,7 @@ import (
 	"sahafa/search"
 	"sahafa/web"
 	"sahafa/webhook"
+	"sahafa/websub"
 	"sahafa/wire"
 )
 
@@ -93,6 +94,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	wireOn := fs.Bool("wire", envOr("SAHAFA_WIRE", "true") == "true", "poll the wire desk's sources (agencies, partners' feeds, drop folders) in the background; off: the desk shows what came but polls nothing [SAHAFA_WIRE]")
 	wireKeep := fs.Duration("wire-keep", envDuration("SAHAFA_WIRE_KEEP", news.DefaultWireKeep), "how long wire items are kept [SAHAFA_WIRE_KEEP]")
 	wirePrivate := fs.Bool("wire-allow-private", envOr("SAHAFA_WIRE_ALLOW_PRIVATE", "false") == "true", "let wire sources be on this machine or its private network (an agency over a private line) [SAHAFA_WIRE_ALLOW_PRIVATE]")
+	websubHubs := fs.String("websub-hub", envOr("SAHAFA_WEBSUB_HUB", ""), "WebSub hubs (comma-separated URLs) named in every feed and pinged when feeds change; empty: none [SAHAFA_WEBSUB_HUB]")
 	hooksPrivate := fs.Bool("webhooks-allow-private", envOr("SAHAFA_WEBHOOKS_ALLOW_PRIVATE", "false") == "true", "let webhooks' receivers be on this machine or its private network (the newsroom's own systems) [SAHAFA_WEBHOOKS_ALLOW_PRIVATE]")
 	secretKey := fs.String("secret-key-file", envOr("SAHAFA_SECRET_KEY_FILE", ""), "file of the key that seals the wire sources' passwords and the webhooks' keys in the database, made when missing; servers sharing a database need the same file (default DATA/secret.key) [SAHAFA_SECRET_KEY_FILE]")
 	memoryLimit := fs.Int64("memory-limit", envInt64("SAHAFA_MEMORY_LIMIT", defaultMemoryLimit>>20), "MiB the Go heap aims to stay under (a soft limit; 0 for none; GOMEMLIMIT, when set, wins) [SAHAFA_MEMORY_LIMIT]")
@@ -218,6 +220,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	if err != nil {
 		return fmt.Errorf("--secret-key-file: %w", err)
 	}
+	var hubs []string
+	for _, h := range strings.Split(*websubHubs, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			if u, err := url.Parse(h); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				return usageError{fmt.Sprintf("--websub-hub: want http(s) URLs, got %q", h)}
+			}
+			hubs = append(hubs, h)
+		}
+	}
+	opts.WebSubHubs = hubs
+	pinger := websub.New(websub.Options{Hubs: hubs, BaseURL: opts.BaseURL, Logger: logger})
 	hooks := webhook.New(webhook.Options{Store: a.store, Sealer: sealer, BaseURL: opts.BaseURL, Logger: logger, AllowPrivate: *hooksPrivate})
 	clientAddress := func(r *http.Request) string { return newsroom.ClientAddress(r, *trustProxy) }
 	talk := comments.New(comments.Options{Store: a.store, PageChanged: pageChanged, Logger: logger})
@@ -229,6 +242,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 				purger.Add(cdn.ForArticle(before, after))
 			}
 			hooks.ArticleChanged(before, after)
+			pinger.ArticleChanged(before, after)
 		},
 		MediaChanged: func(id int64) {
 			if site != nil {
@@ -321,6 +335,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		background.Go(func() { desk.Run(bg) })
 	}
 	background.Go(func() { hooks.Run(bg) })
+	background.Go(func() { pinger.Run(bg) })
 	if purger != nil {
 		background.Go(func() { purger.Run(bg) })
 	}
