@@ -47,14 +47,6 @@ drop b odd 10000
 echo "2. one poll, agency B (grouped with A's stories of the last 48 hours):"
 poll | sed 's/^/   /'
 
-free_port() {
-  local port
-  for _ in $(seq 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
 printf 'بنشمارك-الوارد-2026\n' >"$work/pw"
 "$work/sahafa" user add "${where[@]}" --email bench@example.com --role admin --password-file "$work/pw" >/dev/null
 latency() { # latency ITEMS

@@ -24,6 +24,16 @@ parse_db_opts() {
   case "$dsn" in "" | postgres://* | postgresql://*) ;; *) echo "$0: --db: want a postgres:// URL" >&2; exit 2 ;; esac
 }
 
+# free_port prints a TCP port nothing listens on at 127.0.0.1.
+free_port() {
+  local port
+  for _ in $(seq 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+
 pg_bin() { echo "${PG_BINDIR:-/usr/lib/postgresql/15/bin}/$1"; }
 
 # pg_size DSN prints the size of the database's Sahafa tables (the tables

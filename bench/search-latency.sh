@@ -42,14 +42,6 @@ if [ "$db_mode" = sqlite ]; then
   [ -f "$data/sahafa.db" ] || { echo "bench/search-latency.sh: $data/sahafa.db does not exist" >&2; exit 1; }
 fi
 
-free_port() {
-  local port
-  for _ in $(seq 200); do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  return 1
-}
 go build -o "$work/sahafa" ./cmd/sahafa
 go build -o "$work/searchlat" ./bench/searchlat
 port=$(free_port)

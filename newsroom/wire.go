@@ -102,28 +102,8 @@ func (h *Handler) wireQueue(w http.ResponseWriter, r *request) {
 		return
 	}
 	p := &page{Title: "الوارد", Active: "wire", Wire: view, Total: total, Flash: wireFlash(r)}
-	p.Pager = wirePager(r.URL, n, total)
+	p.Pager = makePager(r.URL, n, min(total, news.WireCountCap), news.WireQueuePageItems)
 	h.render(w, r.Request, r, http.StatusOK, "wire", p)
-}
-
-func wirePager(u *url.URL, n, total int) *pager {
-	pages := (total + news.WireQueuePageItems - 1) / news.WireQueuePageItems
-	if pages <= 1 {
-		return nil
-	}
-	link := func(k int) string {
-		q := u.Query()
-		q.Set("page", strconv.Itoa(k))
-		return "/newsroom/wire/?" + q.Encode()
-	}
-	p := &pager{Page: n, Pages: pages}
-	if n > 1 {
-		p.PrevURL = link(n - 1)
-	}
-	if n < pages {
-		p.NextURL = link(n + 1)
-	}
-	return p
 }
 
 func wireFlash(r *request) string {
