@@ -29,7 +29,7 @@ type PageInput struct {
 // take them.
 var reservedSlugs = map[string]bool{"archive": true, "search": true, "author": true, "tag": true, "api": true,
 	"newsroom": true, "media": true, "static": true, "sitemaps": true, "feed": true, "robots.txt": true, "sitemap.xml": true, "ads.txt": true,
-	"readyz": true, "healthz": true}
+	"readyz": true, "healthz": true, "websub": true}
 
 // ReservedPageSlug reports whether a page may not take slug: it is the
 // first part of one of the site's own paths.

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -136,6 +137,8 @@ type Request struct {
 	URL       string
 	Header    http.Header
 	UserAgent string
+	// Form, when set, is POSTed (application/x-www-form-urlencoded).
+	Form url.Values
 }
 
 // Response is what a fetch got: 200 with its body, or 304 Not Modified
@@ -146,8 +149,9 @@ type Response struct {
 	Header http.Header
 }
 
-// Do fetches as Get does, with the request's headers; it answers 200
-// and 304, and every other status is an error.
+// Do fetches as Get does, with the request's headers (or posts its
+// form); it answers 200 and 304 (and, for a form, any 2xx), and every
+// other status is an error.
 func (c *Client) Do(ctx context.Context, r Request) (Response, error) {
 	rawURL := r.URL
 	u, err := url.Parse(rawURL)
@@ -164,12 +168,19 @@ func (c *Client) Do(ctx context.Context, r Request) (Response, error) {
 		return Response{}, &news.LimitedError{Message: "الخادم مشغول بجلب ملفات أخرى؛ حاول بعد قليل", RetryAfter: 5 * time.Second, Busy: true}
 	}
 	defer c.gate.Leave()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	method, form := http.MethodGet, io.Reader(nil)
+	if r.Form != nil {
+		method, form = http.MethodPost, strings.NewReader(r.Form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), form)
 	if err != nil {
 		return Response{}, news.Errorf(news.EINVALID, "العنوان %q غير صالح", rawURL)
 	}
 	for k, v := range r.Header {
 		req.Header[k] = v
+	}
+	if r.Form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	if r.UserAgent == "" {
 		r.UserAgent = "Sahafa"
@@ -190,6 +201,10 @@ func (c *Client) Do(ctx context.Context, r Request) (Response, error) {
 	}
 	defer res.Body.Close()
 	if res.StatusCode == http.StatusNotModified && (r.Header.Get("If-None-Match") != "" || r.Header.Get("If-Modified-Since") != "") {
+		return Response{Status: res.StatusCode, Header: res.Header}, nil
+	}
+	if r.Form != nil && res.StatusCode >= 200 && res.StatusCode <= 299 {
+		io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
 		return Response{Status: res.StatusCode, Header: res.Header}, nil
 	}
 	if res.StatusCode != http.StatusOK {

@@ -226,3 +226,33 @@ func parseJSONFeed(data []byte) ([]Item, []*Error, error) {
 	}
 	return items, skipped, nil
 }
+
+// FeedHub reads the WebSub hub and the self address an RSS or Atom feed
+// names (rel="hub", rel="self"), "" when it names none; entries are not
+// kept while it reads.
+func FeedHub(data []byte) (hub, self string) {
+	skip := func(ancestors []string, name string) bool {
+		return (len(ancestors) == 1 && (name == "entry" || name == "item")) || (len(ancestors) == 2 && name == "item")
+	}
+	root, err := parseXMLUnits(data, skip, func(*node) error { return nil })
+	if err != nil {
+		return "", ""
+	}
+	links := root.children("link")
+	if root.name == "rss" {
+		links = root.child("channel").children("link")
+	}
+	for _, l := range links {
+		switch l.attr("rel") {
+		case "hub":
+			if hub == "" && safeLink(l.attr("href")) {
+				hub = l.attr("href")
+			}
+		case "self":
+			if self == "" && safeLink(l.attr("href")) {
+				self = l.attr("href")
+			}
+		}
+	}
+	return hub, self
+}

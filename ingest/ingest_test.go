@@ -258,3 +258,17 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("deep nesting: %v", err)
 	}
 }
+
+func TestFeedHub(t *testing.T) {
+	if hub, _ := ingest.FeedHub(read(t, "testdata/ar-atom.xml")); hub != "https://hub.example/" {
+		t.Errorf("atom hub %q", hub)
+	}
+	rss := `<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>t</title>
+<atom:link rel="self" href="https://partner.example/feed/"/><atom:link rel="hub" href="https://hub.example/h"/><item><title>x</title></item></channel></rss>`
+	if hub, self := ingest.FeedHub([]byte(rss)); hub != "https://hub.example/h" || self != "https://partner.example/feed/" {
+		t.Errorf("rss hub %q self %q", hub, self)
+	}
+	if hub, _ := ingest.FeedHub(read(t, "testdata/ar-rss.xml")); hub != "" {
+		t.Errorf("a feed with no hub gave %q", hub)
+	}
+}

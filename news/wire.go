@@ -35,6 +35,14 @@ type WireSource struct {
 	LastError    string
 	Failures     int // consecutive failed polls
 	CreatedAt    time.Time
+
+	// The WebSub subscription, when the feed names a hub: its hub, the
+	// topic subscribed to, the secret the hub signs pushes with (sealed)
+	// and when the hub said the subscription ends (zero until verified).
+	WebSubHub     string
+	WebSubTopic   string
+	WebSubSecret  []byte
+	WebSubExpires time.Time
 }
 
 // Kinds of wire source.
@@ -148,6 +156,9 @@ type WireStore interface {
 	// that two servers never poll one source at once.
 	ClaimWireSources(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]WireSource, error)
 	FinishWirePoll(ctx context.Context, p WirePoll) error
+	// SaveWireSubscription records a source's WebSub subscription (an
+	// empty hub ends it).
+	SaveWireSubscription(ctx context.Context, id int64, hub, topic string, secret []byte, expires time.Time) error
 	// AddWireItems stores items not yet stored: one already stored with
 	// the same text is skipped; one whose version number is stored with
 	// other text becomes the story's next version. It returns the items

@@ -585,7 +585,7 @@ func (s *Service) loadSections(ctx context.Context) error {
 // (/static/…).
 var reservedSlugs = map[string]bool{"api": true, "archive": true, "author": true, "search": true, "static": true,
 	"newsroom": true, "media": true, "tag": true, "feed": true, "feeds": true, "sitemap.xml": true, "sitemaps": true, "robots.txt": true,
-	"healthz": true, "readyz": true}
+	"healthz": true, "readyz": true, "websub": true}
 
 // ReservedSlug reports whether a section slug would collide with one of
 // the site's own paths.

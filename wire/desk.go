@@ -51,6 +51,10 @@ type Options struct {
 	// AllowPrivate lets web sources be on this machine or its private
 	// network: tests, and agencies reached over a private line.
 	AllowPrivate bool
+	// PublicURL is the site's public address: with it, feeds that name a
+	// WebSub hub are subscribed to, the hub calling back at
+	// PublicURL + CallbackPrefix + id.
+	PublicURL string
 	// Stored is told of the items each poll stored (for logs, tests).
 	Stored func(src news.WireSource, items []news.WireItem)
 	Now    func() time.Time
@@ -276,6 +280,9 @@ func (d *Desk) pollHTTP(ctx context.Context, src news.WireSource) (Report, strin
 	rep := Report{Files: 1}
 	if err := d.ingest(ctx, src, res.Body, &rep); err != nil {
 		return rep, "", "", err
+	}
+	if f := ingest.Format(src.Format); f == ingest.FormatFeed || f == ingest.FormatAuto {
+		d.maybeSubscribe(ctx, src, res.Body)
 	}
 	return rep, res.Header.Get("ETag"), res.Header.Get("Last-Modified"), nil
 }

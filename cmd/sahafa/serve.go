@@ -250,7 +250,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 			}
 		}})
 	acc := accounts.New(a.store, accounts.Options{Logger: logger, HashMemory: *hashMemory << 20})
-	desk := wire.New(wire.Options{Store: a.store, Sealer: sealer, Logger: logger, Keep: *wireKeep, AllowPrivate: *wirePrivate})
+	desk := wire.New(wire.Options{Store: a.store, Sealer: sealer, Logger: logger, Keep: *wireKeep, AllowPrivate: *wirePrivate,
+		PublicURL: publicURL(opts.BaseURL)})
 	nr, err := newsroom.New(newsroom.Options{
 		Store: a.store, Editorial: ed, Accounts: acc, Comments: talk, Assets: static,
 		Import: newsroomImporter(a), ImportMaxBytes: *importMaxMB << 20, Background: bg, Wire: desk, Webhooks: hooks, Sealer: sealer,
@@ -263,7 +264,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		return fmt.Errorf("build newsroom: %w", err)
 	}
 	admin := adminapi.New(adminapi.Options{Store: a.store, Editorial: ed, Accounts: acc, BaseURL: opts.BaseURL, Logger: logger})
-	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}, {Prefix: adminapi.Prefix, Handler: admin}}
+	opts.Mounts = []web.Mount{{Prefix: newsroom.Prefix, Handler: nr}, {Prefix: adminapi.Prefix, Handler: admin},
+		{Prefix: wire.CallbackPrefix, Handler: desk.Callback()}}
 	opts.AwaitMedia = func(ctx context.Context, id int64) (news.Media, error) { return ed.AwaitMedia(ctx, id, mediaAwait) }
 	if bs, ok := a.store.(*bucket.Store); ok && *mediaURL != "" {
 		opts.MediaFile = bs.PublicFiles(*mediaURL)
@@ -386,6 +388,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 	stopBackground()
 	background.Wait()
 	return err
+}
+
+// publicURL is the base URL hubs can call back, "" when the site runs on
+// this machine only (no hub could reach it, so subscribing is pointless).
+func publicURL(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host == "localhost" || (ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified())) {
+		return ""
+	}
+	return base
 }
 
 // The most read lists: five articles, read from the counts at most every

@@ -13,14 +13,17 @@ import (
 )
 
 const wireSourceColumns = `id, name, kind, address, format, interval_seconds, auth_kind, auth_user, secret, COALESCE(section_id, 0),
-	priority, enabled, etag, last_modified, next_poll, last_poll, last_ok, last_error, failures, created_at`
+	priority, enabled, etag, last_modified, next_poll, last_poll, last_ok, last_error, failures, created_at,
+	websub_hub, websub_topic, websub_secret, websub_expires`
 
 func scanWireSource(row pgx.Row) (news.WireSource, error) {
 	var w news.WireSource
 	var interval int64
-	var last, ok *time.Time
+	var last, ok, expires *time.Time
 	err := row.Scan(&w.ID, &w.Name, &w.Kind, &w.Address, &w.Format, &interval, &w.AuthKind, &w.AuthUser, &w.Secret, &w.SectionID,
-		&w.Priority, &w.Enabled, &w.ETag, &w.LastModified, &w.NextPoll, &last, &ok, &w.LastError, &w.Failures, &w.CreatedAt)
+		&w.Priority, &w.Enabled, &w.ETag, &w.LastModified, &w.NextPoll, &last, &ok, &w.LastError, &w.Failures, &w.CreatedAt,
+		&w.WebSubHub, &w.WebSubTopic, &w.WebSubSecret, &expires)
+	w.WebSubExpires = timeOrZero(expires)
 	w.Interval = time.Duration(interval) * time.Second
 	w.NextPoll, w.CreatedAt = w.NextPoll.UTC(), w.CreatedAt.UTC()
 	w.LastPoll, w.LastOK = timeOrZero(last), timeOrZero(ok)
@@ -152,6 +155,15 @@ func (s *Store) ClaimWireSources(ctx context.Context, now time.Time, lease time.
 		return err
 	})
 	return out, err
+}
+
+// SaveWireSubscription records a source's WebSub subscription.
+func (s *Store) SaveWireSubscription(ctx context.Context, id int64, hub, topic string, secret []byte, expires time.Time) error {
+	return s.wireWrite(ctx, "save a wire subscription", func(ctx context.Context, tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE wire_sources SET websub_hub = $1, websub_topic = $2, websub_secret = $3, websub_expires = $4 WHERE id = $5`,
+			hub, topic, secret, nilIfZero(expires), id)
+		return err
+	})
 }
 
 // FinishWirePoll saves what a poll ended with.

@@ -12,13 +12,16 @@ import (
 )
 
 const wireSourceColumns = `id, name, kind, address, format, interval_seconds, auth_kind, auth_user, secret, COALESCE(section_id, 0),
-	priority, enabled, etag, last_modified, next_poll, last_poll, last_ok, last_error, failures, created_at`
+	priority, enabled, etag, last_modified, next_poll, last_poll, last_ok, last_error, failures, created_at,
+	websub_hub, websub_topic, websub_secret, websub_expires`
 
 func scanWireSource(sc interface{ Scan(...any) error }) (news.WireSource, error) {
 	var w news.WireSource
-	var interval, next, last, ok, created int64
+	var interval, next, last, ok, created, expires int64
 	err := sc.Scan(&w.ID, &w.Name, &w.Kind, &w.Address, &w.Format, &interval, &w.AuthKind, &w.AuthUser, &w.Secret, &w.SectionID,
-		&w.Priority, &w.Enabled, &w.ETag, &w.LastModified, &next, &last, &ok, &w.LastError, &w.Failures, &created)
+		&w.Priority, &w.Enabled, &w.ETag, &w.LastModified, &next, &last, &ok, &w.LastError, &w.Failures, &created,
+		&w.WebSubHub, &w.WebSubTopic, &w.WebSubSecret, &expires)
+	w.WebSubExpires = unixOrZero(expires)
 	w.Interval = time.Duration(interval) * time.Second
 	w.NextPoll, w.LastPoll, w.LastOK, w.CreatedAt = unixOrZero(next), unixOrZero(last), unixOrZero(ok), fromUnix(created)
 	return w, err
@@ -131,6 +134,13 @@ func (s *Store) ClaimWireSources(ctx context.Context, now time.Time, lease time.
 		WHERE id IN (SELECT id FROM wire_sources WHERE enabled AND next_poll <= ? ORDER BY next_poll, id LIMIT ?)
 		RETURNING `+wireSourceColumns, now.Add(lease).Unix(), now.Unix(), listLimit(limit))
 	return collectRows(rows, err, "claim wire sources", scanWireSource)
+}
+
+// SaveWireSubscription records a source's WebSub subscription.
+func (s *Store) SaveWireSubscription(ctx context.Context, id int64, hub, topic string, secret []byte, expires time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE wire_sources SET websub_hub = ?, websub_topic = ?, websub_secret = ?, websub_expires = ? WHERE id = ?`,
+		hub, topic, secret, zeroOrUnix(expires), id)
+	return wrapErr("save a wire subscription", err)
 }
 
 // FinishWirePoll saves what a poll ended with.

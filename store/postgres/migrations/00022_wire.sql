@@ -20,6 +20,12 @@ CREATE TABLE wire_sources (
     last_ok          timestamptz,
     last_error       text NOT NULL DEFAULT '',
     failures         bigint NOT NULL DEFAULT 0,
+    -- A feed that names a WebSub hub is subscribed to: the hub pushes new
+    -- entries to /websub/{id} signed with websub_secret (sealed).
+    websub_hub       text NOT NULL DEFAULT '',
+    websub_topic     text NOT NULL DEFAULT '',
+    websub_secret    bytea,
+    websub_expires   timestamptz,
     created_at       timestamptz NOT NULL
 );
 

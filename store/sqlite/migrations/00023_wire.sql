@@ -20,6 +20,12 @@ CREATE TABLE wire_sources (
     last_ok          INTEGER NOT NULL DEFAULT 0,
     last_error       TEXT NOT NULL DEFAULT '',
     failures         INTEGER NOT NULL DEFAULT 0,
+    -- A feed that names a WebSub hub is subscribed to: the hub pushes new
+    -- entries to /websub/{id} signed with websub_secret (sealed).
+    websub_hub       TEXT NOT NULL DEFAULT '',
+    websub_topic     TEXT NOT NULL DEFAULT '',
+    websub_secret    BLOB,
+    websub_expires   INTEGER NOT NULL DEFAULT 0,
     created_at       INTEGER NOT NULL
 );
 
