@@ -61,7 +61,7 @@ func (d *Desk) maybeSubscribe(ctx context.Context, src news.WireSource, body []b
 		return
 	}
 	form := url.Values{"hub.mode": {"subscribe"}, "hub.topic": {topic}, "hub.secret": {secret},
-		"hub.callback": {strings.TrimRight(d.opts.PublicURL, "/") + CallbackPrefix + strconv.FormatInt(src.ID, 10)},
+		"hub.callback":      {strings.TrimRight(d.opts.PublicURL, "/") + CallbackPrefix + strconv.FormatInt(src.ID, 10)},
 		"hub.lease_seconds": {strconv.Itoa(leaseSeconds)}}
 	if _, err := d.fetch.Do(ctx, fetch.Request{URL: hub, Form: form, UserAgent: "Sahafa wire desk"}); err != nil {
 		d.opts.Logger.Warn("wire: subscribe at the hub", "source", src.Name, "hub", hub, "err", err)
@@ -188,4 +188,3 @@ func signedBy(secret, header string, body []byte) bool {
 	mac.Write(body)
 	return hmac.Equal(mac.Sum(nil), want)
 }
-

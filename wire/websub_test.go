@@ -88,7 +88,7 @@ func testWebSubSubscription(t *testing.T, open teststores.OpenFunc) {
 	if code != 200 || body != "تحدٍّ-42" {
 		t.Fatalf("the hub's check: %d %q", code, body)
 	}
-	if s, _ := st.WireSource(ctx, src.ID); s.WebSubExpires.Before(time.Now().Add(50*time.Minute)) {
+	if s, _ := st.WireSource(ctx, src.ID); s.WebSubExpires.Before(time.Now().Add(50 * time.Minute)) {
 		t.Errorf("the lease was not recorded: %v", s.WebSubExpires)
 	}
 	push := func(payload, signature string) int {
