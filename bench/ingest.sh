@@ -6,8 +6,8 @@
 #  2. one poll of 10,000 items from B: items/s, and the time spent grouping
 #     B's stories with A's (and how many were);
 #  3. the queue page's latency (grouped queue, a search, a source's page 20,
-#     the urgent items; bench/wirelat signed in) at 20,000 items, and again
-#     after 80,000 more (100,000 items).
+#     the urgent items; bench/wirelat signed in) at 10,000 items, 20,000,
+#     and again after 80,000 more (100,000 items).
 #   bench/ingest.sh [--db DSN | --both]
 # Without --db the site is SQLite in a fresh data folder; --db DSN uses that
 # PostgreSQL database (which should be empty); --both runs both (bench/lib.sh).
@@ -38,15 +38,6 @@ drop() { # drop FOLDER OUTLETS FIRST: 10,000 items, settled
   touch -d '-1 min' "$work/$1/items-$3.xml"
 }
 poll() { "$work/sahafa" wire poll "${where[@]}" --max-mb 64 2>/dev/null | grep -v '^  skipped' || true; }
-echo "store: $db_mode; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-drop a even 0
-printf 'file: %.1f MiB, 10,000 items\n' "$(echo "$(stat -c %s "$work/a/items-0.xml") / 1048576" | bc -l)"
-echo "1. one poll, agency A:"
-poll | sed 's/^/   /'
-drop b odd 10000
-echo "2. one poll, agency B (grouped with A's stories of the last 48 hours):"
-poll | sed 's/^/   /'
-
 printf 'بنشمارك-الوارد-2026\n' >"$work/pw"
 "$work/sahafa" user add "${where[@]}" --email bench@example.com --role admin --password-file "$work/pw" >/dev/null
 latency() { # latency ITEMS
@@ -60,6 +51,16 @@ latency() { # latency ITEMS
   "$work/wirelat" --base "$base" --email bench@example.com --password-file "$work/pw" --n 30
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
+echo "store: $db_mode; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+drop a even 0
+printf 'file: %.1f MiB, 10,000 items\n' "$(echo "$(stat -c %s "$work/a/items-0.xml") / 1048576" | bc -l)"
+echo "1. one poll, agency A:"
+poll | sed 's/^/   /'
+latency 10,000
+drop b odd 10000
+echo "2. one poll, agency B (grouped with A's stories of the last 48 hours):"
+poll | sed 's/^/   /'
+
 latency 20,000
 for k in 1 2 3 4; do
   drop a even $((20000 + 20000 * k))
