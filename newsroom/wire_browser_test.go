@@ -60,6 +60,13 @@ func TestBrowserWireDesk(t *testing.T) {
 			if got.ScrollWidth > got.Client {
 				t.Errorf("the queue scrolls sideways (%d > %d)", got.ScrollWidth, got.Client)
 			}
+			var wide []string
+			tab.Eval(t, `[...document.querySelectorAll('body *')].filter(e => { const r = e.getBoundingClientRect();
+				return r.width > 0 && !e.classList.contains('skip-link') && (r.left < -1 || r.right > document.documentElement.clientWidth + 1); }).slice(0, 6)
+				.map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().left) + '..' + Math.round(e.getBoundingClientRect().right))`, &wide)
+			if len(wide) > 0 {
+				t.Errorf("elements outside the viewport: %q", wide)
+			}
 			tab.screenshot(t, "newsroom-wire")
 			tab.noErrors(t, "wire")
 		})
