@@ -188,39 +188,83 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 	var added []news.WireItem
 	err := s.wireWrite(ctx, "add wire items", func(ctx context.Context, tx pgx.Tx) error {
 		added = added[:0]
+		// One round trip locks the batch's stories (in key order: two
+		// servers' batches cannot deadlock) and one reads what is stored
+		// of them; the batch then updates that picture as it goes.
+		type story struct {
+			source int64
+			guid   string
+		}
+		type stored struct {
+			maxVersion int
+			hashes     map[string]bool
+			versions   map[int]bool
+			articleID  int64
+			group      int64
+		}
+		known := map[story]*stored{}
+		var keys []string
+		var sources []int64
+		var guids []string
 		for _, it := range items {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "wire:"+strconv.FormatInt(it.SourceID, 10)+":"+it.GUID); err != nil {
+			k := story{it.SourceID, it.GUID}
+			if known[k] == nil {
+				known[k] = &stored{hashes: map[string]bool{}, versions: map[int]bool{}}
+				keys = append(keys, "wire:"+strconv.FormatInt(it.SourceID, 10)+":"+it.GUID)
+				sources, guids = append(sources, it.SourceID), append(guids, it.GUID)
+			}
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest($1::text[]) x ORDER BY 1) l`, keys); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT w.source_id, w.guid, w.version, w.hash, COALESCE(w.article_id, 0), w.group_id
+			FROM wire_items w JOIN unnest($1::bigint[], $2::text[]) AS s(source_id, guid) ON w.source_id = s.source_id AND w.guid = s.guid`,
+			sources, guids)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var k story
+			var version int
+			var hash string
+			var articleID, group int64
+			if err := rows.Scan(&k.source, &k.guid, &version, &hash, &articleID, &group); err != nil {
+				rows.Close()
 				return err
 			}
-			var maxVersion, same, taken int
-			var articleID *int64
-			var group int64
-			err := tx.QueryRow(ctx, `SELECT COALESCE(max(version), 0), count(*) FILTER (WHERE hash = $1),
-				count(*) FILTER (WHERE version = $4), max(article_id), COALESCE(max(group_id), 0) FROM wire_items WHERE source_id = $2 AND guid = $3`,
-				it.Hash, it.SourceID, it.GUID, it.Version).Scan(&maxVersion, &same, &taken, &articleID, &group)
-			if err != nil {
-				return err
-			}
-			if same > 0 {
+			st := known[k]
+			st.maxVersion, st.hashes[hash], st.versions[version] = max(st.maxVersion, version), true, true
+			st.articleID, st.group = max(st.articleID, articleID), max(st.group, group)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, it := range items {
+			st := known[story{it.SourceID, it.GUID}]
+			if st.hashes[it.Hash] {
 				continue
 			}
-			if taken > 0 {
+			maxVersion, group := st.maxVersion, st.group
+			if st.versions[it.Version] {
 				it.Version = maxVersion + 1
 			}
 			it.Latest = it.Version > maxVersion
-			if articleID != nil {
-				it.ArticleID = *articleID
-			}
-			if it.Latest {
+			it.ArticleID = st.articleID
+			if it.Latest && maxVersion > 0 {
 				if _, err := tx.Exec(ctx, `UPDATE wire_items SET latest = false, head = false WHERE source_id = $1 AND guid = $2 AND latest`, it.SourceID, it.GUID); err != nil {
 					return err
 				}
 			}
 			it.Head, it.GroupID = it.Latest, group
-			err = tx.QueryRow(ctx, `INSERT INTO wire_items (source_id, guid, version, headline, summary, body, byline, dateline, language,
+			// A new story is its own group: its id is drawn first so that
+			// one statement writes both.
+			err = tx.QueryRow(ctx, `WITH n AS (SELECT nextval(pg_get_serial_sequence('wire_items', 'id')) AS id)
+				INSERT INTO wire_items (id, source_id, guid, version, headline, summary, body, byline, dateline, language,
 				urgency, subjects, slugline, status, signal, embargo, first_created, version_created, received_at, link, provider, hash, terms,
-				lead, latest, head, group_id, article_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-				$19, $20, $21, array_to_tsvector($22::text[]), $23, $24, $25, $26, NULLIF($27::bigint, 0)) RETURNING id`,
+				lead, latest, head, group_id, article_id) SELECT n.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+				$19, $20, $21, array_to_tsvector($22::text[]), $23, $24, $25, CASE WHEN $26::bigint = 0 THEN n.id ELSE $26 END,
+				NULLIF($27::bigint, 0) FROM n RETURNING id`,
 				it.SourceID, it.GUID, it.Version, it.Headline, it.Summary, it.Body, it.Byline, it.Dateline, it.Language,
 				it.Urgency, strings.Join(it.Subjects, "\n"), it.Slugline, it.Status, it.Signal, nilIfZero(it.Embargo), nilIfZero(it.FirstCreated),
 				nilIfZero(it.VersionCreated), second(it.ReceivedAt), it.Link, it.Provider, it.Hash, termLexemes(it.Terms), it.Lead, it.Latest, it.Head, group,
@@ -228,11 +272,11 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 			if err != nil {
 				return err
 			}
+			st.hashes[it.Hash], st.versions[it.Version] = true, true
+			st.maxVersion = max(st.maxVersion, it.Version)
 			if it.GroupID == 0 {
 				it.GroupID = it.ID
-				if _, err := tx.Exec(ctx, `UPDATE wire_items SET group_id = id WHERE id = $1`, it.ID); err != nil {
-					return err
-				}
+				st.group = it.ID
 			} else if it.Head {
 				if err := lockWireGroups(ctx, tx, it.GroupID); err != nil {
 					return err
