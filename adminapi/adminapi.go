@@ -17,9 +17,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"sahafa/accounts"
+	"sahafa/admission"
 	"sahafa/editorial"
 	"sahafa/news"
 )
@@ -29,6 +31,15 @@ const Prefix = "/api/v1/admin/"
 
 // MaxJSONBytes bounds a request's JSON body.
 const MaxJSONBytes = 1 << 20
+
+// Bounds on writes: at most WritesAtOnce run together (as many more wait
+// up to five seconds, then 503), and one token makes at most
+// TokenBurst writes at once, refilled at TokenRate a second (then 429).
+const (
+	WritesAtOnce = 4
+	TokenBurst   = 30
+	TokenRate    = 5
+)
 
 // Options configure the handler.
 type Options struct {
@@ -40,8 +51,39 @@ type Options struct {
 }
 
 type server struct {
-	opts Options
-	mux  *http.ServeMux
+	opts   Options
+	mux    *http.ServeMux
+	writes *admission.Gate
+	mu     sync.Mutex
+	// buckets are the tokens' write allowances, by token id.
+	buckets map[int64]*bucket
+}
+
+type bucket struct {
+	left float64
+	at   time.Time
+}
+
+// allow takes one write from a token's allowance; false: none left, and
+// how long until one is.
+func (s *server) allow(tokenID int64, now time.Time) (bool, time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.buckets[tokenID]
+	if b == nil {
+		if len(s.buckets) >= 10_000 { // bounded: forget them all rather than grow
+			s.buckets = map[int64]*bucket{}
+		}
+		b = &bucket{left: TokenBurst, at: now}
+		s.buckets[tokenID] = b
+	}
+	b.left = min(TokenBurst, b.left+now.Sub(b.at).Seconds()*TokenRate)
+	b.at = now
+	if b.left < 1 {
+		return false, time.Duration((1 - b.left) / TokenRate * float64(time.Second))
+	}
+	b.left--
+	return true, 0
 }
 
 // New returns the admin API's handler.
@@ -50,7 +92,8 @@ func New(o Options) http.Handler {
 		o.Logger = slog.Default()
 	}
 	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
-	s := &server{opts: o, mux: http.NewServeMux()}
+	s := &server{opts: o, mux: http.NewServeMux(), writes: admission.New(WritesAtOnce, WritesAtOnce, 5*time.Second),
+		buckets: map[int64]*bucket{}}
 	s.mux.HandleFunc("POST /api/v1/admin/articles", s.with(news.ScopeArticlesWrite, s.create))
 	s.mux.HandleFunc("GET /api/v1/admin/articles/{id}", s.with(news.ScopeArticlesWrite, s.get))
 	s.mux.HandleFunc("PUT /api/v1/admin/articles/{id}", s.with(news.ScopeArticlesWrite, s.update))
@@ -84,6 +127,22 @@ func (s *server) with(scope string, fn func(w http.ResponseWriter, r *http.Reque
 			// The admin who made it is gone or disabled: so is the token.
 			writeError(w, http.StatusUnauthorized, "the API token's owner can no longer sign in", "")
 			return
+		}
+		if r.Method != http.MethodGet {
+			if ok, wait := s.allow(t.ID, time.Now()); !ok {
+				w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Seconds()+0.999))))
+				writeError(w, http.StatusTooManyRequests, fmt.Sprintf("this token may write %d times a second (%d at once): wait and try again", TokenRate, TokenBurst), "")
+				return
+			}
+			if err := s.writes.Enter(r.Context()); err != nil {
+				if r.Context().Err() != nil {
+					return
+				}
+				w.Header().Set("Retry-After", "5")
+				writeError(w, http.StatusServiceUnavailable, "the server is busy with other writes: try again in a few seconds", "")
+				return
+			}
+			defer s.writes.Leave()
 		}
 		fn(w, r, u)
 	}

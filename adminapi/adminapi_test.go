@@ -252,3 +252,31 @@ func TestOpenAPIListsEveryPath(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenRateLimit: one token's burst of writes is cut with 429 and a
+// Retry-After once its allowance is spent; another token still writes.
+func TestTokenRateLimit(t *testing.T) {
+	e := newEnv(t, teststores.SQLite)
+	busy, other := e.token(news.ScopeArticlesWrite), e.token(news.ScopeArticlesWrite)
+	limited := 0
+	for i := 0; i < adminapi.TokenBurst+10; i++ {
+		a := e.do("POST", "/api/v1/admin/articles/999999/publish", busy, "", nil)
+		if a.status == http.StatusTooManyRequests {
+			limited++
+			if a.header.Get("Retry-After") == "" {
+				t.Fatal("a 429 without Retry-After")
+			}
+		} else if a.status != http.StatusNotFound {
+			t.Fatalf("write %d: %d %s", i, a.status, a.body)
+		}
+	}
+	if limited < 5 {
+		t.Errorf("%d of %d rapid writes refused, want at least 5", limited, adminapi.TokenBurst+10)
+	}
+	if a := e.do("POST", "/api/v1/admin/articles/999999/publish", other, "", nil); a.status != http.StatusNotFound {
+		t.Errorf("another token: %d", a.status)
+	}
+	if a := e.do("GET", "/api/v1/admin/articles/999999", busy, "", nil); a.status != http.StatusNotFound {
+		t.Errorf("reads are not limited: %d", a.status)
+	}
+}

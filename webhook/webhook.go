@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,6 +71,17 @@ type Service struct {
 	opts   Options
 	client *http.Client
 	slots  chan struct{}
+	stats  struct{ delivered, failed, gaveUp atomic.Int64 }
+}
+
+// Stats are what this server's deliveries did since it started.
+type Stats struct {
+	Delivered, FailedAttempts, GaveUp int64
+}
+
+// Stats reads the counts (for metrics).
+func (s *Service) Stats() Stats {
+	return Stats{Delivered: s.stats.delivered.Load(), FailedAttempts: s.stats.failed.Load(), GaveUp: s.stats.gaveUp.Load()}
 }
 
 // New returns a Service.
@@ -313,10 +325,14 @@ func (s *Service) attempt(ctx context.Context, d news.WebhookDelivery) {
 	now := s.opts.Now().UTC()
 	switch {
 	case err == nil:
+		s.stats.delivered.Add(1)
 		d.State, d.LastError, d.DeliveredAt, d.NextAttempt = news.DeliveryDelivered, "", now, now
 	case d.Attempts >= news.MaxWebhookAttempts:
+		s.stats.failed.Add(1)
+		s.stats.gaveUp.Add(1)
 		d.State, d.LastError, d.NextAttempt = news.DeliveryFailed, clip(err.Error(), 300), now
 	default:
+		s.stats.failed.Add(1)
 		d.LastError, d.NextAttempt = clip(err.Error(), 300), now.Add(s.opts.Backoff(d.Attempts))
 	}
 	if err != nil {

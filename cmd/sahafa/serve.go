@@ -303,6 +303,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, logger 
 		m.CounterFunc("sahafa_wire_poll_failures_total", "Polls of wire sources that failed (the source's page says why).", func() float64 { return float64(desk.Stats().Failures) })
 		m.CounterFunc("sahafa_wire_items_stored_total", "Wire items and versions stored by this server's polls.", func() float64 { return float64(desk.Stats().Stored) })
 		m.CounterFunc("sahafa_wire_items_grouped_total", "New wire stories put with another source's story of the same event.", func() float64 { return float64(desk.Stats().Grouped) })
+		m.CounterFunc("sahafa_webhook_deliveries_total", "Webhook deliveries a receiver took (2xx), by this server.", func() float64 { return float64(hooks.Stats().Delivered) })
+		m.CounterFunc("sahafa_webhook_failed_attempts_total", "Webhook attempts that failed (the delivery log says why).", func() float64 { return float64(hooks.Stats().FailedAttempts) })
+		m.CounterFunc("sahafa_webhook_given_up_total", "Webhook deliveries given up after every attempt failed.", func() float64 { return float64(hooks.Stats().GaveUp) })
 		m.GaugeFunc("sahafa_wire_polls_running", "Polls of wire sources running now.", func() float64 { return float64(desk.Stats().Polling) })
 	}
 	var accessLogger *slog.Logger
