@@ -49,14 +49,16 @@ func (d *Desk) maybeSubscribe(ctx context.Context, src news.WireSource, body []b
 	if topic == "" {
 		topic = src.Address
 	}
-	pending := src.WebSubHub == hub && src.WebSubTopic == topic
-	if pending && (src.WebSubExpires.IsZero() || d.opts.Now().Before(src.WebSubExpires.Add(-24*time.Hour))) {
-		return // asked already (and waiting for the hub's check), or still good for a day
+	same := src.WebSubHub == hub && src.WebSubTopic == topic
+	if same && d.opts.Now().Before(src.WebSubExpires.Add(-24*time.Hour)) {
+		return // good for more than a day yet, or asked less than a day ago
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
 	secret := hex.EncodeToString(key)
-	if err := d.opts.Store.SaveWireSubscription(ctx, src.ID, hub, topic, d.opts.Sealer.Seal(secret), time.Time{}); err != nil {
+	// Until the hub's check comes, the end recorded is two days off: a
+	// hub that never checks is asked again a day later.
+	if err := d.opts.Store.SaveWireSubscription(ctx, src.ID, hub, topic, d.opts.Sealer.Seal(secret), d.opts.Now().Add(48*time.Hour)); err != nil {
 		d.opts.Logger.Warn("wire: save a subscription", "source", src.Name, "err", err)
 		return
 	}

@@ -72,6 +72,35 @@ func testWebSubSubscription(t *testing.T, open teststores.OpenFunc) {
 		form.Get("hub.callback") != callback.URL+"/websub/"+itoa(src.ID) || len(form.Get("hub.secret")) < 32 {
 		t.Fatalf("subscription request: %v", form)
 	}
+	if s, _ := st.WireSource(ctx, src.ID); s.WebSubExpires.Before(time.Now().Add(47 * time.Hour)) {
+		t.Errorf("while the hub's check is awaited the end should be two days off: %v", s.WebSubExpires)
+	}
+	if _, err := desk.PollNow(ctx, src.ID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-subscribed:
+		t.Error("a second poll asked the hub again before a day passed")
+	case <-time.After(200 * time.Millisecond):
+	}
+	// A hub that never checked is asked again a day later (a desk whose
+	// clock is 25 hours on), with a new secret.
+	later := wire.New(wire.Options{Store: st, Sealer: seal, AllowPrivate: true, PublicURL: callback.URL,
+		Now: func() time.Time { return time.Now().Add(25 * time.Hour) }})
+	if _, err := later.PollNow(ctx, src.ID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-subscribed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a day on, the unchecked subscription was not asked again")
+	}
+	mu.Lock()
+	if sub.Get("hub.secret") == form.Get("hub.secret") {
+		t.Error("the second request reused the first's secret")
+	}
+	form = sub
+	mu.Unlock()
 	get := func(q url.Values) (int, string) {
 		res, err := http.Get(form.Get("hub.callback") + "?" + q.Encode())
 		if err != nil {
@@ -88,8 +117,8 @@ func testWebSubSubscription(t *testing.T, open teststores.OpenFunc) {
 	if code != 200 || body != "تحدٍّ-42" {
 		t.Fatalf("the hub's check: %d %q", code, body)
 	}
-	if s, _ := st.WireSource(ctx, src.ID); s.WebSubExpires.Before(time.Now().Add(50 * time.Minute)) {
-		t.Errorf("the lease was not recorded: %v", s.WebSubExpires)
+	if s, _ := st.WireSource(ctx, src.ID); s.WebSubExpires.Before(time.Now().Add(50*time.Minute)) || s.WebSubExpires.After(time.Now().Add(2*time.Hour)) {
+		t.Errorf("the hour's lease was not recorded: ends %v", s.WebSubExpires)
 	}
 	push := func(payload, signature string) int {
 		req, _ := http.NewRequest("POST", form.Get("hub.callback"), strings.NewReader(payload))
