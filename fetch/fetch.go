@@ -51,10 +51,7 @@ func New(o Options) *Client {
 	if o.MaxAtOnce <= 0 {
 		o.MaxAtOnce = 4
 	}
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	if !o.AllowPrivate {
-		dialer.Control = refusePrivate
-	}
+	dialer := Dialer(o.AllowPrivate)
 	transport := &http.Transport{
 		DialContext:           dialer.DialContext,
 		TLSHandshakeTimeout:   5 * time.Second,
@@ -75,6 +72,21 @@ func New(o Options) *Client {
 		maxBytes: o.MaxBytes,
 	}
 }
+
+// Dialer is the dialer of every outbound connection the server makes to
+// an address someone typed (an image, a wire source, a webhook's
+// receiver): it refuses this machine and private networks, checked on the
+// address connected to, unless allowPrivate. A refusal wraps ErrPrivate.
+func Dialer(allowPrivate bool) *net.Dialer {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	if !allowPrivate {
+		d.Control = refusePrivate
+	}
+	return d
+}
+
+// ErrPrivate is what Dialer's refusals wrap.
+var ErrPrivate = errPrivate
 
 // refusePrivate refuses a connection to an address of this machine or of
 // a private network.

@@ -20,16 +20,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"sahafa/fetch"
 	"sahafa/news"
 	"sahafa/seal"
 )
@@ -104,10 +103,7 @@ func New(o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	dialer := &net.Dialer{Timeout: 5 * time.Second}
-	if !o.AllowPrivate {
-		dialer.Control = refusePrivate
-	}
+	dialer := fetch.Dialer(o.AllowPrivate)
 	client := &http.Client{
 		Timeout:   o.Timeout,
 		Transport: &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConns: 8, IdleConnTimeout: 30 * time.Second},
@@ -116,20 +112,6 @@ func New(o Options) *Service {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return &Service{opts: o, client: client, slots: make(chan struct{}, o.Workers)}
-}
-
-var errPrivate = errors.New("the address is on this machine or a private network")
-
-func refusePrivate(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	ip := net.ParseIP(host)
-	if ip == nil || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() {
-		return errPrivate
-	}
-	return nil
 }
 
 // NewSecret makes a webhook's signing key: 32 random bytes in hex.
@@ -289,7 +271,7 @@ func (s *Service) Run(ctx context.Context) {
 	}
 }
 
-// secrets maps webhook ids to their opened secrets and addresses.
+// webhook finds a webhook and opens its secret.
 func (s *Service) webhook(ctx context.Context, id int64) (news.Webhook, string, error) {
 	hooks, err := s.opts.Store.Webhooks(ctx)
 	if err != nil {
@@ -358,7 +340,7 @@ func (s *Service) send(ctx context.Context, h news.Webhook, secret string, d new
 	req.Header.Set(HeaderSignature, Sign(secret, ts, d.Payload))
 	res, err := s.client.Do(req)
 	if err != nil {
-		if errors.Is(err, errPrivate) {
+		if errors.Is(err, fetch.ErrPrivate) {
 			return 0, errors.New("refused: the receiver is on this machine or a private network")
 		}
 		var ue *url.Error
