@@ -1,7 +1,6 @@
 package newsroom
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -142,5 +141,5 @@ func (h *Handler) deleteWebhook(w http.ResponseWriter, r *request) {
 		h.fail(w, r.Request, r, err)
 		return
 	}
-	http.Redirect(w, r.Request, fmt.Sprintf("/newsroom/webhooks/?done=%s", "deleted"), http.StatusSeeOther)
+	http.Redirect(w, r.Request, "/newsroom/webhooks/?done=deleted", http.StatusSeeOther)
 }

@@ -84,9 +84,6 @@ func (h *Handler) wireQueue(w http.ResponseWriter, r *request) {
 	// Without filters each group of stories is listed once, by its
 	// newest; a filter lists every story it picks.
 	f.Grouped = !view.Urgent && view.Source == 0 && view.Section == 0 && view.Query == ""
-	if view.Query != "" && len(f.Terms) == 0 {
-		view.Items = nil // only stop words: nothing to look for
-	}
 	items, total, err := h.opts.Store.WireItems(r.Context(), f)
 	if err != nil {
 		h.fail(w, r.Request, r, err)

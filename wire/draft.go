@@ -63,10 +63,10 @@ func (d *Desk) Draft(ctx context.Context, ed *editorial.Service, u news.User, it
 	if it.Provider != "" && it.Provider != src.Name {
 		credit += " (" + it.Provider + ")"
 	}
-	body += "\n<p>المصدر: " + html.EscapeString(credit) + "</p>"
-	if body == "" || strings.TrimSpace(ingest.Text(it.Body)) == "" {
-		body = "<p>" + html.EscapeString(it.Headline) + "</p>\n" + body
+	if strings.TrimSpace(ingest.Text(body)) == "" { // a headline-only flash
+		body = "<p>" + html.EscapeString(it.Headline) + "</p>"
 	}
+	body += "\n<p>المصدر: " + html.EscapeString(credit) + "</p>"
 	in := editorial.ArticleInput{
 		Title:      clip(it.Headline, 300),
 		Abstract:   clip(it.Summary, 600),

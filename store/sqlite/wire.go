@@ -166,21 +166,17 @@ func (s *Store) AddWireItems(ctx context.Context, items []news.WireItem) ([]news
 	defer tx.Rollback()
 	var added []news.WireItem
 	for _, it := range items {
-		var maxVersion, same int
+		var maxVersion, same, taken int
 		var articleID sql.NullInt64
 		var group int64
-		err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0), COALESCE(sum(hash = ?), 0), max(article_id), COALESCE(max(group_id), 0)
-			FROM wire_items WHERE source_id = ? AND guid = ?`, it.Hash, it.SourceID, it.GUID).Scan(&maxVersion, &same, &articleID, &group)
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0), COALESCE(sum(hash = ?), 0), COALESCE(sum(version = ?), 0),
+			max(article_id), COALESCE(max(group_id), 0) FROM wire_items WHERE source_id = ? AND guid = ?`,
+			it.Hash, it.Version, it.SourceID, it.GUID).Scan(&maxVersion, &same, &taken, &articleID, &group)
 		if err != nil {
 			return nil, wrapErr("add wire items", err)
 		}
 		if same > 0 {
 			continue
-		}
-		var taken int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM wire_items WHERE source_id = ? AND guid = ? AND version = ?`,
-			it.SourceID, it.GUID, it.Version).Scan(&taken); err != nil {
-			return nil, wrapErr("add wire items", err)
 		}
 		if taken > 0 {
 			it.Version = maxVersion + 1
