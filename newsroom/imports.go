@@ -59,11 +59,18 @@ type importsView struct {
 }
 
 func (h *Handler) importsAvailable(w http.ResponseWriter, r *request) bool {
-	if !h.require(w, r, editorial.ActSettings) {
+	return h.available(w, r, editorial.ActSettings, h.opts.Import != nil, "الاستيراد من غرفة الأخبار غير مفعّل في هذا الخادم.")
+}
+
+// available lets a page of an optional part of the newsroom go on: the
+// user may do act (else 403), and the server has the part (else 404 with
+// off, which says so).
+func (h *Handler) available(w http.ResponseWriter, r *request, act editorial.Action, on bool, off string) bool {
+	if !h.require(w, r, act) {
 		return false
 	}
-	if h.opts.Import == nil {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "الاستيراد من غرفة الأخبار غير مفعّل في هذا الخادم.")
+	if !on {
+		h.renderError(w, r.Request, r, http.StatusNotFound, off)
 		return false
 	}
 	return true

@@ -32,14 +32,7 @@ type webhooksView struct {
 }
 
 func (h *Handler) webhooksAvailable(w http.ResponseWriter, r *request) bool {
-	if !h.require(w, r, editorial.ActSettings) {
-		return false
-	}
-	if h.opts.Webhooks == nil {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "الروابط (webhooks) غير مفعّلة في هذا الخادم.")
-		return false
-	}
-	return true
+	return h.available(w, r, editorial.ActSettings, h.opts.Webhooks != nil, "الروابط (webhooks) غير مفعّلة في هذا الخادم.")
 }
 
 func (h *Handler) webhooksPage(w http.ResponseWriter, r *request) {

@@ -55,14 +55,7 @@ type wireView struct {
 }
 
 func (h *Handler) wireAvailable(w http.ResponseWriter, r *request, act editorial.Action) bool {
-	if !h.require(w, r, act) {
-		return false
-	}
-	if h.opts.Wire == nil {
-		h.renderError(w, r.Request, r, http.StatusNotFound, "الوارد غير مفعّل في هذا الخادم.")
-		return false
-	}
-	return true
+	return h.available(w, r, act, h.opts.Wire != nil, "الوارد غير مفعّل في هذا الخادم.")
 }
 
 func (h *Handler) wireQueue(w http.ResponseWriter, r *request) {
